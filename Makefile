@@ -1,0 +1,45 @@
+# Quick start: `make demo` (install + scan the demo corpus), `make test` (install dev + pytest).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB ?= synthwatch.duckdb
+SYNTHWATCH_CORPUS ?= $(abspath ../shared/corpora)
+export SYNTHWATCH_CORPUS
+
+.PHONY: demo test lint format bench install install-dev clean
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "synthwatch needs Python 3.11 or newer (set PYTHON=python3.11)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+demo: install
+	$(BIN)/synthwatch scan corpora/demo --db $(DB)
+
+test: install-dev
+	$(BIN)/python -m pytest -q
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: install
+	$(BIN)/python benchmarks/extract.py --corpus $(SYNTHWATCH_CORPUS)
+
+clean:
+	rm -rf $(VENV) $(DB) reports/out .pytest_cache

@@ -1,0 +1,119 @@
+"""Shared CLI pieces: options used by several commands, error translation, table output."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from pipeline.errors import DatabaseLocked, StoreError, SynthwatchError, UsageError
+from pipeline.store import DEFAULT_DB
+
+F = TypeVar("F", bound=Callable[..., Any])
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def db_option(func: F) -> F:
+    return click.option(
+        "--db",
+        "db",
+        default=DEFAULT_DB,
+        show_default=True,
+        type=click.Path(dir_okay=False),
+        envvar="SYNTHWATCH_DB",
+        help="DuckDB file (env SYNTHWATCH_DB).",
+    )(func)
+
+
+def format_option(*choices: str, default: str) -> Callable[[F], F]:
+    def deco(func: F) -> F:
+        return click.option(
+            "--format",
+            "fmt",
+            type=click.Choice(choices),
+            default=default,
+            show_default=True,
+            help="Output format: for people (table/text) or for machines.",
+        )(func)
+
+    return deco
+
+
+def translate_errors(func: F) -> F:
+    """Turn library errors into one-line messages on stderr with exit code 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except UsageError as exc:
+            raise click.UsageError(str(exc)) from None
+        except DatabaseLocked as exc:
+            raise click.ClickException(f"database is locked: {exc}") from None
+        except StoreError as exc:
+            raise click.ClickException(str(exc)) from None
+        except SynthwatchError as exc:
+            raise click.ClickException(str(exc)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    return value
+
+
+def dumps(obj: Any) -> str:
+    return json.dumps(_jsonable(obj), indent=2, ensure_ascii=False)
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return "; ".join(_cell(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    return str(value)
+
+
+def emit_rows(
+    columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, title: str | None = None
+) -> None:
+    """Write rows to stdout as a rich table, CSV or JSON (a list of objects)."""
+    if fmt == "json":
+        click.echo(dumps([dict(zip(columns, r, strict=True)) for r in rows]))
+    elif fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([_cell(v) for v in r] for r in rows)
+        click.echo(buf.getvalue(), nl=False)
+    else:
+        table = Table(title=title, show_lines=False)
+        for c in columns:
+            table.add_column(c, overflow="fold")
+        for r in rows:
+            table.add_row(*(_cell(v) for v in r))
+        Console(file=sys.stdout, soft_wrap=False).print(table)
+
+
+def stderr_console() -> Console:
+    return Console(file=sys.stderr)

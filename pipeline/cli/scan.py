@@ -1,0 +1,262 @@
+"""``synthwatch scan``: papers -> DuckDB."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from pipeline.cli.common import (
+    db_option,
+    dumps,
+    emit_rows,
+    format_option,
+    stderr_console,
+    translate_errors,
+)
+from pipeline.results import PaperResult
+from pipeline.scan import DEFAULT_MAX_MB, Input, ScanOptions, ScanSummary, discover, read_manifest
+from pipeline.scan import scan as run_scan
+from pipeline.sources import DEFAULT_EXTRACTOR, DEFAULT_MAX_PAGES, EXTRACTORS
+from pipeline.store import Store, connect_readonly
+
+SUMMARY_SQL = """
+WITH run_papers AS (SELECT DISTINCT paper_id FROM files WHERE run_id = $run_id)
+SELECT p.* FROM papers p JOIN run_papers USING (paper_id)
+"""
+
+
+@click.command("scan")
+@click.argument("paths", nargs=-1, type=click.Path())
+@db_option
+@click.option(
+    "--manifest",
+    type=click.Path(exists=True, dir_okay=False),
+    help="CSV with a 'path' column (relative to the CSV) and optional doi, title, "
+    "year, venue, field that override extracted metadata.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="all cores",
+    help="Worker processes.",
+)
+@click.option(
+    "--extractor",
+    type=click.Choice(EXTRACTORS),
+    default=DEFAULT_EXTRACTOR,
+    show_default=True,
+    help="PDF text extractor (pdfminer is slower).",
+)
+@click.option("--force", is_flag=True, help="Rescan papers even if unchanged since last scan.")
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=1),
+    default=120,
+    show_default=True,
+    help="Seconds one document may take before it is stopped (status timeout).",
+)
+@click.option(
+    "--max-pages",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_PAGES,
+    show_default=True,
+    help="Read at most this many pages of a PDF.",
+)
+@click.option(
+    "--max-memory",
+    type=click.IntRange(min=0),
+    default=4096,
+    show_default=True,
+    help="Memory cap per worker in MB (0: none); a paper over it is failed.",
+)
+@click.option(
+    "--max-mb",
+    type=click.IntRange(min=1),
+    default=DEFAULT_MAX_MB,
+    show_default=True,
+    help="Files larger than this many MB are recorded as skipped.",
+)
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Print every paper and tracebacks of internal errors."
+)
+@format_option("table", "json", default="table")
+@translate_errors
+def scan_command(
+    paths: tuple[str, ...],
+    db: str,
+    manifest: str | None,
+    workers: int,
+    extractor: str,
+    force: bool,
+    timeout: float,
+    max_pages: int,
+    max_memory: int,
+    max_mb: int,
+    verbose: bool,
+    fmt: str,
+) -> None:
+    """Scan papers (files, folders, or a manifest) into a DuckDB file.
+
+    Folders are searched recursively for .pdf .xml .nxml .tei .json .txt .md .tex files (README
+    and LICENSE files are left out); the format is decided from each file's content. Papers
+    whose bytes and pipeline version are unchanged since the last scan are skipped. A paper
+    that cannot be read is stored with status failed / no_text / timeout and its reason.
+
+    Exit codes: 0 the scan ran (failed papers are data, counted in the summary); 1 nothing
+    could be scanned or the database could not be opened; 2 usage error.
+
+    \b
+    Example:
+        synthwatch scan corpora/demo --db synthwatch.duckdb
+        synthwatch scan ../shared/corpora/pdf --workers 2 --extractor pdfminer
+        synthwatch scan --manifest papers.csv --db meta.duckdb --force
+    """
+    if not paths and not manifest:
+        raise click.UsageError("give at least one PATH or --manifest CSV")
+    inputs: list[Input] = list(discover(paths))
+    if manifest:
+        inputs += read_manifest(manifest)
+    if not inputs:
+        raise click.ClickException(
+            f"no paper files found in {', '.join(paths)} (looked for .pdf .xml .nxml .tei .json "
+            ".txt .md .tex); name files directly to scan other extensions"
+        )
+    options = ScanOptions(
+        workers=workers,
+        extractor=extractor,
+        max_pages=max_pages,
+        timeout_s=timeout,
+        max_memory_mb=max_memory or None,
+        max_mb=max_mb,
+        force=force,
+    )
+    arguments = {
+        "paths": list(paths),
+        "manifest": manifest,
+        "workers": workers,
+        "extractor": extractor,
+        "force": force,
+        "timeout": timeout,
+        "max_pages": max_pages,
+        "max_memory": max_memory,
+        "max_mb": max_mb,
+    }
+    err = stderr_console()
+    interactive = sys.stderr.isatty()
+    progress = Progress(
+        TextColumn("[bold]scanning"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TextColumn("{task.fields[last]}"),
+        console=err,
+        transient=True,
+        disable=not interactive,
+    )
+    task_id = progress.add_task("scan", total=None, last="")
+
+    def on_plan(summary: ScanSummary, n: int) -> None:
+        progress.update(task_id, total=n)
+        msg = f"{summary.files} file(s): {n} to scan, {summary.skipped} unchanged (skipped)" + (
+            f", {summary.duplicates} duplicate(s)" if summary.duplicates else ""
+        )
+        err.print(msg, highlight=False)
+
+    def on_result(result: PaperResult, summary: ScanSummary) -> None:
+        progress.update(task_id, advance=1, last=os.path.basename(result.source_path)[:40])
+        if result.status != "ok" or verbose:
+            line = _result_line(result)
+            if interactive:
+                progress.console.print(line, highlight=False, markup=False)
+            else:
+                click.echo(line, err=True)
+        if verbose and result.detail:
+            click.echo(result.detail, err=True)
+
+    with Store(db) as store, progress:
+        try:
+            summary = run_scan(
+                inputs, store, options, arguments=arguments, on_result=on_result, on_plan=on_plan
+            )
+        except KeyboardInterrupt:
+            err.print(
+                "interrupted: papers finished so far are saved; run the same command "
+                "again to continue"
+            )
+            raise SystemExit(130) from None
+    _print_summary(db, summary, fmt)
+    ok_or_known = summary.statuses.get("ok", 0) + summary.skipped
+    if ok_or_known == 0 and summary.scanned == summary.failed and summary.failed > 0:
+        raise SystemExit(1)
+
+
+def _result_line(r: PaperResult) -> str:
+    if r.status == "ok":
+        v = r.verdict
+        what = (
+            "not assessed (" + v.reasons[0] + ")"
+            if v and not v.assessed
+            else f"uses_synthetic={v.uses_synthetic} concern={v.concern}"
+            if v
+            else ""
+        )
+        return f"ok      {r.source_path}  {len(r.findings)} finding(s)  {what}"
+    return f"{r.status:<7} {r.source_path}  {r.error}"
+
+
+def _print_summary(db: str, summary: ScanSummary, fmt: str) -> None:
+    con = connect_readonly(db)
+    try:
+        rel = con.execute(SUMMARY_SQL, {"run_id": summary.run_id})
+        cols = [d[0] for d in rel.description]
+        rows = [dict(zip(cols, r, strict=True)) for r in rel.fetchall()]
+    finally:
+        con.close()
+    statuses: dict[str, int] = {}
+    categories: dict[str, int] = {}
+    concerns: dict[str, int] = {}
+    not_assessed = 0
+    positives = 0
+    for r in rows:
+        statuses[r["status"]] = statuses.get(r["status"], 0) + 1
+        if r["status"] == "ok" and not r["assessed"]:
+            not_assessed += 1
+        if r["uses_synthetic"]:
+            positives += 1
+            for c in r["categories"]:
+                categories[c] = categories.get(c, 0) + 1
+        if r["concern"]:
+            concerns[r["concern"]] = concerns.get(r["concern"], 0) + 1
+    report: dict[str, Any] = {
+        "run_id": summary.run_id,
+        "db": db,
+        "files": summary.files,
+        "scanned": summary.scanned,
+        "skipped_unchanged": summary.skipped,
+        "duplicates": summary.duplicates,
+        "papers": len(rows),
+        "status": dict(sorted(statuses.items())),
+        "not_assessed_language": not_assessed,
+        "uses_synthetic": positives,
+        "by_category": dict(sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "concern": {k: concerns[k] for k in ("high", "medium", "low", "none") if k in concerns},
+    }
+    if fmt == "json":
+        click.echo(dumps(report))
+        return
+    lines = [
+        ("files", summary.files),
+        ("scanned now", summary.scanned),
+        ("skipped (unchanged)", summary.skipped),
+        ("duplicates (same bytes)", summary.duplicates),
+    ]
+    lines += [(f"status {k}", v) for k, v in report["status"].items()]
+    lines += [("not assessed (language)", not_assessed), ("uses synthetic data", positives)]
+    lines += [(f"  category {k}", v) for k, v in report["by_category"].items()]
+    lines += [(f"concern {k}", v) for k, v in report["concern"].items()]
+    emit_rows(["", "papers"], lines, "table", title=f"synthwatch scan -> {db}")

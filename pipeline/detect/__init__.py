@@ -1,0 +1,55 @@
+"""Detection: Document -> findings -> verdict. No I/O, no DuckDB, no terminal."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from pipeline.detect.find import Finder
+from pipeline.detect.language import detect_language
+from pipeline.detect.model import CATEGORIES, CONCERNS, ROLES, STANCES, Finding, Verdict
+from pipeline.detect.patterns import load_patterns
+from pipeline.detect.verdict import SUPPORTED_LANGUAGES, judge, judge_context
+from pipeline.document import Document
+
+__all__ = [
+    "CATEGORIES",
+    "CONCERNS",
+    "ROLES",
+    "STANCES",
+    "Finding",
+    "Verdict",
+    "analyse",
+    "find",
+    "judge",
+    "patterns_version",
+]
+
+
+@cache
+def _finder() -> Finder:
+    return Finder()
+
+
+def find(document: Document) -> list[Finding]:
+    """Every finding of ``document`` outside its reference list, in text order."""
+    return _finder().find(document)
+
+
+def analyse(document: Document) -> tuple[list[Finding], Verdict]:
+    """Findings and verdict of one Document; papers in unsupported languages get no findings."""
+    language = detect_language(document.text)
+    if language not in SUPPORTED_LANGUAGES:
+        return [], judge(document, [], language=language)
+    findings = find(document)
+    return findings, judge(document, findings, language=language)
+
+
+def warm_up() -> None:
+    """Build the matchers and context regexes now (a worker does this before its memory cap)."""
+    _finder()
+    judge_context()
+
+
+def patterns_version() -> str:
+    """A short hash of the shipped pattern files; stored with every scanned paper."""
+    return load_patterns().version

@@ -1,0 +1,173 @@
+"""Document -> findings: pre-filter passages, split sentences, match patterns, decide stance."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from pipeline.detect.model import CATEGORIES, ROLES, Finding
+from pipeline.detect.nlp import GENERATOR_PREFIX, Match, SentenceMatcher, get_matcher
+from pipeline.detect.patterns import Generator, Pattern
+from pipeline.detect.segment import split_sentences
+from pipeline.detect.stance import decide_stance
+from pipeline.document import Document
+
+# When a sentence matches cues of several categories the most specific one names it.
+CATEGORY_PRIORITY = (
+    "simulated_participants",
+    "model_labels",
+    "oversampling",
+    "synthetic_records",
+    "generated_media",
+    "llm_text",
+    "simulation",
+    "synthetic_other",
+)
+assert set(CATEGORY_PRIORITY) == set(CATEGORIES)
+# Generator kinds and what a generator of that kind makes when the sentence says it produced
+# something. An LLM that annotates makes labels; one that answers a survey simulates people.
+SKIP_SECTIONS = frozenset({"references"})
+SECTION_CONFIDENCE = {
+    "methods": 0.05,
+    "results": 0.05,
+    "abstract": 0.05,
+    "introduction": -0.15,
+    "related_work": -0.2,
+    "discussion": -0.1,
+    "conclusion": -0.05,
+    "limitations": -0.15,
+}
+
+
+def _generator_category(gen: Generator, labels: set[str]) -> str | None:
+    """The category a named generator contributes, or None when the sentence only names it."""
+    if gen.kind == "llm":
+        if "respond" in labels and ("produce" in labels or "action" in labels):
+            return "simulated_participants"
+        if "annotate" in labels:
+            return "model_labels"
+        if "produce" in labels:
+            return "llm_text"
+        return None
+    if gen.kind in ("oversampler",):
+        return gen.category
+    if "produce" in labels or "action" in labels or "passive_action" in labels:
+        return gen.category
+    return None
+
+
+class Finder:
+    """Finds the synthetic-data sentences of Documents with one SentenceMatcher."""
+
+    def __init__(self, matcher: SentenceMatcher | None = None) -> None:
+        self.matcher = matcher or get_matcher()
+        self._by_id: dict[str, Pattern] = self.matcher.patterns.by_id()
+        self._generators = {g.name: g for g in self.matcher.patterns.generators}
+
+    def find(self, document: Document) -> list[Finding]:
+        findings: list[Finding] = []
+        prefilter = self.matcher.prefilter
+        for passage in document.passages():
+            if passage.section in SKIP_SECTIONS or not prefilter.search(passage.text):
+                continue
+            for start, end in split_sentences(passage.text, passage.start):
+                sentence = document.text[start:end]
+                if not prefilter.search(sentence):
+                    continue
+                finding = self._sentence(
+                    sentence, start, end, passage.section, document.page_at(start), len(findings)
+                )
+                if finding is not None:
+                    findings.append(finding)
+        return findings
+
+    def _sentence(
+        self, sentence: str, start: int, end: int, section: str, page: int | None, ordinal: int
+    ) -> Finding | None:
+        doc, matches = self.matcher.match(sentence)
+        by_label: dict[str, list[Match]] = defaultdict(list)
+        cues: list[tuple[Match, Pattern]] = []
+        traps: list[Match] = []
+        gens: list[tuple[Match, Generator]] = []
+        for m in matches:
+            if m.key.startswith(GENERATOR_PREFIX):
+                gens.append((m, self._generators[m.key[len(GENERATOR_PREFIX) :]]))
+                continue
+            p = self._by_id[m.key]
+            if p.kind == "cues":
+                cues.append((m, p))
+            elif p.kind == "traps":
+                traps.append(m)
+            else:
+                by_label[p.label].append(m)
+        gens = _longest(gens)
+        labels = set(by_label)
+        generative_sense = bool(by_label.get("generative_model")) or bool(gens)
+        if traps and not generative_sense:
+            cues = [(m, p) for m, p in cues if not any(_overlaps(m, t) for t in traps)]
+        categories: dict[str, float] = {}
+        cue_matches: list[Match] = []
+        ids: set[str] = set()
+        default_roles: set[str] = set()
+        for m, p in cues:
+            categories[p.label] = max(categories.get(p.label, 0.0), p.weight)
+            cue_matches.append(m)
+            ids.add(p.id)
+            default_roles.update(p.roles)
+        for m, g in gens:
+            cat = _generator_category(g, labels)
+            if cat is not None:
+                categories[cat] = max(categories.get(cat, 0.0), 0.85)
+                cue_matches.append(m)
+                ids.add(f"generator.{_slug(g.name)}")
+        if not categories:
+            return None
+        if "synthetic_other" in categories and len(categories) > 1:
+            del categories["synthetic_other"]  # a more specific kind is named
+        category = next(c for c in CATEGORY_PRIORITY if c in categories)
+        stance = decide_stance(doc, sentence, section, by_label, cue_matches)
+        ids.add(f"stance.{stance.rule}")
+        roles: set[str] = set()
+        for role in ROLES:
+            if by_label.get(role):
+                roles.add(role)
+                ids.update(m.key for m in by_label[role])
+        roles |= default_roles
+        if category == "simulated_participants":
+            roles.add("replacement")
+        confidence = min(categories.values()) * 0.3 + max(categories.values()) * 0.3
+        confidence += stance.strength * 0.4 + SECTION_CONFIDENCE.get(section, 0.0)
+        return Finding(
+            ordinal=ordinal,
+            section=section,
+            page=page,
+            char_start=start,
+            char_end=end,
+            sentence=sentence,
+            stance=stance.stance,
+            category=category,
+            roles=tuple(r for r in ROLES if r in roles),
+            generators=tuple(dict.fromkeys(g.name for _, g in gens)),
+            pattern_ids=tuple(sorted(ids)),
+            confidence=round(max(0.05, min(0.99, confidence)), 2),
+        )
+
+
+def _longest(gens: list[tuple[Match, Generator]]) -> list[tuple[Match, Generator]]:
+    """Drop generator hits inside a longer one ("GPT-4" inside "GPT-4o-mini")."""
+    out = []
+    for m, g in gens:
+        inside = any(
+            o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start)
+            for o, _ in gens
+        )
+        if not inside:
+            out.append((m, g))
+    return out
+
+
+def _overlaps(a: Match, b: Match) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _slug(name: str) -> str:
+    return "".join(c if c.isalnum() else "_" for c in name.lower()).strip("_")

@@ -1,0 +1,97 @@
+"""The spaCy pipeline: ``spacy.blank("en")`` plus matchers built from the pattern data.
+
+Built once per process (``get_matcher``); no model is downloaded or loaded.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+
+from pipeline.detect.patterns import PatternSet, load_patterns
+
+GENERATOR_PREFIX = "gen:"
+
+
+@dataclass(frozen=True)
+class Match:
+    """One pattern hit in a sentence: ``key`` is a pattern id or ``gen:<name>``."""
+
+    key: str
+    start: int  # token index
+    end: int
+    char_start: int
+    char_end: int
+
+
+def _has_upper(phrase: str) -> bool:
+    return any(c.isupper() for c in phrase)
+
+
+class SentenceMatcher:
+    """Runs every pattern of a PatternSet over one sentence at a time."""
+
+    def __init__(self, patterns: PatternSet) -> None:
+        self.patterns = patterns
+        self.nlp: Language = spacy.blank("en")
+        vocab = self.nlp.vocab
+        # Phrases written with capitals ("GAN", "CARLA") match case-sensitively: "Gan et al."
+        # is a surname, "Carla" a first name.
+        self._lower = PhraseMatcher(vocab, attr="LOWER")
+        self._exact = PhraseMatcher(vocab, attr="ORTH")
+        self._tokens = Matcher(vocab)
+        anchors: list[str] = []
+        for p in patterns.patterns:
+            if p.pattern is not None:
+                self._tokens.add(p.id, [list(p.pattern)])
+                if p.anchor:
+                    anchors.append(p.anchor)
+            for phrase in p.phrases:
+                self._add_phrase(p.id, phrase)
+                if p.kind == "cues":
+                    anchors.append(phrase_regex(phrase))
+        for g in patterns.generators:
+            for alias in g.aliases:
+                self._add_phrase(GENERATOR_PREFIX + g.name, alias)
+                anchors.append(phrase_regex(alias))
+        self.prefilter = re.compile(
+            "|".join(sorted(set(anchors), key=len, reverse=True)), re.IGNORECASE
+        )
+
+    def _add_phrase(self, key: str, phrase: str) -> None:
+        matcher = self._exact if _has_upper(phrase) else self._lower
+        matcher.add(key, [self.nlp.make_doc(phrase)])
+
+    def match(self, sentence: str) -> tuple[Doc, list[Match]]:
+        doc = self.nlp.make_doc(sentence)
+        found = []
+        strings = self.nlp.vocab.strings
+        for matcher in (self._lower, self._exact, self._tokens):
+            for match_id, start, end in matcher(doc):
+                span = doc[start:end]
+                found.append(Match(strings[match_id], start, end, span.start_char, span.end_char))
+        found.sort(key=lambda m: (m.start, -m.end, m.key))
+        return doc, found
+
+
+def phrase_regex(phrase: str, *, whole_word: bool = False) -> str:
+    """A regex for ``phrase`` tolerant of spacing around hyphens.
+
+    Only the start is bounded unless ``whole_word``: "synthetic data" must also find
+    "synthetic datasets" in the pre-filter.
+    """
+    words = re.split(r"\s+", phrase.strip())
+    body = r"\s+".join(re.escape(w).replace(r"\-", r"\s*-\s*") for w in words)
+    return r"(?<![A-Za-z0-9])" + body + (r"(?![A-Za-z0-9])" if whole_word else "")
+
+
+@cache
+def get_matcher() -> SentenceMatcher:
+    """The process-wide SentenceMatcher over the shipped patterns."""
+    return SentenceMatcher(load_patterns())

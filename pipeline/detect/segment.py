@@ -1,0 +1,81 @@
+"""Sentence segmentation fit for scientific text (no model needed).
+
+A boundary is a ``.``, ``!`` or ``?`` (optionally followed by closing quotes/brackets or a
+numeric citation) and whitespace, then something that can start a sentence. The boundary is
+refused after abbreviations ("et al.", "Fig.", "e.g.", "i.e.", "Eq.", "vs."), single initials
+("J. Smith") and inside decimals ("3.5"), because the next character would be a digit or
+lower-case, or the token before the stop is in ``ABBREVIATIONS``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+ABBREVIATIONS = frozenset(
+    "al fig figs eq eqs eqn ref refs sec secs tab tabs e.g eg i.e ie cf vs viz approx "
+    "resp no nos vol vols pp p ed eds dr mr mrs ms prof st jr sr inc ltd co corp dept "
+    "univ suppl supp ch chap art para ca est min max avg std var lit op cit ibid al., "
+    "jan feb mar apr jun jul aug sep sept oct nov dec mt ft nr incl excl".split()
+)
+MAX_SENTENCE_CHARS = 1500
+
+_BOUNDARY = re.compile(
+    r"""(?<=[.!?])              # a sentence-final stop
+        ["'”’)\]]*              # closing quotes or brackets
+        (?:\s*\[[\d,\s–-]+\])?  # a numeric citation after the stop: "... data. [12] We"
+        \s+
+        (?=["'“‘(\[]?[A-Z0-9])  # the next sentence starts upper-case or with a number
+    """,
+    re.VERBOSE,
+)
+_LAST_TOKEN = re.compile(r"(\S+)\s*$")
+_INITIAL = re.compile(r"^(?:[A-Z]|[A-Z][a-z]?\.[A-Z])\.$")
+
+
+def _is_abbreviation(before: str) -> bool:
+    m = _LAST_TOKEN.search(before)
+    if not m:
+        return False
+    token = m.group(1).rstrip("\"'”’)]")
+    if _INITIAL.match(token):
+        return True
+    word = token.lstrip("(\"'“‘[").rstrip(".").lower()
+    return word in ABBREVIATIONS
+
+
+def split_sentences(text: str, offset: int = 0) -> Iterator[tuple[int, int]]:
+    """Yield (start, end) spans of the sentences of ``text``, shifted by ``offset``.
+
+    Spans exclude surrounding whitespace. Very long runs without a boundary (tables, formula
+    dumps) are cut at ``MAX_SENTENCE_CHARS`` on whitespace so one sentence never swallows a page.
+    """
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        end = m.start() + len(m.group(0).rstrip())
+        if _is_abbreviation(_strip_citation(text[start:end].rstrip("\"'”’)]"))):
+            continue
+        yield from _emit(text, start, end, offset)
+        start = m.end()
+    yield from _emit(text, start, len(text), offset)
+
+
+def _strip_citation(chunk: str) -> str:
+    return re.sub(r"\s*\[[\d,\s–-]+\]$", "", chunk)
+
+
+def _emit(text: str, start: int, end: int, offset: int) -> Iterator[tuple[int, int]]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    while end - start > MAX_SENTENCE_CHARS:
+        cut = text.rfind(" ", start, start + MAX_SENTENCE_CHARS)
+        if cut <= start:
+            cut = start + MAX_SENTENCE_CHARS
+        yield offset + start, offset + cut
+        start = cut
+        while start < end and text[start].isspace():
+            start += 1
+    if end > start:
+        yield offset + start, offset + end

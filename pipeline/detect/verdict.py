@@ -1,0 +1,168 @@
+"""Findings -> the paper verdict and its concern level, exactly as TAXONOMY.md rules it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from pipeline.detect.language import detect_language
+from pipeline.detect.model import CATEGORIES, ROLES, Finding, Verdict
+from pipeline.detect.nlp import phrase_regex
+from pipeline.detect.patterns import load_patterns
+from pipeline.detect.segment import split_sentences
+from pipeline.document import Document
+
+SUPPORTED_LANGUAGES = frozenset({"en"})
+# A paper is medical when its title and abstract name clinical things, or its body does densely.
+MEDICAL_HEAD_HITS = 3
+MEDICAL_BODY_PER_1000_WORDS = 12.0
+TRAINING_ROLES = frozenset({"training", "replacement"})
+EVAL_ROLES = frozenset({"training", "evaluation"})
+# A real-data check is a sentence that names real data and an evaluation act.
+CHECK_VERBS = re.compile(
+    r"\b(evaluat|validat|test|compar|appl(?:y|ied)|assess|benchmark|measur|report|achiev|"
+    r"perform|verif|confirm|generaliz|transfer)\w*",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class _Context:
+    medical: re.Pattern[str]
+    real_check: re.Pattern[str]
+
+
+def _context_regex(phrases: list[str]) -> re.Pattern[str]:
+    lower = [phrase_regex(p, whole_word=True) for p in phrases if p == p.lower()]
+    exact = [phrase_regex(p, whole_word=True) for p in phrases if p != p.lower()]
+    parts = []
+    if lower:
+        parts.append("(?i:" + "|".join(lower) + ")")
+    if exact:
+        parts.append("|".join(exact))
+    return re.compile("|".join(parts))
+
+
+@cache
+def judge_context() -> _Context:
+    phrases: dict[str, list[str]] = {"medical": [], "real_check": []}
+    for p in load_patterns().patterns:
+        if p.kind == "context" and p.label in phrases:
+            phrases[p.label].extend(p.phrases)
+    return _Context(_context_regex(phrases["medical"]), _context_regex(phrases["real_check"]))
+
+
+def _body_text(document: Document) -> str:
+    parts = [document.text[s.start : s.end] for s in document.sections if s.kind != "references"]
+    if not document.sections:
+        return document.text
+    # text before the first section (title block) counts too
+    return document.text[: document.sections[0].start] + "".join(parts)
+
+
+def _head_text(document: Document) -> str:
+    head = [document.metadata.title or ""]
+    head += [document.text[s.start : s.end] for s in document.sections if s.kind == "abstract"]
+    if len(head) == 1:  # no abstract found: the first 1,500 characters stand in for it
+        head.append(document.text[:1500])
+    return "\n".join(head)
+
+
+def is_medical(document: Document) -> bool:
+    """Clinical / patient / health-care work, judged from title+abstract and body density."""
+    rx = judge_context().medical
+    if len(rx.findall(_head_text(document))) >= MEDICAL_HEAD_HITS:
+        return True
+    body = _body_text(document)
+    words = max(1, len(body.split()))
+    return len(rx.findall(body)) * 1000 / words >= MEDICAL_BODY_PER_1000_WORDS
+
+
+def find_real_data_check(document: Document) -> str | None:
+    """The first sentence that evaluates on real data, or None."""
+    rx = judge_context().real_check
+    body = _body_text(document)
+    for m in rx.finditer(body):
+        # look at the sentence around the hit
+        lo = max(0, m.start() - 400)
+        window = body[lo : m.end() + 400]
+        for s, e in split_sentences(window):
+            if s <= m.start() - lo < e and CHECK_VERBS.search(window[s:e]):
+                return window[s:e]
+    return None
+
+
+def judge(document: Document, findings: list[Finding], *, language: str | None = None) -> Verdict:
+    """Roll the findings of one paper up into its Verdict, with the reasons for its concern."""
+    language = language or detect_language(document.text)
+    if language not in SUPPORTED_LANGUAGES:
+        return Verdict(
+            language=language, assessed=False, reasons=(f"language not supported: {language}",)
+        )
+    uses = [f for f in findings if f.stance == "use" and f.section != "references"]
+    medical = is_medical(document)
+    if not uses:
+        return Verdict(
+            language=language,
+            assessed=True,
+            uses_synthetic=False,
+            medical=medical,
+            participants_replaced=False,
+            concern="none",
+            reasons=("no sentence in which the authors use synthetic data",),
+        )
+    categories = {f.category for f in uses}
+    roles = {r for f in uses for r in f.roles}
+    generators = dict.fromkeys(g for f in uses for g in f.generators)
+    participants_replaced = "simulated_participants" in categories
+    check_sentence = find_real_data_check(document)
+    real_check = "found" if check_sentence else "not_found"
+    in_abstract = any(f.section == "abstract" for f in uses)
+    reasons: list[str] = []
+    if medical and roles & TRAINING_ROLES and real_check == "not_found":
+        reasons.append(
+            "synthetic data trains or replaces data for a medical model, "
+            "and no evaluation on real data was found"
+        )
+    if participants_replaced:
+        reasons.append("simulated people stand in for human participants")
+    if reasons:
+        concern = "high"
+    elif roles & EVAL_ROLES and real_check == "not_found":
+        concern = "medium"
+        reasons.append(
+            "synthetic data is used for "
+            + " and ".join(sorted(roles & EVAL_ROLES))
+            + " and no evaluation on real data was found"
+        )
+    elif medical:
+        concern = "medium"
+        reasons.append(
+            "medical work that uses synthetic data"
+            + (" (checked against real data)" if real_check == "found" else "")
+        )
+    else:
+        concern = "low"
+        reasons.append(
+            "synthetic data is used ("
+            + ", ".join(c for c in CATEGORIES if c in categories)
+            + ")"
+            + (", checked against real data" if real_check == "found" else "")
+        )
+    if check_sentence:
+        reasons.append(f"real-data check: {check_sentence[:300]}")
+    return Verdict(
+        language=language,
+        assessed=True,
+        uses_synthetic=True,
+        categories=tuple(c for c in CATEGORIES if c in categories),
+        roles=tuple(r for r in ROLES if r in roles),
+        generators=tuple(generators),
+        medical=medical,
+        participants_replaced=participants_replaced,
+        real_data_check=real_check,
+        in_abstract=in_abstract,
+        concern=concern,
+        reasons=tuple(reasons),
+    )

@@ -1,0 +1,173 @@
+"""Document, Section and Passage: what every reader produces and the detector consumes."""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+SECTION_KINDS = (
+    "abstract",
+    "introduction",
+    "related_work",
+    "methods",
+    "results",
+    "discussion",
+    "limitations",
+    "conclusion",
+    "acknowledgements",
+    "references",
+    "appendix",
+    "other",
+)
+
+# Heading words -> normalised kind. Checked in order: the first rule whose regex matches wins, so
+# specific names ("related work") come before generic ones ("work").
+_HEADING_RULES: tuple[tuple[str, str], ...] = (
+    ("abstract", r"^(abstract|summary|synopsis|resumo|resumen|r[ée]sum[ée]|author summary)$"),
+    (
+        "references",
+        r"^(references?|bibliography|literature cited|works cited|citations|"
+        r"referências|referencias|refer[eê]ncias bibliogr[aá]ficas|references and notes)$",
+    ),
+    (
+        "acknowledgements",
+        r"^(acknowledge?ments?|acknowledge?ment|funding|agradecimentos|"
+        r"agradecimientos|author contributions|competing interests|conflicts? of interest|"
+        r"declaration of competing interest|data availability( statement)?)$",
+    ),
+    (
+        "appendix",
+        r"^(appendix|appendices|supplementary|supplemental|supporting information|"
+        r"online methods|anexo|ap[eê]ndice)\b",
+    ),
+    (
+        "related_work",
+        r"^(related work|related works|prior work|previous work|literature review|"
+        r"related literature|background and related work|related research|review of literature)",
+    ),
+    (
+        "limitations",
+        r"^(limitations?|strengths and limitations|threats to validity|"
+        r"limitations and future work)",
+    ),
+    (
+        "introduction",
+        r"^(introduction|introdu[cç][aã]o|introducci[oó]n|background|motivation|"
+        r"overview)\b",
+    ),
+    (
+        "methods",
+        r"^(methods?|materials and methods|material and methods|methodology|"
+        r"experimental (setup|set-up|design|section|procedures?)|experiments?|data|datasets?|"
+        r"data and methods|study design|approach|model|models|implementation|training|"
+        r"setup|patients and methods|subjects and methods|m[ée]todos?|materiais e m[ée]todos|"
+        r"materiales y m[ée]todos|metodologia|metodolog[ií]a|simulation study|simulations?|"
+        r"evaluation|experimental results and evaluation|the model|our approach|proposed method)\b",
+    ),
+    (
+        "results",
+        r"^(results?|findings|resultados|results and discussion|empirical results|"
+        r"main results|analysis)\b",
+    ),
+    ("discussion", r"^(discussion|discuss[aã]o|discusi[oó]n|general discussion)\b"),
+    (
+        "conclusion",
+        r"^(conclusions?|concluding remarks|summary and conclusions?|"
+        r"conclus[aã]o|conclus[aã]oes|conclusi[oó]n|conclusiones|closing remarks|"
+        r"future work|conclusion and future work|conclusions and future work)\b",
+    ),
+)
+_COMPILED_RULES = tuple((kind, re.compile(rx, re.IGNORECASE)) for kind, rx in _HEADING_RULES)
+_NUMBERING = re.compile(r"^\s*(?:(?:[0-9]+|[IVXLC]+|[A-Z])(?:\.[0-9]+)*\.?\)?|§)\s+")
+
+
+def section_kind(heading: str) -> str:
+    """Normalise a raw heading ("3.1 Materials and Methods", "RESULTS") to a section kind."""
+    text = _NUMBERING.sub("", heading.strip())
+    text = re.sub(r"[\s:.\-–—]+$", "", text).strip().lower()
+    text = re.sub(r"\s+", " ", text)
+    for kind, rx in _COMPILED_RULES:
+        if rx.search(text):
+            return kind
+    return "other"
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """Bibliographic facts a source states about itself; any field may be unknown (None)."""
+
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    doi: str | None = None
+    year: int | None = None
+    venue: str | None = None
+
+
+@dataclass(frozen=True)
+class Section:
+    """A span of the document text under one heading; ``start``/``end`` are offsets in text."""
+
+    heading: str
+    kind: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A paragraph-sized span of text with the section and page it belongs to."""
+
+    start: int
+    end: int
+    section: str
+    page: int | None
+    text: str
+
+
+@dataclass(frozen=True)
+class Document:
+    """The text of one paper plus its structure; produced by ``pipeline.sources.read``.
+
+    ``sections`` are ordered, non-overlapping spans; text outside every section (a title block,
+    say) belongs to kind ``other``. ``pages`` holds one (start, end) span per extracted PDF page
+    and is empty for formats without pages. ``notes`` says what the reader skipped or repaired.
+    """
+
+    text: str
+    format: str
+    extractor: str
+    metadata: Metadata = field(default_factory=Metadata)
+    sections: tuple[Section, ...] = ()
+    pages: tuple[tuple[int, int], ...] = ()
+    n_pages: int | None = None
+    notes: tuple[str, ...] = ()
+
+    def section_at(self, offset: int) -> Section | None:
+        """The section containing ``offset``, or None when it falls outside every section."""
+        starts = [s.start for s in self.sections]
+        i = bisect.bisect_right(starts, offset) - 1
+        if i >= 0 and self.sections[i].start <= offset < self.sections[i].end:
+            return self.sections[i]
+        return None
+
+    def page_at(self, offset: int) -> int | None:
+        """1-based page number of ``offset``, or None for formats without pages."""
+        if not self.pages:
+            return None
+        starts = [p[0] for p in self.pages]
+        i = bisect.bisect_right(starts, offset) - 1
+        return i + 1 if i >= 0 else 1
+
+    def passages(self) -> Iterator[Passage]:
+        """Paragraphs (runs of text separated by blank lines), each with its section and page."""
+        for m in re.finditer(r"\S(?:.*?\S)??(?=\n\s*\n|\Z)", self.text, re.DOTALL):
+            sec = self.section_at(m.start())
+            yield Passage(
+                start=m.start(),
+                end=m.end(),
+                section=sec.kind if sec else "other",
+                page=self.page_at(m.start()),
+                text=m.group(0),
+            )

@@ -1,0 +1,69 @@
+"""Named exceptions raised by the library; the CLI turns them into messages with hints."""
+
+from __future__ import annotations
+
+
+class SynthwatchError(Exception):
+    """Base class of every error synthwatch raises on purpose."""
+
+
+class ReadError(SynthwatchError):
+    """A file could not be turned into a Document.
+
+    ``status`` is what the store records for the paper: ``failed`` (unreadable, malformed,
+    unsupported, encrypted) or ``no_text`` (readable but without extractable text).
+    """
+
+    status = "failed"
+
+    def __init__(self, reason: str, *, status: str | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        if status is not None:
+            self.status = status
+
+
+class UnsupportedFormat(ReadError):
+    """The bytes are not a format synthwatch reads."""
+
+
+class MalformedInput(ReadError):
+    """The file claims a format but its content is broken (truncated PDF, bad XML, ...)."""
+
+
+class EncryptedPDF(ReadError):
+    """The PDF is password-protected."""
+
+
+class NoText(ReadError):
+    """The file is readable but holds no extractable text (for example an image-only PDF)."""
+
+    status = "no_text"
+
+
+class PatternError(SynthwatchError):
+    """A pattern data file is invalid; the message names the file and line."""
+
+
+class StoreError(SynthwatchError):
+    """The DuckDB store could not be opened or written."""
+
+
+class DatabaseLocked(StoreError):
+    """Another process holds the write lock on the database file."""
+
+
+class SchemaTooNew(StoreError):
+    """The database was written by a newer synthwatch with a schema this version cannot read."""
+
+
+class QueryError(SynthwatchError):
+    """A canned query or SQL statement was refused or failed."""
+
+
+class UsageError(SynthwatchError):
+    """The caller asked for something that cannot be done as asked (bad manifest, bad path)."""
+
+
+class WorkerStartError(SynthwatchError):
+    """A worker process could not start (broken install, no memory): nothing can be scanned."""

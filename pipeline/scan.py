@@ -1,0 +1,263 @@
+"""discover -> hash -> skip known -> run the engine -> write in batches."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline import __version__, detect
+from pipeline.errors import UsageError
+from pipeline.pool import Limits, run_pool
+from pipeline.results import PaperResult
+from pipeline.store import Store
+from pipeline.work import Settings, Task
+
+# Inside folders only these files are papers; a file named on the command line is always read.
+PAPER_SUFFIXES = frozenset(
+    {".pdf", ".xml", ".nxml", ".tei", ".json", ".txt", ".md", ".markdown", ".tex"}
+)
+NOT_PAPERS = ("readme", "license", "licence", "changelog", "contributing", "notice")
+MANIFEST_COLUMNS = ("path", "doi", "title", "year", "venue", "field")
+BATCH_SIZE = 32
+BATCH_SECONDS = 5.0
+DEFAULT_MAX_MB = 200
+HASH_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Input:
+    """A file to scan and metadata that overrides what is extracted (from a manifest)."""
+
+    path: str
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ScanOptions:
+    workers: int = os.cpu_count() or 1
+    extractor: str = "pypdfium2"
+    max_pages: int = 500
+    timeout_s: float = 120.0
+    max_memory_mb: int | None = 4096
+    max_mb: int = DEFAULT_MAX_MB
+    force: bool = False
+
+
+@dataclass
+class ScanSummary:
+    run_id: str
+    files: int = 0
+    scanned: int = 0
+    skipped: int = 0
+    duplicates: int = 0
+    statuses: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def failed(self) -> int:
+        return sum(n for s, n in self.statuses.items() if s != "ok")
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "files": self.files,
+            "scanned": self.scanned,
+            "skipped": self.skipped,
+            "failed": self.failed,
+        }
+
+
+def discover(paths: Iterable[str | Path]) -> Iterator[Input]:
+    """Files named, and paper files inside folders (recursively, symlink loops cut).
+
+    Raises UsageError for a path that does not exist.
+    """
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from (Input(p) for p in _walk(path))
+        elif path.exists() or path.is_symlink():
+            yield Input(str(path))
+        else:
+            raise UsageError(f"no such file or folder: {raw}")
+
+
+def _walk(root: Path) -> Iterator[str]:
+    seen: set[str] = set()
+    for folder, dirs, files in os.walk(root, followlinks=True, onerror=None):
+        real = os.path.realpath(folder)
+        if real in seen:  # a symlink back into a folder already walked
+            dirs[:] = []
+            continue
+        seen.add(real)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            lower = name.lower()
+            if name.startswith(".") or lower.startswith(NOT_PAPERS):
+                continue
+            if Path(lower).suffix in PAPER_SUFFIXES:
+                yield os.path.join(folder, name)
+
+
+def read_manifest(path: str | Path) -> list[Input]:
+    """Inputs from a CSV with a ``path`` column (relative to the CSV) and optional metadata."""
+    path = Path(path)
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            if not reader.fieldnames or "path" not in reader.fieldnames:
+                raise UsageError(
+                    f"manifest {path} has no 'path' column; columns: {', '.join(MANIFEST_COLUMNS)}"
+                )
+            rows = list(reader)
+    except OSError as exc:
+        raise UsageError(f"cannot read manifest {path}: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise UsageError(f"manifest {path} is not a readable UTF-8 CSV: {exc}") from None
+    inputs = []
+    for lineno, row in enumerate(rows, 2):
+        file = (row.get("path") or "").strip()
+        if not file:
+            raise UsageError(f"manifest {path}, line {lineno}: empty 'path'")
+        overrides: dict[str, Any] = {
+            k: row[k].strip() for k in MANIFEST_COLUMNS[1:] if row.get(k) and row[k].strip()
+        }
+        if "year" in overrides:
+            try:
+                overrides["year"] = int(overrides["year"])
+            except ValueError:
+                raise UsageError(
+                    f"manifest {path}, line {lineno}: year "
+                    f"{overrides['year']!r} is not a whole number"
+                ) from None
+        inputs.append(Input(str(path.parent / file), overrides))
+    return inputs
+
+
+def hash_file(path: str, max_bytes: int) -> tuple[str, int]:
+    """(sha256, size) of a file; raises OSError when it cannot be read."""
+    size = os.path.getsize(path)
+    if size > max_bytes:
+        return hashlib.sha256(
+            f"too-large:{os.path.abspath(path)}:{size}".encode()
+        ).hexdigest(), size
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(HASH_CHUNK):
+            h.update(chunk)
+    return h.hexdigest(), size
+
+
+def _placeholder_id(path: str, why: str) -> str:
+    return hashlib.sha256(f"{why}:{os.path.abspath(path)}".encode()).hexdigest()
+
+
+def scan(
+    inputs: Sequence[Input],
+    store: Store,
+    options: ScanOptions,
+    *,
+    arguments: dict[str, Any] | None = None,
+    on_result: Callable[[PaperResult, ScanSummary], None] | None = None,
+    on_plan: Callable[[ScanSummary, int], None] | None = None,
+) -> ScanSummary:
+    """Scan ``inputs`` into ``store``: one row per paper, its findings, a ``runs`` row.
+
+    ``on_plan(summary, n_to_process)`` is called once the files are hashed and known ones
+    skipped; ``on_result`` after each paper is processed. Neither may print from the library:
+    they are the CLI's hooks.
+    """
+    version, pversion = __version__, detect.patterns_version()
+    run_id = store.start_run(arguments or {}, version, pversion)
+    summary = ScanSummary(run_id=run_id, files=len(inputs))
+    overrides: dict[str, dict[str, Any]] = {}
+    tasks: list[Task] = []
+    early: list[PaperResult] = []  # results known without a worker (unreadable, too large)
+    files: list[tuple[str, str, int | None]] = []
+    seen_ids: set[str] = set()
+    max_bytes = options.max_mb * 1024 * 1024
+    for item in inputs:
+        try:
+            paper_id, size = hash_file(item.path, max_bytes)
+        except OSError as exc:
+            paper_id = _placeholder_id(item.path, "unreadable")
+            early.append(
+                PaperResult(
+                    paper_id=paper_id,
+                    source_path=item.path,
+                    status="failed",
+                    error=f"cannot read file: {exc.strerror or exc}",
+                )
+            )
+            files.append((item.path, paper_id, None))
+            continue
+        files.append((item.path, paper_id, size))
+        if paper_id in seen_ids:
+            summary.duplicates += 1
+            continue
+        seen_ids.add(paper_id)
+        overrides[paper_id] = item.overrides
+        if size > max_bytes:
+            early.append(
+                PaperResult(
+                    paper_id=paper_id,
+                    source_path=item.path,
+                    status="skipped",
+                    n_bytes=size,
+                    error=f"file is {size / 2**20:.0f} MB, over "
+                    f"the --max-mb limit of {options.max_mb} MB",
+                )
+            )
+            continue
+        tasks.append(Task(item.path, paper_id, size))
+    store.record_files(files, run_id)
+    if not options.force:
+        known = store.known(t.paper_id for t in tasks)
+        current = {pid for pid, (v, pv, _) in known.items() if (v, pv) == (version, pversion)}
+        # an unchanged paper is skipped, unless a manifest now says something new about it
+        todo = [t for t in tasks if t.paper_id not in current or overrides.get(t.paper_id)]
+        summary.skipped = len(tasks) - len(todo)
+        tasks = todo
+    if on_plan:
+        on_plan(summary, len(tasks) + len(early))
+    batch: list[PaperResult] = []
+    last_write = time.monotonic()
+
+    def flush() -> None:
+        nonlocal last_write
+        store.write(batch, run_id=run_id, version=version, patterns_version=pversion)
+        batch.clear()
+        last_write = time.monotonic()
+
+    def results() -> Iterator[PaperResult]:
+        yield from early
+        yield from run_pool(
+            tasks,
+            workers=options.workers,
+            settings=Settings(extractor=options.extractor, max_pages=options.max_pages),
+            limits=Limits(timeout_s=options.timeout_s, max_memory_mb=options.max_memory_mb),
+        )
+
+    status = "interrupted"
+    try:
+        for result in results():
+            result = result.with_overrides(overrides.get(result.paper_id, {}))
+            summary.scanned += 1
+            summary.statuses[result.status] += 1
+            batch.append(result)
+            if len(batch) >= BATCH_SIZE or time.monotonic() - last_write > BATCH_SECONDS:
+                flush()
+            if on_result:
+                on_result(result, summary)
+        flush()
+        status = "finished"
+    finally:
+        if batch:
+            flush()
+        store.finish_run(run_id, summary.counts(), status)
+    return summary

@@ -1,0 +1,308 @@
+"""DuckDB store: schema, migrations, the single writer and read-only connections."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from pipeline.errors import DatabaseLocked, SchemaTooNew, StoreError
+from pipeline.results import PaperResult
+
+SCHEMA_VERSION = 1
+DEFAULT_DB = "synthwatch.duckdb"
+PAPER_COLUMNS = (
+    "paper_id",
+    "source_path",
+    "format",
+    "extractor",
+    "status",
+    "error",
+    "notes",
+    "title",
+    "authors",
+    "doi",
+    "year",
+    "venue",
+    "field",
+    "language",
+    "n_pages",
+    "n_chars",
+    "n_bytes",
+    "assessed",
+    "uses_synthetic",
+    "categories",
+    "roles",
+    "generators",
+    "medical",
+    "participants_replaced",
+    "real_data_check",
+    "in_abstract",
+    "concern",
+    "reasons",
+    "n_findings",
+    "seconds",
+    "pipeline_version",
+    "patterns_version",
+    "run_id",
+    "scanned_at",
+)
+FINDING_COLUMNS = (
+    "finding_id",
+    "paper_id",
+    "ordinal",
+    "section",
+    "page",
+    "char_start",
+    "char_end",
+    "sentence",
+    "stance",
+    "category",
+    "roles",
+    "generator",
+    "generators",
+    "pattern_ids",
+    "confidence",
+)
+# Schema version -> SQL that brings a database from the previous version to it.
+MIGRATIONS: dict[int, str] = {}
+LOCK_HINT = (
+    "another synthwatch process (or a DuckDB client) has {path} open for writing; DuckDB allows "
+    "one writer. Wait for it to finish, or scan into another --db file."
+)
+
+
+def _now() -> datetime:
+    """Naive UTC: TIMESTAMP columns hold UTC, and reading them back needs no pytz."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _connect(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    config: dict[str, Any] = {}
+    if read_only:
+        config = {
+            "enable_external_access": False,
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+            "lock_configuration": True,
+        }
+    try:
+        return duckdb.connect(str(path), read_only=read_only, config=config)
+    except duckdb.IOException as exc:
+        msg = str(exc)
+        if "lock" in msg.lower():
+            raise DatabaseLocked(LOCK_HINT.format(path=path)) from None
+        raise StoreError(f"cannot open database {path}: {msg}") from None
+    except duckdb.Error as exc:
+        raise StoreError(f"cannot open database {path}: {exc}") from None
+
+
+def connect_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
+    """A read-only connection with file, network and extension access switched off."""
+    path = Path(path)
+    if not path.is_file():
+        raise StoreError(f"no database at {path}: run `synthwatch scan PATH --db {path}` first")
+    return _connect(path, read_only=True)
+
+
+def schema_sql() -> str:
+    return (resources.files("pipeline.store") / "schema.sql").read_text(encoding="utf-8")
+
+
+class Store:
+    """The one writer of a synthwatch database. Use as a context manager."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.con = _connect(self.path, read_only=False)
+        self._migrate()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    def _migrate(self) -> None:
+        con = self.con
+        con.execute(schema_sql())
+        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None:
+            con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+            return
+        found = int(row[0])
+        if found > SCHEMA_VERSION:
+            raise SchemaTooNew(
+                f"{self.path} has schema version {found}; this synthwatch reads up to "
+                f"{SCHEMA_VERSION}: upgrade synthwatch"
+            )
+        for version in range(found + 1, SCHEMA_VERSION + 1):
+            con.begin()
+            con.execute(MIGRATIONS[version])
+            con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(version)])
+            con.commit()
+
+    # -- runs -----------------------------------------------------------------------------
+    def start_run(self, arguments: dict[str, Any], version: str, patterns_version: str) -> str:
+        run_id = _now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+        self.con.execute(
+            "INSERT INTO runs (run_id, started_at, status, version, patterns_version, arguments)"
+            " VALUES (?, ?, 'running', ?, ?, ?)",
+            [run_id, _now(), version, patterns_version, json.dumps(arguments, sort_keys=True)],
+        )
+        return run_id
+
+    def finish_run(self, run_id: str, counts: dict[str, int], status: str = "finished") -> None:
+        self.con.execute(
+            "UPDATE runs SET finished_at = ?, status = ?, n_files = ?, n_scanned = ?, "
+            "n_skipped = ?, n_failed = ? WHERE run_id = ?",
+            [
+                _now(),
+                status,
+                counts.get("files", 0),
+                counts.get("scanned", 0),
+                counts.get("skipped", 0),
+                counts.get("failed", 0),
+                run_id,
+            ],
+        )
+
+    # -- papers ---------------------------------------------------------------------------
+    def known(self, paper_ids: Iterable[str]) -> dict[str, tuple[str, str, str]]:
+        """paper_id -> (pipeline_version, patterns_version, status) for stored papers."""
+        ids = pd.DataFrame({"paper_id": list(dict.fromkeys(paper_ids))})
+        with _registered(self.con, ids=ids):
+            rows = self.con.execute(
+                "SELECT p.paper_id, p.pipeline_version, p.patterns_version, p.status "
+                "FROM papers p JOIN ids USING (paper_id)"
+            ).fetchall()
+        return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+    def write(
+        self,
+        results: Sequence[PaperResult],
+        *,
+        run_id: str,
+        version: str,
+        patterns_version: str,
+    ) -> None:
+        """Replace the rows of these papers and add their findings, in one transaction."""
+        if not results:
+            return
+        scanned_at = _now()
+        paper_df = pd.DataFrame(
+            [paper_row(r, run_id, version, patterns_version, scanned_at) for r in results],
+            columns=list(PAPER_COLUMNS),
+        )
+        finding_rows = [row for r in results for row in finding_rows_of(r)]
+        finding_df = pd.DataFrame(finding_rows, columns=list(FINDING_COLUMNS))
+        ids_df = pd.DataFrame({"paper_id": paper_df["paper_id"].unique()})
+        with _registered(self.con, new_ids=ids_df, new_papers=paper_df, new_findings=finding_df):
+            self._transaction(
+                "DELETE FROM findings WHERE paper_id IN (SELECT paper_id FROM new_ids)",
+                "DELETE FROM papers WHERE paper_id IN (SELECT paper_id FROM new_ids)",
+                f"INSERT INTO papers ({', '.join(PAPER_COLUMNS)}) SELECT * FROM new_papers",
+                f"INSERT INTO findings ({', '.join(FINDING_COLUMNS)}) SELECT * FROM new_findings",
+            )
+
+    def record_files(self, files: Sequence[tuple[str, str, int | None]], run_id: str) -> None:
+        """Remember every input path and the paper it holds (copies share a paper_id)."""
+        if not files:
+            return
+        df = pd.DataFrame(files, columns=["path", "paper_id", "n_bytes"])
+        df["run_id"] = run_id
+        df["seen_at"] = _now()
+        with _registered(self.con, new_files=df):
+            self._transaction(
+                "DELETE FROM files WHERE path IN (SELECT path FROM new_files)",
+                "INSERT INTO files (path, paper_id, n_bytes, run_id, seen_at) "
+                "SELECT path, paper_id, n_bytes, run_id, seen_at FROM new_files",
+            )
+
+    def _transaction(self, *statements: str) -> None:
+        """Run statements all-or-nothing."""
+        con = self.con
+        con.begin()
+        try:
+            for sql in statements:
+                con.execute(sql)
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+
+
+@contextmanager
+def _registered(con: duckdb.DuckDBPyConnection, **frames: pd.DataFrame) -> Iterator[None]:
+    """Make DataFrames visible to SQL under explicit names for the duration of a block."""
+    for name, df in frames.items():
+        con.register(name, df)
+    try:
+        yield
+    finally:
+        for name in frames:
+            con.unregister(name)
+
+
+def paper_row(
+    r: PaperResult, run_id: str, version: str, patterns_version: str, scanned_at: datetime
+) -> dict[str, Any]:
+    md = r.metadata
+    v = r.verdict_dict()
+    return {
+        "paper_id": r.paper_id,
+        "source_path": r.source_path,
+        "format": r.format,
+        "extractor": r.extractor,
+        "status": r.status,
+        "error": r.error,
+        "notes": list(r.notes),
+        "title": md.title,
+        "authors": list(md.authors),
+        "doi": md.doi,
+        "year": md.year,
+        "venue": md.venue,
+        "field": r.research_field,
+        "language": r.language,
+        "n_pages": r.n_pages,
+        "n_chars": r.n_chars,
+        "n_bytes": r.n_bytes,
+        "assessed": v["assessed"],
+        "uses_synthetic": v["uses_synthetic"],
+        "categories": v["categories"],
+        "roles": v["roles"],
+        "generators": v["generators"],
+        "medical": v["medical"],
+        "participants_replaced": v["participants_replaced"],
+        "real_data_check": v["real_data_check"],
+        "in_abstract": v["in_abstract"],
+        "concern": v["concern"],
+        "reasons": v["reasons"],
+        "n_findings": len(r.findings),
+        "seconds": r.seconds,
+        "pipeline_version": version,
+        "patterns_version": patterns_version,
+        "run_id": run_id,
+        "scanned_at": scanned_at,
+    }
+
+
+def finding_rows_of(r: PaperResult) -> list[dict[str, Any]]:
+    rows = []
+    for f in r.findings:
+        d = f.to_dict()
+        d["paper_id"] = r.paper_id
+        d["finding_id"] = f"{r.paper_id[:16]}:{f.ordinal}"
+        rows.append(d)
+    return rows

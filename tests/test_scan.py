@@ -1,0 +1,183 @@
+"""Scanning: discovery, hashing, incremental skips, failures as rows, manifests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from pipeline.errors import UsageError
+from pipeline.scan import Input, ScanOptions, discover, read_manifest, scan
+from pipeline.store import Store, connect_readonly
+
+PDF = "pdf/synthpop__synthpop.pdf"
+JATS = "jats/plos__journal.pone.0119074.xml"
+TEXT = "other/oastm__S0001870812002101.txt"
+OPTIONS = ScanOptions(workers=2, timeout_s=60)
+
+
+@pytest.fixture
+def papers(tmp_path, corpus):
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    for rel in (PDF, JATS, TEXT):
+        shutil.copy(corpus / rel, folder / os.path.basename(rel))
+    return folder
+
+
+def _scan(db, paths, **kw):
+    opts = ScanOptions(**{**OPTIONS.__dict__, **kw})
+    with Store(db) as store:
+        return scan(list(discover(paths)), store, opts)
+
+
+def _rows(db, sql):
+    con = connect_readonly(db)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def test_scan_stores_every_paper_with_findings_and_a_run(tmp_path, papers):
+    db = tmp_path / "s.duckdb"
+    summary = _scan(db, [papers])
+    assert summary.scanned == 3 and summary.statuses["ok"] == 3
+    rows = _rows(db, "SELECT format, status, n_findings FROM papers ORDER BY format")
+    assert [r[:2] for r in rows] == [("jats", "ok"), ("pdf", "ok"), ("text", "ok")]
+    n = _rows(db, "SELECT count(*) FROM findings")[0][0]
+    assert n == sum(r[2] for r in rows) and n > 0
+    run = _rows(db, "SELECT status, n_files, n_scanned FROM runs")
+    assert run == [("finished", 3, 3)]
+
+
+def test_rescan_skips_unchanged_papers_and_force_rescans_without_duplicates(tmp_path, papers):
+    db = tmp_path / "s.duckdb"
+    _scan(db, [papers])
+    before = _rows(db, "SELECT count(*) FROM findings")[0][0]
+    again = _scan(db, [papers])
+    assert (again.scanned, again.skipped) == (0, 3)
+    forced = _scan(db, [papers], force=True)
+    assert forced.scanned == 3
+    assert _rows(db, "SELECT count(*) FROM papers") == [(3,)]
+    assert _rows(db, "SELECT count(*) FROM findings")[0][0] == before
+    assert _rows(db, "SELECT count(*) FROM runs") == [(3,)]
+
+
+def test_changed_file_is_rescanned(tmp_path, papers):
+    db = tmp_path / "s.duckdb"
+    _scan(db, [papers])
+    txt = papers / os.path.basename(TEXT)
+    txt.write_text(txt.read_text() + "\nWe generated synthetic data with CTGAN.\n")
+    summary = _scan(db, [papers])
+    assert (summary.scanned, summary.skipped) == (1, 2)
+    # the old version of the file is a different paper (new bytes, new id): both are kept
+    assert _rows(db, "SELECT count(*) FROM papers") == [(4,)]
+
+
+def test_bad_files_are_rows_with_reasons_and_the_scan_goes_on(tmp_path, papers, corpus):
+    (papers / "empty.pdf").write_bytes(b"")
+    (papers / "random.pdf").write_bytes(os.urandom(5000))
+    data = (corpus / PDF).read_bytes()
+    (papers / "truncated.pdf").write_bytes(data[: len(data) // 3])
+    (papers / "broken.xml").write_text("<article><front><article-meta><title-group>")
+    (papers / "latin1.txt").write_bytes(
+        "Résumé of synthetic data in café studies.".encode("latin-1")
+    )
+    db = tmp_path / "s.duckdb"
+    summary = _scan(db, [papers])
+    assert summary.scanned == 8 and summary.statuses["ok"] == 3
+    rows = dict(
+        _rows(
+            db,
+            "SELECT regexp_extract(source_path, '[^/]+$'), status || ': ' || error "
+            "FROM papers WHERE status <> 'ok'",
+        )
+    )
+    assert rows["empty.pdf"].startswith("failed: empty file")
+    assert rows["random.pdf"].startswith("failed:")
+    assert rows["truncated.pdf"].startswith("failed:") and "PDF" in rows["truncated.pdf"]
+    assert rows["broken.xml"].startswith("failed: malformed XML")
+    assert rows["latin1.txt"].startswith("failed:") and "UTF-8" in rows["latin1.txt"]
+
+
+def test_unreadable_file_is_recorded(tmp_path, papers):
+    if os.geteuid() == 0:
+        # root reads everything; a dangling symlink is the unreadable file root also meets
+        (papers / "gone.pdf").symlink_to(tmp_path / "does-not-exist.pdf")
+    else:
+        secret = papers / "secret.pdf"
+        secret.write_bytes(b"%PDF-1.4")
+        secret.chmod(0)
+    db = tmp_path / "s.duckdb"
+    _scan(db, [papers])
+    rows = _rows(db, "SELECT status, error FROM papers WHERE error LIKE 'cannot read file%'")
+    assert len(rows) == 1 and rows[0][0] == "failed"
+
+
+def test_timeout_stops_one_paper_and_records_it(tmp_path, papers):
+    # ~3 MB of candidate sentences: far more than one second of detection
+    (papers / "huge.txt").write_text(
+        "Methods\n\n" + "We generated synthetic data with GPT-4. " * 80_000
+    )
+    db = tmp_path / "s.duckdb"
+    summary = _scan(db, [papers], timeout_s=1, workers=1)
+    assert summary.statuses == {"ok": 3, "timeout": 1}
+    rows = _rows(db, "SELECT source_path, error FROM papers WHERE status = 'timeout'")
+    assert rows[0][0].endswith("huge.txt") and "--timeout" in rows[0][1]
+
+
+def test_identical_files_are_one_paper_and_every_path_is_kept(tmp_path, papers):
+    shutil.copy(papers / os.path.basename(PDF), papers / "copy.pdf")
+    db = tmp_path / "s.duckdb"
+    summary = _scan(db, [papers])
+    assert summary.duplicates == 1
+    assert _rows(db, "SELECT count(*) FROM papers") == [(3,)]
+    assert _rows(db, "SELECT count(*) FROM files") == [(4,)]
+
+
+def test_discover_follows_symlinks_without_looping(tmp_path, papers):
+    (papers / "loop").symlink_to(papers, target_is_directory=True)
+    (papers / "README.md").write_text("# not a paper")
+    (papers / "notes.csv").write_text("a,b")
+    found = sorted(os.path.basename(i.path) for i in discover([papers]))
+    assert found == sorted(os.path.basename(p) for p in (PDF, JATS, TEXT))
+
+
+def test_discover_rejects_missing_path(tmp_path):
+    with pytest.raises(UsageError, match="no such file"):
+        list(discover([tmp_path / "missing"]))
+
+
+def test_manifest_overrides_metadata(tmp_path, papers):
+    manifest = tmp_path / "m.csv"
+    manifest.write_text(
+        "path,doi,year,venue,field\n"
+        f"papers/{os.path.basename(JATS)},10.9999/override,1999,Override Journal,medicine\n"
+    )
+    inputs = read_manifest(manifest)
+    assert inputs == [
+        Input(
+            str(papers / os.path.basename(JATS)),
+            {
+                "doi": "10.9999/override",
+                "year": 1999,
+                "venue": "Override Journal",
+                "field": "medicine",
+            },
+        )
+    ]
+    db = tmp_path / "s.duckdb"
+    with Store(db) as store:
+        scan(inputs, store, OPTIONS)
+    assert _rows(db, "SELECT doi, year, venue, field FROM papers") == [
+        ("10.9999/override", 1999, "Override Journal", "medicine")
+    ]
+
+
+def test_manifest_without_path_column_is_a_usage_error(tmp_path):
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("file,doi\na.pdf,10.1/x\n")
+    with pytest.raises(UsageError, match="no 'path' column"):
+        read_manifest(manifest)
