@@ -34,8 +34,11 @@ _HEADING_RULES: tuple[tuple[str, str], ...] = (
     (
         "acknowledgements",
         r"^(acknowledge?ments?|acknowledge?ment|funding|agradecimentos|"
-        r"agradecimientos|author contributions|competing interests|conflicts? of interest|"
-        r"declaration of competing interest|data availability( statement)?)$",
+        r"agradecimientos|authors?['’]? contributions|competing interests|"
+        r"conflicts? of interest|declaration of competing interest|declarations?|"
+        r"ethics( statement| approval.*)?|availability of data( and materials)?|"
+        r"data availability( statement)?|code availability|consent for publication|"
+        r"abbreviations)$",
     ),
     (
         "appendix",
@@ -52,6 +55,7 @@ _HEADING_RULES: tuple[tuple[str, str], ...] = (
         r"^(limitations?|strengths and limitations|threats to validity|"
         r"limitations and future work)",
     ),
+    ("results", r"\bresults$"),  # "Simulation results", "Quantitative Results"
     (
         "introduction",
         r"^(introduction|introdu[cç][aã]o|introducci[oó]n|background|motivation|"

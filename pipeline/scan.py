@@ -218,7 +218,11 @@ def scan(
     store.record_files(files, run_id)
     if not options.force:
         known = store.known(t.paper_id for t in tasks)
-        current = {pid for pid, (v, pv, _) in known.items() if (v, pv) == (version, pversion)}
+        current = {
+            pid
+            for pid, (v, pv, fmt, extractor) in known.items()
+            if (v, pv) == (version, pversion) and (fmt != "pdf" or extractor == options.extractor)
+        }
         # an unchanged paper is skipped, unless a manifest now says something new about it
         todo = [t for t in tasks if t.paper_id not in current or overrides.get(t.paper_id)]
         summary.skipped = len(tasks) - len(todo)

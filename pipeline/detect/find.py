@@ -26,16 +26,9 @@ assert set(CATEGORY_PRIORITY) == set(CATEGORIES)
 # Generator kinds and what a generator of that kind makes when the sentence says it produced
 # something. An LLM that annotates makes labels; one that answers a survey simulates people.
 SKIP_SECTIONS = frozenset({"references"})
-SECTION_CONFIDENCE = {
-    "methods": 0.05,
-    "results": 0.05,
-    "abstract": 0.05,
-    "introduction": -0.15,
-    "related_work": -0.2,
-    "discussion": -0.1,
-    "conclusion": -0.05,
-    "limitations": -0.15,
-}
+# Where the paper describes its own work a finding is a little more likely to be right; the
+# sections that discuss others' work are already weighed by the stance rules.
+SECTION_CONFIDENCE = {"methods": 0.05, "results": 0.05, "abstract": 0.05}
 
 
 def _generator_category(gen: Generator, labels: set[str]) -> str | None:
@@ -123,6 +116,10 @@ class Finder:
             return None
         if "synthetic_other" in categories and len(categories) > 1:
             del categories["synthetic_other"]  # a more specific kind is named
+        elif "synthetic_other" in categories and by_label.get("distribution"):
+            # "a synthetic dataset drawn from a Gaussian": data from a stochastic model
+            categories["simulation"] = categories.pop("synthetic_other")
+            ids.add("category.distribution")
         category = next(c for c in CATEGORY_PRIORITY if c in categories)
         stance = decide_stance(doc, sentence, section, by_label, cue_matches)
         ids.add(f"stance.{stance.rule}")
@@ -134,8 +131,9 @@ class Finder:
         roles |= default_roles
         if category == "simulated_participants":
             roles.add("replacement")
-        confidence = min(categories.values()) * 0.3 + max(categories.values()) * 0.3
-        confidence += stance.strength * 0.4 + SECTION_CONFIDENCE.get(section, 0.0)
+        # the stance rule decides most of the confidence; a strong cue adds the rest
+        confidence = stance.strength * (0.6 + 0.4 * max(categories.values()))
+        confidence += SECTION_CONFIDENCE.get(section, 0.0)
         return Finding(
             ordinal=ordinal,
             section=section,

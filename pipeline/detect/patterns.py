@@ -37,6 +37,7 @@ ALLOWED_LABELS: dict[str, tuple[str, ...]] = {
         "hedge",
         "actor",
         "action",
+        "report",
         "passive_action",
         "third_party",
         "background",
@@ -49,6 +50,7 @@ ALLOWED_LABELS: dict[str, tuple[str, ...]] = {
         "respond",
         "generative_model",
         "participants",
+        "distribution",
     ),
 }
 _RECORD_KEYS = {"id", "label", "phrases", "pattern", "anchor", "roles", "weight", "note"}

@@ -40,8 +40,10 @@ def _is_abbreviation(before: str) -> bool:
     token = m.group(1).rstrip("\"'”’)]")
     if _INITIAL.match(token):
         return True
-    word = token.lstrip("(\"'“‘[").rstrip(".").lower()
-    return word in ABBREVIATIONS
+    word = token.lstrip("(\"'“‘[").rstrip(".")
+    if len(word) > 1 and word.isupper():  # "ED.", "GAN." end sentences; "Fig." does not
+        return False
+    return word.lower() in ABBREVIATIONS
 
 
 def split_sentences(text: str, offset: int = 0) -> Iterator[tuple[int, int]]:

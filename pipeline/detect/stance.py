@@ -14,11 +14,16 @@ from spacy.tokens import Doc
 from pipeline.detect.nlp import Match
 
 NEGATION_WINDOW = 4  # tokens from a negation to the cue it scopes over
+ACTOR_REACH = 12  # tokens from "we" to the verb it is the subject of
+# Between "we" and a verb these start a clause with another subject: "we note that X used ..."
+VERB_CLAUSE_BREAKS = frozenset({";", "but", "whereas", "while", "although", "that", "which",
+                                "who", "where", "because", "since"})
 CLAUSE_BREAKS = frozenset(
     {",", ";", ":", "but", "whereas", "while", "although", "however", "though", "which", "that"}
 )
 USE_SECTIONS = frozenset({"methods", "results", "abstract", "appendix"})
 CITING_SECTIONS = frozenset({"introduction", "related_work"})
+FUTURE_SECTIONS = frozenset({"discussion", "conclusion", "limitations"})
 MODALS = frozenset({"could", "might", "would", "may", "should", "will", "can", "shall"})
 PAST_IRREGULAR = frozenset(
     {
@@ -82,21 +87,53 @@ def _is_past(word: str) -> bool:
     return word.endswith("ed") or word in PAST_IRREGULAR
 
 
-def _first_person_action(doc: Doc, by_label: dict[str, list[Match]]) -> tuple[bool, bool]:
-    """(first person acts on something, and does so without a modal in front)."""
-    actors = by_label.get("actor", [])
-    actions = by_label.get("action", [])
-    if not actors or not actions:
-        return False, False
-    first_actor = min(a.start for a in actors)
-    acting = [a for a in actions if a.start > first_actor]
-    if not acting:
-        return False, False
-    factual = any(
-        not any(t.lower_ in MODALS for t in doc[max(first_actor, a.start - 3) : a.start])
-        for a in acting
+@dataclass(frozen=True)
+class _Agency:
+    """What the authors themselves do in a sentence."""
+
+    acts: bool = False  # "we" + a data-handling verb ("we generated", "our model was trained")
+    factual: bool = False  # ... at least once without a modal in front
+    reports: bool = False  # "we" + a reporting verb only ("we evaluate", "we present")
+
+
+def _agency(doc: Doc, section: str, by_label: dict[str, list[Match]]) -> _Agency:
+    actors = sorted(
+        (a for a in by_label.get("actor", []) if not _idiom(doc, a)), key=lambda m: m.start
     )
-    return True, factual
+    if not actors:
+        return _Agency()
+    blockers = sorted(m.start for m in by_label.get("third_party", []))
+    blockers += [t.i for t in doc if t.lower_ in VERB_CLAUSE_BREAKS]
+    blockers += [t.i for t in doc if t.text in ("[", "(") and _cites_after(doc, t.i)]
+    # "we will simulate a dataset" explains what the paper does, except where papers talk
+    # about the future
+    modals = MODALS if section in FUTURE_SECTIONS else MODALS - {"will", "shall"}
+
+    def attributed(verb: Match) -> bool:
+        before = [a for a in actors if a.start < verb.start <= a.start + ACTOR_REACH]
+        if not before:
+            return False
+        actor = before[-1]
+        return not any(actor.start < b < verb.start for b in blockers)
+
+    acting = [v for v in by_label.get("action", []) if attributed(v)]
+    factual = any(
+        not any(t.lower_ in modals for t in doc[max(0, v.start - 3) : v.start]) for v in acting
+    )
+    reports = any(attributed(v) for v in by_label.get("report", []))
+    return _Agency(acts=bool(acting), factual=factual, reports=reports)
+
+
+def _idiom(doc: Doc, actor: Match) -> bool:
+    """ "to the best of our knowledge", "in our view": an actor that does nothing."""
+    nxt = doc[actor.end].lower_ if actor.end < len(doc) else ""
+    return nxt in ("knowledge", "view", "opinion", "understanding", "experience")
+
+
+def _cites_after(doc: Doc, i: int) -> bool:
+    """A bracket opening a citation: "[12" or "(Smith et al., 2020"."""
+    nxt = doc[i + 1 : i + 4].text
+    return bool(re.match(r"\d|[A-Z][\w'’-]+(\s+et al|,\s*\d{4}|\s+and\s)", nxt))
 
 
 def decide_stance(
@@ -107,20 +144,25 @@ def decide_stance(
         return StanceResult("negated", "negated", 0.85)
     if by_label.get("future"):
         return StanceResult("future", "future_phrase", 0.85)
-    acts, factual = _first_person_action(doc, by_label)
-    if acts and not factual:
+    agency = _agency(doc, section, by_label)
+    if agency.acts and not agency.factual:
         return StanceResult("future", "we_modal", 0.7)
     cited = bool(CITATION.search(sentence)) or bool(by_label.get("third_party"))
-    if acts and factual:
-        return StanceResult("use", "we_action", 0.9 if section in USE_SECTIONS else 0.8)
+    if agency.acts:
+        strength = 0.9 if section in USE_SECTIONS else 0.7 if section in CITING_SECTIONS else 0.8
+        return StanceResult("use", "we_action", strength)
     if by_label.get("hedge") and not by_label.get("passive_action"):
         return StanceResult("background", "hedged", 0.7)
-    if cited:
+    if cited and not by_label.get("actor"):
         return StanceResult("cited", "citation", 0.8)
-    if by_label.get("passive_action") and section not in CITING_SECTIONS:
-        return StanceResult("use", "passive_action", 0.75 if section in USE_SECTIONS else 0.6)
     if by_label.get("background"):
         return StanceResult("background", "generic", 0.7)
+    if by_label.get("passive_action") and section not in CITING_SECTIONS:
+        return StanceResult("use", "passive_action", 0.75 if section in USE_SECTIONS else 0.6)
+    if agency.reports and section in USE_SECTIONS:
+        return StanceResult("use", "we_report", 0.6)
+    if cited:
+        return StanceResult("cited", "citation_with_actor", 0.6)
     if section in USE_SECTIONS and by_label.get("action"):
-        return StanceResult("use", "section_action", 0.55)
+        return StanceResult("use", "section_action", 0.5)
     return StanceResult("background", "default", 0.5)

@@ -14,11 +14,18 @@ from pipeline.detect.segment import split_sentences
 from pipeline.document import Document
 
 SUPPORTED_LANGUAGES = frozenset({"en"})
+# A `use` finding below this confidence is kept as evidence but does not make a paper positive.
+MIN_USE_CONFIDENCE = 0.6
 # A paper is medical when its title and abstract name clinical things, or its body does densely.
 MEDICAL_HEAD_HITS = 3
 MEDICAL_BODY_PER_1000_WORDS = 12.0
 TRAINING_ROLES = frozenset({"training", "replacement"})
 EVAL_ROLES = frozenset({"training", "evaluation"})
+REVIEW_TITLE = re.compile(
+    r"\b(a )?(systematic |scoping |narrative |literature )?(review|survey|overview|viewpoint|"
+    r"perspective|commentary|editorial|tutorial)s?\b(?! (of|on) (the )?(patients?|participants?))",
+    re.IGNORECASE,
+)
 # A real-data check is a sentence that names real data and an evaluation act.
 CHECK_VERBS = re.compile(
     r"\b(evaluat|validat|test|compar|appl(?:y|ied)|assess|benchmark|measur|report|achiev|"
@@ -69,6 +76,11 @@ def _head_text(document: Document) -> str:
     return "\n".join(head)
 
 
+def is_review(document: Document) -> bool:
+    """A review, survey, viewpoint or editorial, judged from the title."""
+    return bool(REVIEW_TITLE.search(document.metadata.title or document.text[:300]))
+
+
 def is_medical(document: Document) -> bool:
     """Clinical / patient / health-care work, judged from title+abstract and body density."""
     rx = judge_context().medical
@@ -100,7 +112,15 @@ def judge(document: Document, findings: list[Finding], *, language: str | None =
         return Verdict(
             language=language, assessed=False, reasons=(f"language not supported: {language}",)
         )
-    uses = [f for f in findings if f.stance == "use" and f.section != "references"]
+    review = is_review(document)
+    uses = [
+        f
+        for f in findings
+        if f.stance == "use"
+        and f.confidence >= MIN_USE_CONFIDENCE
+        # a review describes others' work in the passive: only "we ..." counts there
+        and (not review or "stance.we_action" in f.pattern_ids)
+    ]
     medical = is_medical(document)
     if not uses:
         return Verdict(
@@ -113,6 +133,8 @@ def judge(document: Document, findings: list[Finding], *, language: str | None =
             reasons=("no sentence in which the authors use synthetic data",),
         )
     categories = {f.category for f in uses}
+    if len(categories) > 1:
+        categories.discard("synthetic_other")  # the paper names what kind elsewhere
     roles = {r for f in uses for r in f.roles}
     generators = dict.fromkeys(g for f in uses for g in f.generators)
     participants_replaced = "simulated_participants" in categories

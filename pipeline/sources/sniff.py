@@ -9,6 +9,7 @@ from pipeline.errors import MalformedInput, UnsupportedFormat
 
 FORMATS = ("pdf", "jats", "tei", "s2orc", "latex", "markdown", "text")
 
+S2ORC_KEYS = ("body_text", "pdf_parse", "grobid_parse", "latex_parse")
 _XML_ROOT = re.compile(rb"<(?!\?|!)([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)")
 _BINARY_MAGIC = (
     (b"PK\x03\x04", "a ZIP archive (docx, epub, ...)"),
@@ -53,17 +54,17 @@ def sniff(data: bytes, name: str = "") -> str:
             return "tei"
         if root and root.lower() == "html":
             raise UnsupportedFormat("an HTML page, not a paper in a format synthwatch reads")
-        raise UnsupportedFormat(
-            f"XML with root element <{root}>: expected JATS <article> or TEI <TEI>"
-            if root
-            else "starts like XML but has no root element"
-        )
+        if root:
+            raise UnsupportedFormat(
+                f"XML with root element <{root}>: expected JATS <article> or TEI <TEI>"
+            )
+        # no element at all: Markdown or text that opens with an HTML comment
     if stripped.startswith(b"{"):
         try:
             obj = json.loads(data)
         except ValueError as exc:
             raise MalformedInput(f"malformed JSON: {exc}") from None
-        if isinstance(obj, dict) and ("body_text" in obj or "pdf_parse" in obj):
+        if isinstance(obj, dict) and any(k in obj for k in S2ORC_KEYS):
             return "s2orc"
         raise UnsupportedFormat("JSON that is not an S2ORC paper (no 'body_text')")
     if b"\x00" in head:

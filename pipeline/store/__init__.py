@@ -72,6 +72,10 @@ FINDING_COLUMNS = (
     "pattern_ids",
     "confidence",
 )
+CALIBRATION_COLUMNS = [
+    "created_at", "labels_sha256", "pipeline_version", "patterns_version", "extractor",
+    "category", "n", "tp", "fp", "fn", "tn", "sensitivity", "specificity",
+]
 # Schema version -> SQL that brings a database from the previous version to it.
 MIGRATIONS: dict[int, str] = {}
 LOCK_HINT = (
@@ -137,7 +141,8 @@ class Store:
     def _migrate(self) -> None:
         con = self.con
         con.execute(schema_sql())
-        row = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        rows = con.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchall()
+        row = rows[0] if rows else None
         if row is None:
             con.execute("INSERT INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
             return
@@ -179,15 +184,15 @@ class Store:
         )
 
     # -- papers ---------------------------------------------------------------------------
-    def known(self, paper_ids: Iterable[str]) -> dict[str, tuple[str, str, str]]:
-        """paper_id -> (pipeline_version, patterns_version, status) for stored papers."""
+    def known(self, paper_ids: Iterable[str]) -> dict[str, tuple[str, str, str, str | None]]:
+        """paper_id -> (pipeline_version, patterns_version, format, extractor) of stored papers."""
         ids = pd.DataFrame({"paper_id": list(dict.fromkeys(paper_ids))})
         with _registered(self.con, ids=ids):
             rows = self.con.execute(
-                "SELECT p.paper_id, p.pipeline_version, p.patterns_version, p.status "
+                "SELECT p.paper_id, p.pipeline_version, p.patterns_version, p.format, p.extractor "
                 "FROM papers p JOIN ids USING (paper_id)"
             ).fetchall()
-        return {r[0]: (r[1], r[2], r[3]) for r in rows}
+        return {r[0]: (r[1], r[2], r[3], r[4]) for r in rows}
 
     def write(
         self,
@@ -228,6 +233,16 @@ class Store:
                 "DELETE FROM files WHERE path IN (SELECT path FROM new_files)",
                 "INSERT INTO files (path, paper_id, n_bytes, run_id, seen_at) "
                 "SELECT path, paper_id, n_bytes, run_id, seen_at FROM new_files",
+            )
+
+    def write_calibration(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Append the detector's measured rates (one row per category, 'any' for the paper)."""
+        df = pd.DataFrame(rows, columns=CALIBRATION_COLUMNS)
+        df["created_at"] = _now()
+        with _registered(self.con, new_calibration=df):
+            self._transaction(
+                f"INSERT INTO calibration ({', '.join(CALIBRATION_COLUMNS)}) "
+                "SELECT * FROM new_calibration"
             )
 
     def _transaction(self, *statements: str) -> None:

@@ -1,0 +1,1 @@
+"""Answers read the store: evaluation against labels, canned queries, statistics, reports."""

@@ -1,0 +1,329 @@
+"""PDF reader: bytes -> Document, with one page span per PDF page.
+
+Text comes from pypdfium2 (default; falls back to pdfminer.six when PDFium fails on the file) or
+pdfminer.six (``pdf_backends``); paragraphs and headings are rebuilt from line geometry
+(``pdf_layout``). Headings are found conservatively, except the reference list, which is always
+marked: findings in it never count.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+
+from pipeline.document import Document, Metadata, section_kind
+from pipeline.errors import MalformedInput, UsageError
+from pipeline.sources import pdf_layout as layout
+from pipeline.sources.build import DocumentBuilder, flatten
+from pipeline.sources.pdf_backends import Line, RawPDF, extract_pdfminer, extract_pypdfium2
+
+EXTRACTORS: dict[str, Callable[[bytes, int], RawPDF]] = {
+    "pypdfium2": extract_pypdfium2,
+    "pdfminer": extract_pdfminer,
+}
+DEFAULT_MAX_PAGES = 500
+LETTER_WIDTH = 612.0  # points; for a page whose back end reported no size
+# An abstract longer than this has run into the paper because its end was not marked.
+ABSTRACT_MAX_CHARS = 4000
+# Sections that may end a reference list (it runs on to the end otherwise).
+AFTER_REFERENCES = ("appendix", "acknowledgements")
+
+_DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>{}]+)", re.IGNORECASE)
+_DOI_CUE = re.compile(r"(doi\s*[:.]?\s*|doi\.org/)$", re.IGNORECASE)
+_BIORXIV_DOI = re.compile(r"^10\.1101/((?:19|20)\d\d)\.\d\d\.\d\d\.")
+_ARXIV_STAMP = re.compile(r"arXiv:(\d{2})(\d{2})\.\d{4,5}")
+# Cues for the year, most telling first: "Published: 12 May 2022", "© 2021", "Received 2020".
+_YEAR_CUES = tuple(
+    re.compile(
+        rf"(?:{cue})\s*(?:\d{{1,2}}\s+)?(?:[A-Z][a-z]+\.?\s+)?(?:\d{{1,2}},?\s+)?((?:19|20)\d\d)\b",
+        re.IGNORECASE,
+    )
+    for cue in (r"published(?: online)?:?", r"©|\(c\)|copyright", r"accepted:?", r"received:?")
+)
+_YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+_RUN_IN = re.compile(
+    r"^(?P<name>abstract|acknowledge?ments?)\s*(?:[—–:.]|-{1,2}\s)\s*(?=\S)", re.IGNORECASE
+)
+# Paragraphs that follow an abstract and end it when no heading does.
+_AFTER_ABSTRACT = re.compile(
+    r"^(key\s?words|index terms|jel(?: classification)?(?: codes?)?|subjects?|msc|ccs concepts|"
+    r"general terms|significance statement)\b\s*[:.—–-]?",
+    re.IGNORECASE,
+)
+_BAD_TITLE = re.compile(
+    r"(^microsoft (word|powerpoint)\b|\.(pdf|docx?|tex|dvi|ps|rtf|indd|qxd)$|^untitled|"
+    r"^(paper|article|manuscript|document|title|slide \d+)$|^doi:|^10\.\d{4,9}/|^\w+$|"
+    r"^[\w\-.]*\d[\w\-.]*$|use style|^template|^(proceedings|journal|transactions|in:|arxiv)\b)",
+    re.IGNORECASE,
+)
+_NOT_TITLE_LINE = re.compile(r"(arxiv:|doi|https?:|www\.|©|copyright|journal|vol\.|issn)", re.I)
+
+
+def read(data: bytes, extractor: str = "pypdfium2", max_pages: int = DEFAULT_MAX_PAGES) -> Document:
+    """Read a PDF; raise EncryptedPDF or MalformedInput when it cannot be read.
+
+    A PDF without a text layer gives a Document with empty text: the caller decides that this
+    is ``NoText``.
+    """
+    if extractor not in EXTRACTORS:
+        raise UsageError(f"unknown PDF extractor {extractor!r}; choose one of {sorted(EXTRACTORS)}")
+    if max_pages < 1:
+        raise UsageError(f"max_pages must be at least 1, not {max_pages}")
+    notes: list[str] = []
+    try:
+        raw = EXTRACTORS[extractor](data, max_pages)
+    except MalformedInput as exc:
+        if extractor != "pypdfium2":
+            raise _damaged(exc.reason) from None
+        try:
+            raw = extract_pdfminer(data, max_pages)
+        except MalformedInput as second:
+            raise _damaged(f"{exc.reason}; {second.reason}") from None
+        notes.append(f"pypdfium2 failed: {exc.reason}; fell back to pdfminer")
+    return _build(raw, notes)
+
+
+def _damaged(reason: str) -> MalformedInput:
+    return MalformedInput(
+        f"truncated or damaged PDF ({reason}); get a fresh copy or repair it "
+        "(e.g. qpdf in.pdf repaired.pdf)"
+    )
+
+
+def _build(raw: RawPDF, notes: list[str]) -> Document:
+    pages = raw.pages
+    if raw.n_pages > len(pages):
+        notes.append(f"read first {len(pages)} of {raw.n_pages} pages")
+    notes.extend(f"page {p.number}: {p.error}; page left empty" for p in pages if p.error)
+    for page in pages:
+        page.lines = layout.merge_fragments(page.lines)
+    first_lines = [list(p.lines) for p in pages[:2]]  # before headers go: DOIs hide there
+    numbered = sum(layout.strip_line_numbers(p) for p in pages)
+    if numbered:
+        notes.append(f"removed margin line numbers on {numbered} page(s)")
+    dropped = layout.drop_running_lines(pages)
+    if dropped:
+        notes.append(f"dropped {dropped} running header/footer line(s) and page numbers")
+    empty = sum(1 for p in pages if not p.lines and not p.error)
+    if empty:
+        notes.append(f"no text on {empty} of {len(pages)} page(s)")
+
+    body = layout.measure_body(pages)
+    blocks = [layout.page_blocks(p.lines, body, p.width or LETTER_WIDTH) for p in pages]
+    demoted = layout.confirm_reference_headings(blocks)
+    if demoted:
+        notes.append(f"ignored {demoted} 'References' line(s) that no reference list follows")
+    assembler = _Assembler(layout.count_words(pages), body)
+    for page_blocks in blocks:
+        assembler.add_page(page_blocks)
+    doc_notes = [*notes, *assembler.notes()]
+    metadata = _metadata(raw.info, first_lines, pages[0].height if pages else 0.0, body)
+    return assembler.builder_done(raw.extractor, metadata, raw.n_pages, tuple(doc_notes))
+
+
+class _Assembler:
+    """Feeds blocks to a DocumentBuilder, keeping track of the section a heading opens."""
+
+    def __init__(self, vocabulary: Counter[str], body: layout.Body) -> None:
+        self.builder = DocumentBuilder()
+        self.vocabulary = vocabulary
+        self.body = body
+        self.kind: str | None = None  # kind of the open section; None before the first heading
+        self.section_start = 0
+        # The last body paragraph of a page may go on overleaf; footnotes below it wait with it.
+        self.pending: list[str] | None = None
+        self.footnotes: list[layout.Block] = []
+        self.hyphens = 0
+        self.abstract_cut = False
+
+    def add_page(self, blocks: list[layout.Block]) -> None:
+        first = blocks[0] if blocks else None
+        if (
+            self.pending is not None
+            and first is not None
+            and first.kind == "paragraph"
+            and layout.continues(self.pending[-1], first.lines[0].text)
+        ):
+            self.pending.extend(ln.text for ln in first.lines)
+            blocks = blocks[1:]
+        self._flush()
+        self.builder.start_page()
+        last = len(blocks) - 1
+        while last > 0 and self._is_footnote(blocks[last]) and blocks[last - 1].kind == "paragraph":
+            last -= 1
+        if last < 0 or blocks[last].kind == "heading":
+            last = len(blocks)
+        for block in blocks[:last]:
+            self._block(block)
+        if last < len(blocks):
+            self.pending = [ln.text for ln in blocks[last].lines]
+            self.footnotes = blocks[last + 1 :]
+
+    def _is_footnote(self, block: layout.Block) -> bool:
+        return block.kind == "paragraph" and all(
+            ln.size < 0.92 * self.body.size for ln in block.lines
+        )
+
+    def _block(self, block: layout.Block) -> None:
+        if block.kind == "heading":
+            self._heading(block.lines[0])
+        else:
+            self._paragraph([ln.text for ln in block.lines])
+
+    def _flush(self) -> None:
+        if self.pending is not None:
+            self._paragraph(self.pending)
+            self.pending = None
+        for block in self.footnotes:
+            self._block(block)
+        self.footnotes = []
+
+    def _heading(self, line: Line) -> None:
+        text = flatten(line.text)
+        kind = self._heading_kind(text)
+        if kind is None:
+            self._paragraph([text])
+            return
+        self.builder.heading(text, kind)
+        self.kind = kind
+        self.section_start = self.builder.length
+
+    def _heading_kind(self, text: str) -> str | None:
+        """The kind of section a heading opens here, or None when it opens none."""
+        if layout.is_references_heading(text):
+            return "references"
+        kind = section_kind(text)
+        level = layout.heading_level(text)
+        if self.kind == "references":
+            # The list runs on to the end unless an appendix or acknowledgements follow.
+            return kind if kind in AFTER_REFERENCES else None
+        if self.kind is None and not level and kind == "other":
+            return None  # a title set in capitals, "ARTICLE", a journal name
+        if self.kind in (None, "abstract", "other") or level == 1:
+            return kind
+        if kind == "other" or (level > 1 and kind == "introduction"):
+            # "3.2 Synthetic cohorts" or "3.1 Overview" under "3 Methods" is still methods.
+            return self.kind
+        return kind
+
+    def _paragraph(self, lines: list[str]) -> None:
+        text, repaired = layout.join_lines(lines, self.vocabulary)
+        self.hyphens += repaired
+        m = _RUN_IN.match(flatten(text))
+        if m and self.kind != "references":
+            name = m.group("name")
+            kind = "abstract" if name.lower() == "abstract" else "acknowledgements"
+            self.builder.heading(name, kind, include=False)
+            self.kind = kind
+            self.section_start = self.builder.length
+        if self.kind == "abstract":
+            too_long = self.builder.length - self.section_start > ABSTRACT_MAX_CHARS
+            if too_long or _AFTER_ABSTRACT.match(text):
+                self.builder.heading("", "other", include=False)
+                self.kind = "other"
+                self.abstract_cut = too_long
+        self.builder.paragraph(text)
+
+    def notes(self) -> list[str]:
+        out = []
+        if self.hyphens:
+            out.append(f"joined {self.hyphens} word(s) hyphenated at line breaks")
+        if self.abstract_cut:
+            out.append(f"abstract cut after {ABSTRACT_MAX_CHARS} characters: no heading ended it")
+        return out
+
+    def builder_done(
+        self, extractor: str, metadata: Metadata, n_pages: int, notes: tuple[str, ...]
+    ) -> Document:
+        self._flush()
+        return self.builder.build(
+            format="pdf", extractor=extractor, metadata=metadata, n_pages=n_pages, notes=notes
+        )
+
+
+# --- metadata ------------------------------------------------------------------------------------
+
+
+def _metadata(
+    info: dict[str, str], first_lines: list[list[Line]], height: float, body: layout.Body
+) -> Metadata:
+    texts = [flatten(ln.text) for page in first_lines for ln in page]
+    doi = find_doi([info.get("Subject", ""), info.get("Keywords", ""), *texts])
+    return Metadata(
+        title=_info_title(info.get("Title", ""))
+        or _page_title(first_lines[0] if first_lines else [], height, body),
+        doi=doi,
+        year=find_year(texts, doi),
+    )
+
+
+def find_doi(lines: list[str]) -> str | None:
+    """The paper's DOI: one introduced by "doi"/"doi.org" first, else the first one shown."""
+    found: list[tuple[bool, str]] = []
+    for text in lines:
+        for m in _DOI.finditer(text):
+            doi = m.group(1).rstrip(".,;:)]}'\"’”").lower()
+            if "/" in doi and not doi.endswith("/"):
+                found.append((bool(_DOI_CUE.search(text[: m.start()])), doi))
+    # "10.1371/journal." at a line end and "10.1371/journal.pone.0197919" later: the cut one goes.
+    found = [(cue, d) for cue, d in found if not any(o != d and o.startswith(d) for _, o in found)]
+    cued = [doi for cue, doi in found if cue]
+    return (cued or [doi for _, doi in found] or [None])[0]
+
+
+def find_year(lines: list[str], doi: str | None) -> int | None:
+    """Year of publication when the first pages say it plainly; None rather than a guess."""
+    this_year = date.today().year
+    candidates: list[int] = []
+    if doi and (m := _BIORXIV_DOI.match(doi)):
+        candidates.append(int(m.group(1)))
+    for text in lines:
+        if m := _ARXIV_STAMP.search(text):
+            candidates.append(2000 + int(m.group(1)))
+    for cue in _YEAR_CUES:
+        candidates.extend(int(y) for text in lines for y in cue.findall(text))
+    if doi:
+        for text in lines:
+            if doi in text.lower():
+                candidates.extend(int(y) for y in _YEAR.findall(text))
+    for year in candidates:
+        if 1900 <= year <= this_year + 1:
+            return year
+    return None
+
+
+def _info_title(title: str) -> str | None:
+    title = flatten(title)
+    if len(title) < 8 or len(title.split()) < 2 or _BAD_TITLE.search(title):
+        return None
+    return title
+
+
+def _page_title(lines: list[Line], height: float, body: layout.Body) -> str | None:
+    """The biggest text in the upper part of page 1, when it stands out from the body text."""
+    candidates = [
+        ln
+        for ln in lines
+        if ln.top < 0.6 * height
+        and sum(c.isalpha() for c in ln.text) >= 4
+        and not _NOT_TITLE_LINE.search(ln.text)
+    ]
+    if not candidates:
+        return None
+    biggest = max(ln.size for ln in candidates)
+    if biggest < 1.15 * body.size:
+        return None
+    start = next(i for i, ln in enumerate(lines) if ln in candidates and ln.size >= 0.95 * biggest)
+    parts = []
+    for ln in lines[start : start + 4]:
+        if abs(ln.size - biggest) > 0.05 * biggest:
+            break
+        parts.append(ln.text)
+    title, _ = layout.join_lines(parts, Counter())
+    title = flatten(title)
+    return title if len(title.split()) >= 2 else None
+
+
+__all__ = ["DEFAULT_MAX_PAGES", "EXTRACTORS", "RawPDF", "find_doi", "find_year", "read"]

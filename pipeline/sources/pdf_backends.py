@@ -1,0 +1,314 @@
+"""Page text from a PDF with pypdfium2 or pdfminer.six, as positioned lines.
+
+Both back ends return the same thing, a ``RawPDF`` of ``Page``s of ``Line``s (text, box, font
+size, bold), so that everything after extraction (headers, paragraphs, headings) is one code path
+in ``pdf_layout``. Coordinates are PDF points measured from the top-left corner of the page.
+Every failure of a library is turned into a ``ReadError`` here: nothing raw escapes.
+"""
+
+from __future__ import annotations
+
+import bisect
+import ctypes
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import (
+    LAParams,
+    LTChar,
+    LTContainer,
+    LTFigure,
+    LTPage,
+    LTTextBox,
+    LTTextLine,
+)
+from pdfminer.pdfcolor import PDFColorSpace
+from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdffont import PDFFont
+from pdfminer.pdfinterp import PDFGraphicState, PDFPageInterpreter, PDFResourceManager
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
+from pdfminer.pdftypes import resolve1
+from pdfminer.psparser import PSLiteral
+from pdfminer.utils import Matrix, decode_text
+
+from pipeline.errors import EncryptedPDF, MalformedInput
+
+PASSWORD_HINT = "encrypted PDF: a password is required; decrypt it first (e.g. qpdf --decrypt)"
+
+# Bold faces by name: "Times-Bold", "NimbusRomNo9L-Medi" (Times bold in TeX), "CMBX10".
+_BOLD_FONT = re.compile(r"bold|black|heavy|demi|medi(?![a-z])|cmbx|\bbx|\.b$", re.IGNORECASE)
+# pdfium marks a hyphen it found at a line end with U+FFFE (get_text_range) or U+0002
+# (get_text_bounded) and does not break the line there; we turn it back into "-" + line break
+# so that both back ends hand the same hyphenation to the layout step.
+_PDFIUM_HYPHEN = "[\ufffe\x02]"
+_PDFIUM_SEGMENT = re.compile(rf"[^\r\n\ufffe\x02]+{_PDFIUM_HYPHEN}?")
+_FONT_NAME_BYTES = 128
+# pdfminer writes a glyph it cannot map to Unicode as "(cid:13)"; that is noise in a sentence.
+_CID = re.compile(r"\(cid:\d+\)")
+ASCENT, DESCENT = 0.8, 0.2  # of the font size, for boxes built from a baseline
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One visual line of text with its box (points from the page's top-left) and font."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool = False
+
+
+@dataclass(slots=True)
+class Page:
+    """The lines of one page in the order the back end reads them; ``error`` if it failed."""
+
+    number: int
+    width: float
+    height: float
+    lines: list[Line] = field(default_factory=list)
+    error: str | None = None
+
+
+@dataclass(slots=True)
+class RawPDF:
+    """What a back end extracted: the first ``max_pages`` pages, the page count, the info dict."""
+
+    extractor: str
+    pages: list[Page]
+    n_pages: int
+    info: dict[str, str]
+
+
+def is_bold_font(name: str, weight: int = -1) -> bool:
+    """True for a bold face, judged by the font weight when known, else by its name."""
+    return weight >= 600 or bool(_BOLD_FONT.search(name))
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+# --- pypdfium2 ---------------------------------------------------------------------------------
+
+
+def extract_pypdfium2(data: bytes, max_pages: int) -> RawPDF:
+    """Extract with pypdfium2 (PDFium). Raises EncryptedPDF, or MalformedInput on any failure."""
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if exc.err_code == pdfium_raw.FPDF_ERR_PASSWORD:
+            raise EncryptedPDF(PASSWORD_HINT) from None
+        raise MalformedInput(f"pypdfium2 cannot open the PDF: {exc}") from None
+    try:
+        n_pages = len(pdf)
+        info = {k: v.strip() for k, v in pdf.get_metadata_dict().items() if v and v.strip()}
+        pages = [_pdfium_page(pdf, i) for i in range(min(n_pages, max_pages))]
+    except Exception as exc:  # any failure inside PDFium's wrappers: the caller may fall back
+        raise MalformedInput(f"pypdfium2 failed on the PDF: {_describe(exc)}") from exc
+    finally:
+        pdf.close()
+    return RawPDF("pypdfium2", pages, n_pages, info)
+
+
+def _pdfium_page(pdf: pdfium.PdfDocument, index: int) -> Page:
+    page = pdf[index]
+    textpage = page.get_textpage()
+    try:
+        left, bottom, right, top = page.get_bbox()
+        out = Page(index + 1, right - left, top - bottom)
+        text = textpage.get_text_range()
+        # PDFium counts text in UTF-16 units: a character beyond the BMP (math italic 𝑍) is two.
+        astral = [i for i, c in enumerate(text) if ord(c) > 0xFFFF]
+        for m in _PDFIUM_SEGMENT.finditer(text):
+            pos = m.start() + bisect.bisect_left(astral, m.start())
+            line = _pdfium_line(textpage, m.group(0), pos, left, top)
+            if line is None and (words := re.sub(_PDFIUM_HYPHEN, "-", m.group(0)).strip()):
+                # No position for this text (never seen in the corpus): keep the words, placed
+                # after the line before so that they are not taken for a header.
+                mid = out.height / 2
+                prev = out.lines[-1] if out.lines else Line("", 0, 0, mid, mid, 0)
+                line = Line(words, prev.x1, prev.x1, prev.top, prev.bottom, prev.size)
+            if line is not None:
+                out.lines.append(line)
+        return out
+    finally:
+        textpage.close()
+        page.close()
+
+
+def _pdfium_line(
+    textpage: pdfium.PdfTextPage, segment: str, pos: int, left: float, top: float
+) -> Line | None:
+    hyphen = segment[-1] in "\ufffe\x02"
+    body = segment[:-1] if hyphen else segment
+    if not body.strip():
+        return None
+    first = pos + _utf16_len(body[: len(body) - len(body.lstrip())])
+    last = pos + _utf16_len(body.rstrip()) - 1
+    i = pdfium_raw.FPDFText_GetCharIndexFromTextIndex(textpage.raw, first)
+    j = pdfium_raw.FPDFText_GetCharIndexFromTextIndex(textpage.raw, last)
+    if i < 0 or j < 0:
+        return None
+    x0, _, _, _ = textpage.get_charbox(i)
+    _, _, x1, _ = textpage.get_charbox(j)
+    # Median of first, middle and last: a drop capital or a trailing footnote mark is outvoted.
+    sizes = sorted(_pdfium_size(textpage, k) for k in (i, (i + j) // 2, j))
+    size = sizes[1]
+    # Tight glyph boxes jump with the letters' shapes; the baseline does not. The line box is
+    # the font's usual ascent and descent around the baseline of its first character.
+    origin_x, baseline = ctypes.c_double(), ctypes.c_double()
+    pdfium_raw.FPDFText_GetCharOrigin(
+        textpage.raw, i, ctypes.byref(origin_x), ctypes.byref(baseline)
+    )
+    line_top = top - baseline.value - ASCENT * size
+    line_bottom = top - baseline.value + DESCENT * size
+    bold = _pdfium_bold(textpage, i) and _pdfium_bold(textpage, j)
+    text = body.strip() + ("-" if hyphen else "")
+    return Line(text, x0 - left, x1 - left, line_top, line_bottom, round(size, 2), bold)
+
+
+def _utf16_len(text: str) -> int:
+    return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
+
+
+def _pdfium_size(textpage: pdfium.PdfTextPage, index: int) -> float:
+    # GetFontSize is the size set by Tf; the text matrix can scale it (bioRxiv stamps: 1 pt x 8).
+    matrix = pdfium_raw.FS_MATRIX()
+    size = pdfium_raw.FPDFText_GetFontSize(textpage.raw, index)
+    if pdfium_raw.FPDFText_GetMatrix(textpage.raw, index, ctypes.byref(matrix)):
+        size *= abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+    return size
+
+
+def _pdfium_bold(textpage: pdfium.PdfTextPage, index: int) -> bool:
+    buf = ctypes.create_string_buffer(_FONT_NAME_BYTES)
+    flags = ctypes.c_int()
+    n = pdfium_raw.FPDFText_GetFontInfo(
+        textpage.raw, index, buf, _FONT_NAME_BYTES, ctypes.byref(flags)
+    )
+    name = buf.value.decode("utf-8", "replace") if n else ""
+    return is_bold_font(name, pdfium_raw.FPDFText_GetFontWeight(textpage.raw, index))
+
+
+# --- pdfminer.six ------------------------------------------------------------------------------
+
+
+def extract_pdfminer(data: bytes, max_pages: int) -> RawPDF:
+    """Extract with pdfminer.six. A page that fails is left empty with ``error`` set."""
+    try:
+        document = PDFDocument(PDFParser(io.BytesIO(data)), password="")
+        all_pages = list(PDFPage.create_pages(document))
+        info = _pdfminer_info(document)
+    except PDFPasswordIncorrect:
+        raise EncryptedPDF(PASSWORD_HINT) from None
+    except PDFEncryptionError as exc:
+        raise EncryptedPDF(
+            f"encrypted PDF that pdfminer cannot decrypt ({exc}); decrypt it first "
+            "(e.g. qpdf --decrypt)"
+        ) from None
+    except Exception as exc:  # pdfminer raises KeyError, TypeError, ... on broken files
+        raise MalformedInput(f"pdfminer cannot open the PDF: {_describe(exc)}") from exc
+    if not all_pages:
+        raise MalformedInput("pdfminer found no pages in the PDF")
+    manager = PDFResourceManager(caching=True)
+    # all_texts: lay out text inside Form XObjects too (some publishers wrap whole pages in one).
+    device = _FontRecordingAggregator(manager, laparams=LAParams(all_texts=True))
+    interpreter = PDFPageInterpreter(manager, device)
+    pages = []
+    for number, pdf_page in enumerate(all_pages[:max_pages], start=1):
+        try:
+            interpreter.process_page(pdf_page)
+            pages.append(_pdfminer_page(number, device.get_result(), device.weights))
+        except Exception as exc:  # one bad page should not cost the others
+            pages.append(Page(number, 0.0, 0.0, error=f"pdfminer failed: {_describe(exc)}"))
+    return RawPDF("pdfminer", pages, len(all_pages), info)
+
+
+def _pdfminer_info(document: PDFDocument) -> dict[str, str]:
+    info: dict[str, str] = {}
+    for entry in document.info:
+        for key, value in entry.items():
+            value = resolve1(value)
+            if isinstance(value, bytes):
+                value = decode_text(value)
+            elif isinstance(value, PSLiteral):
+                value = str(value.name)
+            if isinstance(value, str) and value.strip():
+                info[str(key)] = value.strip()
+    return info
+
+
+class _FontRecordingAggregator(PDFPageAggregator):
+    """A page aggregator that also remembers each font's weight (LTChar keeps only the name)."""
+
+    def __init__(self, manager: PDFResourceManager, laparams: LAParams) -> None:
+        super().__init__(manager, laparams=laparams)
+        self.weights: dict[str, int] = {}
+
+    def render_char(
+        self,
+        matrix: Matrix,
+        font: PDFFont,
+        fontsize: float,
+        scaling: float,
+        rise: float,
+        cid: int,
+        ncs: PDFColorSpace,
+        graphicstate: PDFGraphicState,
+    ) -> float:
+        if font.fontname not in self.weights:
+            self.weights[font.fontname] = _font_weight(getattr(font, "descriptor", {}) or {})
+        return super().render_char(matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate)
+
+
+def _font_weight(descriptor: dict) -> int:
+    # As PDFium does: /FontWeight when given, else 5 x /StemV (regular ~80, bold ~130), else -1.
+    weight = resolve1(descriptor.get("FontWeight"))
+    if isinstance(weight, int | float):
+        return int(weight)
+    stem = resolve1(descriptor.get("StemV"))
+    return int(stem * 5) if isinstance(stem, int | float) and 0 < stem < 200 else -1
+
+
+def _text_boxes(container: LTContainer) -> Iterator[LTTextBox]:
+    for item in container:
+        if isinstance(item, LTTextBox):
+            yield item
+        elif isinstance(item, LTFigure):
+            yield from _text_boxes(item)
+
+
+def _pdfminer_page(number: int, layout: LTPage, weights: dict[str, int]) -> Page:
+    page = Page(number, layout.width, layout.height)
+    for box in _text_boxes(layout):
+        for line in box:
+            if not isinstance(line, LTTextLine):
+                continue
+            text = _CID.sub("", line.get_text()).strip()
+            chars = [c for c in line if isinstance(c, LTChar)]
+            if not text or not chars:
+                continue
+            first, last = chars[0], chars[-1]
+            page.lines.append(
+                Line(
+                    text,
+                    line.x0 - layout.x0,
+                    line.x1 - layout.x0,
+                    layout.y1 - line.y1,
+                    layout.y1 - line.y0,
+                    round(sorted((first.size, chars[len(chars) // 2].size, last.size))[1], 2),
+                    is_bold_font(first.fontname, weights.get(first.fontname, -1))
+                    and is_bold_font(last.fontname, weights.get(last.fontname, -1)),
+                )
+            )
+    return page

@@ -1,0 +1,386 @@
+"""From positioned lines to paragraphs and headings: the part of PDF reading that is guesswork.
+
+Works on the ``Line``s of either back end: glue lines split at superscripts, strip margin line
+numbers, drop running headers and footers, join lines into paragraphs (repairing line-break
+hyphens) and pick out the few lines that are certainly headings.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+
+from pipeline.sources.pdf_backends import Line, Page
+
+# Running headers and footers live in these top and bottom fractions of the page.
+MARGIN_BAND = 0.1
+# A line in the band is a running header when it appears on this share of pages (at least 2).
+RUNNING_SHARE = 0.3
+# Longest line that may be a heading.
+HEADING_MAX_CHARS = 90
+HEADING_MAX_WORDS = 12
+# A "References" heading must be followed by a list: of the next lines, this many must hold a
+# year, "[12]", "12.", "et al." or a DOI (reference lists do; figure labels and contents don't).
+REFERENCE_LOOKAHEAD_LINES = 20
+REFERENCE_MIN_ENTRIES = 2
+# Both halves of "rule-" + "based" must be this long for the hyphen to be kept on that ground.
+COMPOUND_PART_MIN = 4
+
+_PAGE_NUMBER = re.compile(
+    r"^[\W_]*(?:page\s*)?(?:\d{1,4}|[ivxlc]{1,7})(?:\s*(?:of|/)\s*\d{1,4})?[\W_]*$", re.IGNORECASE
+)
+_LEADING_NUMBER = re.compile(r"^(\d{1,5})(?:\s+|$)")
+_SENTENCE_END = re.compile(r"[.!?:;\"”’)\]]$")
+_NUMBERED_HEADING = re.compile(
+    r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3}\.?|[IVX]{1,5}\.|[A-H]\.)\s+(?P<title>\S.*)$"
+)
+# Names that are a heading when they stand alone on a line, whatever their font.
+_HEADING_NAMES = re.compile(
+    r"^(abstract|summary|introduction|background|related works?|prior work|methods?|"
+    r"materials and methods|methodology|experiments?|experimental setup|results|"
+    r"results and discussion|discussion|conclusions?|concluding remarks|limitations|"
+    r"future work|acknowledge?ments?|references|bibliography|literature cited|works cited|"
+    r"references and notes|appendix(?: [A-Z0-9]+)?|appendices|supplementary (?:materials?|"
+    r"information|data)|data availability|code availability|author contributions|"
+    r"funding|competing interests|conflicts? of interest|ethics statement|keywords|key words|"
+    r"index terms)\s*:?$",
+    re.IGNORECASE,
+)
+_REFERENCES_NAME = re.compile(
+    r"^(references?|bibliography|literature cited|works cited|references and notes)\s*:?$",
+    re.IGNORECASE,
+)
+_NOT_HEADING_START = re.compile(r"^(fig\.?|figure|table|algorithm|eq\.?|equation|lemma)\b", re.I)
+_REFERENCE_ENTRY = re.compile(
+    r"\b(?:19|20)\d\d[a-z]?\b|^\[\d+\]|^\d{1,3}\.\s|\bet al\b|\bdoi\b|10\.\d{4,9}/", re.I
+)
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """Typical font size and line pitch of the running text, to judge gaps and headings."""
+
+    size: float
+    pitch: float
+
+
+@dataclass(slots=True)
+class Block:
+    """A heading or a paragraph on one page; ``lines`` keeps their geometry and fonts."""
+
+    kind: str  # "heading" or "paragraph"
+    lines: list[Line]
+
+
+# --- lines ---------------------------------------------------------------------------------------
+
+
+def merge_fragments(lines: list[Line]) -> list[Line]:
+    """Glue pieces of one visual line that a back end split (superscripts, runs of another font).
+
+    Only neighbours in reading order are glued, and only when they share the line's height and
+    nearly touch, so that columns and table cells stay apart.
+    """
+    out: list[Line] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        if prev is not None and _same_row(prev, line):
+            gap_right = line.x0 - prev.x1
+            gap_left = prev.x0 - line.x1
+            limit = 1.2 * max(prev.size, line.size, 1.0)
+            if -1.0 <= gap_right <= limit:
+                out[-1] = _join_row(prev, line)
+                continue
+            if -1.0 <= gap_left <= limit:
+                out[-1] = _join_row(line, prev)
+                continue
+        out.append(line)
+    return out
+
+
+def _same_row(a: Line, b: Line) -> bool:
+    overlap = min(a.bottom, b.bottom) - max(a.top, b.top)
+    return overlap >= 0.4 * min(a.bottom - a.top, b.bottom - b.top)
+
+
+def _join_row(left: Line, right: Line) -> Line:
+    # Superscripts and punctuation attach without a space; words get one.
+    glue = "" if right.text[:1] in ",.;:)]}" or right.size < 0.85 * left.size else " "
+    # The longer piece sets the line's font: not a superscript, not a drop capital.
+    main = left if len(left.text) >= len(right.text) else right
+    return Line(
+        left.text + glue + right.text,
+        min(left.x0, right.x0),
+        max(left.x1, right.x1),
+        main.top,
+        main.bottom,
+        main.size,
+        left.bold and right.bold,
+    )
+
+
+def strip_line_numbers(page: Page) -> bool:
+    """Remove margin line numbers (bioRxiv, review copies) when the page has a run of them."""
+    numbers = []
+    for line in page.lines:
+        m = _LEADING_NUMBER.match(line.text)
+        numbers.append(int(m.group(1)) if m else None)
+    found = [n for n in numbers if n is not None]
+    if len(found) < 8 or len(found) < 0.5 * len(page.lines):
+        return False
+    steps = [b - a for a, b in itertools.pairwise(found)]
+    if sum(1 <= s <= 3 for s in steps) < 0.7 * len(steps):
+        return False
+    kept = []
+    for line, number in zip(page.lines, numbers, strict=True):
+        if number is None:
+            kept.append(line)
+            continue
+        rest = _LEADING_NUMBER.sub("", line.text, count=1)
+        if rest:
+            kept.append(Line(rest, line.x0, line.x1, line.top, line.bottom, line.size, line.bold))
+    page.lines = kept
+    return True
+
+
+def drop_running_lines(pages: list[Page]) -> int:
+    """Remove running headers/footers and bare page numbers; return how many lines went."""
+    with_text = [p for p in pages if p.lines]
+    counts: Counter[str] = Counter()
+    for page in with_text:
+        counts.update({_running_key(ln) for ln in page.lines if _in_margin(ln, page)})
+    need = max(2, math.ceil(RUNNING_SHARE * len(with_text)))
+    dropped = 0
+    for page in with_text:
+        kept = []
+        for line in page.lines:
+            margin = _in_margin(line, page)
+            if margin and (_PAGE_NUMBER.match(line.text) or counts[_running_key(line)] >= need):
+                dropped += 1
+            else:
+                kept.append(line)
+        page.lines = kept
+    return dropped
+
+
+def _in_margin(line: Line, page: Page) -> bool:
+    return line.top < MARGIN_BAND * page.height or line.bottom > (1 - MARGIN_BAND) * page.height
+
+
+def _running_key(line: Line) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"\d+", "#", line.text.lower())).strip()
+
+
+def measure_body(pages: list[Page]) -> Body:
+    """The font size most of the text is set in, and the usual distance between its lines."""
+    sizes: Counter[float] = Counter()
+    for page in pages:
+        for line in page.lines:
+            sizes[round(line.size * 2) / 2] += len(line.text)
+    size = sizes.most_common(1)[0][0] if sizes else 10.0
+    size = size if size > 0 else 10.0
+    steps = []
+    for page in pages:
+        for a, b in zip(page.lines, page.lines[1:], strict=False):
+            step = b.top - a.top
+            if (
+                abs(a.size - size) < 0.5
+                and abs(b.size - size) < 0.5
+                and 0.8 * size < step < 2.5 * size
+            ):
+                steps.append(step)
+    pitch = statistics.median(steps) if steps else 1.2 * size
+    return Body(size, pitch)
+
+
+# --- headings ------------------------------------------------------------------------------------
+
+
+def heading_level(text: str) -> int:
+    """1 for "3 Methods" or "III. RESULTS", 2 for "3.1 Data", 0 when not numbered."""
+    m = _NUMBERED_HEADING.match(text)
+    if not m:
+        return 0
+    return m.group("num").rstrip(".").count(".") + 1
+
+
+def is_references_heading(text: str) -> bool:
+    """True for "References", "6. REFERENCES", "Bibliography", "Literature cited" alone."""
+    m = _NUMBERED_HEADING.match(text)
+    return bool(_REFERENCES_NAME.match(m.group("title") if m else text))
+
+
+def is_heading(line: Line, next_line: Line | None, body: Body) -> bool:
+    """Whether a line is certainly a heading; a missed heading costs less than a false one."""
+    text = line.text.strip()
+    words = text.split()
+    if not text or len(text) > HEADING_MAX_CHARS or len(words) > HEADING_MAX_WORDS:
+        return False
+    if next_line is not None and next_line.text[:1].islower() and not line.bold:
+        return False  # the sentence goes on
+    if is_references_heading(text) or _HEADING_NAMES.match(text):
+        return True
+    if text[-1] in ",;-–" or _NOT_HEADING_START.match(text):
+        return False
+    styled = line.bold or line.size >= 1.1 * body.size
+    m = _NUMBERED_HEADING.match(text)
+    if m:
+        title = m.group("title")
+        letters = sum(c.isalpha() for c in title)
+        if not title[0].isupper() or letters < 0.6 * len(title.replace(" ", "")):
+            return False
+        if title.endswith(".") or len(title.split()) > 10:
+            return False
+        return styled or bool(_HEADING_NAMES.match(title)) or _is_caps(title)
+    # Unnumbered: only a few words in bold or large capitals ("RELATED WORK"), not a figure's
+    # label ("DHCR7", "MMLU (EM)", "ARTICLE").
+    plain_words = all(w.isalpha() for w in words)
+    return styled and _is_caps(text) and 2 <= len(words) <= 8 and plain_words
+
+
+def _is_caps(text: str) -> bool:
+    letters = [c for c in text if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
+
+
+# --- paragraphs ----------------------------------------------------------------------------------
+
+
+def confirm_reference_headings(pages: list[list[Block]]) -> int:
+    """Demote "References" headings that no reference list follows; return how many.
+
+    A "Reference" box in a diagram or a "References ... 25" line in a contents list would
+    otherwise turn the rest of the paper into references, where findings never count.
+    """
+    blocks = [block for page in pages for block in page]
+    demoted = 0
+    for i, block in enumerate(blocks):
+        if block.kind != "heading" or not is_references_heading(block.lines[0].text):
+            continue
+        after = itertools.chain.from_iterable(b.lines for b in blocks[i + 1 :])
+        following = [ln.text for ln in itertools.islice(after, REFERENCE_LOOKAHEAD_LINES)]
+        entries = sum(bool(_REFERENCE_ENTRY.search(text)) for text in following)
+        # A one-entry list at the end of a short note has one hit in its two or three lines.
+        if entries < max(1, min(REFERENCE_MIN_ENTRIES, len(following) // 3)):
+            block.kind = "paragraph"
+            demoted += 1
+    return demoted
+
+
+def page_blocks(lines: list[Line], body: Body, page_width: float) -> list[Block]:
+    """Split a page's lines into headings and paragraphs, in reading order."""
+    blocks: list[Block] = []
+    current: list[Line] = []
+    for i, line in enumerate(lines):
+        next_line = lines[i + 1] if i + 1 < len(lines) else None
+        if is_heading(line, next_line, body):
+            if current:
+                blocks.append(Block("paragraph", current))
+                current = []
+            blocks.append(Block("heading", [line]))
+            continue
+        if current and _starts_paragraph(current, line, body, page_width):
+            blocks.append(Block("paragraph", current))
+            current = []
+        current.append(line)
+    if current:
+        blocks.append(Block("paragraph", current))
+    return blocks
+
+
+def continues(prev_text: str, line_text: str) -> bool:
+    """A line that carries on the sentence before it (no full stop, lower-case start)."""
+    return (not _SENTENCE_END.search(prev_text) or prev_text.endswith("-")) and line_text[
+        :1
+    ].islower()
+
+
+def _starts_paragraph(current: list[Line], line: Line, body: Body, page_width: float) -> bool:
+    prev = current[-1]
+    size = max(prev.size, line.size, 1.0)
+    if continues(prev.text, line.text):
+        return False
+    if abs(prev.size - line.size) > 0.12 * size or prev.bold != line.bold:
+        return True
+    step = line.top - prev.top
+    if step < -0.3 * size or abs(line.x0 - prev.x0) > 0.25 * page_width:
+        return True  # a new column, or text placed out of order
+    pitch = body.pitch if abs(line.size - body.size) < 0.5 else 1.2 * line.size
+    if step > 1.45 * pitch:
+        return True  # a blank line's worth of space
+    ends = bool(_SENTENCE_END.search(prev.text))
+    if ends and 0.8 * size < line.x0 - prev.x0 < 6 * size:
+        return True  # first-line indent
+    right = max(ln.x1 for ln in current)
+    return ends and len(current) > 1 and prev.x1 < right - 2.5 * size  # short last line
+
+
+def join_lines(lines: list[str], vocabulary: Counter[str]) -> tuple[str, int]:
+    """Join lines with spaces, undoing line-break hyphens; return the text and how many.
+
+    "syn-" + "thetic" becomes "synthetic"; "GPT-" + "4" stays "GPT-4"; "self-" + "supervised"
+    keeps its hyphen when the document spells "self-supervised" more often than
+    "selfsupervised", and so do "LLM-" + "generated" and "rule-" + "based" (see _keeps_hyphen).
+    """
+    out = ""
+    repaired = 0
+    for text in lines:
+        text = text.strip()
+        if not text:
+            continue
+        if not out:
+            out = text
+            continue
+        if out.endswith("-") and len(out) > 1 and out[-2].isalpha() and text[:1].islower():
+            head = _last_word(out[:-1])
+            tail = _first_word(text)
+            if _keeps_hyphen(head, tail, vocabulary):
+                out += text
+            else:
+                out = out[:-1] + text
+                repaired += 1
+        elif out.endswith(("-", "/")):
+            out += text
+        else:
+            out += " " + text
+    return out, repaired
+
+
+def _keeps_hyphen(head: str, tail: str, vocabulary: Counter[str]) -> bool:
+    """Whether "head-" + "tail" at a line break is a real compound, not a split word."""
+    hyphenated = vocabulary[f"{head}-{tail}".lower()]
+    joined = vocabulary[f"{head}{tail}".lower()]
+    if hyphenated or joined:
+        return hyphenated > joined
+    if any(c.isupper() for c in head[1:]):
+        return True  # "LLM-generated", "GPT-based": nobody hyphenates inside an acronym
+    # "rule-" + "based", "cost-" + "effective": two words the paper also uses on their own.
+    return (
+        min(len(head), len(tail)) >= COMPOUND_PART_MIN
+        and vocabulary[head.lower()] > 1  # > 1: the split halves themselves count once
+        and vocabulary[tail.lower()] > 1
+    )
+
+
+def _last_word(text: str) -> str:
+    m = re.search(r"[^\W\d_]+$", text)
+    return m.group(0) if m else ""
+
+
+def _first_word(text: str) -> str:
+    m = re.match(r"[^\W\d_]+", text)
+    return m.group(0) if m else ""
+
+
+def count_words(pages: list[Page]) -> Counter[str]:
+    """Lower-case word counts over the document, hyphenated compounds included."""
+    counts: Counter[str] = Counter()
+    for page in pages:
+        for line in page.lines:
+            counts.update(w.lower() for w in _WORD.findall(line.text))
+    return counts

@@ -1,0 +1,317 @@
+"""PDF reader: real papers from the shared corpus, plus broken and odd PDFs built here."""
+
+from __future__ import annotations
+
+import ctypes
+import io
+import random
+import re
+from collections import Counter
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
+import pytest
+
+from pipeline.document import Document
+from pipeline.errors import EncryptedPDF, MalformedInput, NoText, ReadError, UsageError
+from pipeline.sources import pdf, read_bytes
+
+DATA = Path(__file__).parent / "data"
+# Real papers: an ACM-style arXiv ML paper, an ACL paper, a Nature Communications article and a
+# bioRxiv preprint with margin line numbers.
+ARXIV = "hw__1802.06739.pdf"
+ACL = "sp__P07-1088.pdf"
+NATURE = "pqa__10.1038%2Fs41467-022-30570-7.pdf"
+BIORXIV = "pqa__10.1101%2F2024.05.13.593833.pdf"
+SHORT = "grobid__two_pages.pdf"
+
+
+@pytest.fixture(scope="module")
+def papers(corpus: Path) -> dict[str, Document]:
+    """Each real paper read once with the default extractor."""
+    return {
+        name: pdf.read((corpus / "pdf" / name).read_bytes())
+        for name in (ARXIV, ACL, NATURE, BIORXIV)
+    }
+
+
+def _words(text: str) -> Counter[str]:
+    return Counter(re.findall(r"\w+", text.lower()))
+
+
+def _pdf_with_text(text: str, n_pages: int) -> bytes:
+    """A PDF of ``n_pages`` copies of one page holding one line of Helvetica text."""
+    one = pdfium.PdfDocument.new()
+    page = one.new_page(612, 792)
+    obj = pdfium_raw.FPDFPageObj_NewTextObj(one.raw, b"Helvetica", ctypes.c_float(11))
+    wide = ctypes.create_string_buffer((text + "\0").encode("utf-16-le"))
+    pdfium_raw.FPDFText_SetText(obj, ctypes.cast(wide, pdfium_raw.FPDF_WIDESTRING))
+    pdfium_raw.FPDFPageObj_Transform(obj, 1, 0, 0, 1, 72, 400)
+    pdfium_raw.FPDFPage_InsertObject(page.raw, obj)
+    page.gen_content()
+    many = pdfium.PdfDocument.new()
+    many.import_pages(one, [0] * n_pages)
+    out = io.BytesIO()
+    many.save(out)
+    return out.getvalue()
+
+
+def _image_only_pdf() -> bytes:
+    """One page holding a grey image and no text, like a scan without OCR."""
+    doc = pdfium.PdfDocument.new()
+    page = doc.new_page(612, 792)
+    image = pdfium.PdfImage.new(doc)
+    bitmap = pdfium.PdfBitmap.new_native(200, 100, pdfium_raw.FPDFBitmap_BGR)
+    bitmap.fill_rect((120, 120, 120, 255), 0, 0, 200, 100)
+    image.set_bitmap(bitmap)
+    image.set_matrix(pdfium.PdfMatrix().scale(400, 200).translate(100, 400))
+    page.insert_obj(image)
+    page.gen_content()
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+# --- pages -----------------------------------------------------------------------------------
+
+
+def test_pdf_has_one_contiguous_page_span_per_page(papers: dict[str, Document]) -> None:
+    doc = papers[ARXIV]
+    assert doc.n_pages == len(doc.pages) == 9
+    assert doc.pages[0][0] == 0 and doc.pages[-1][1] == len(doc.text)
+    for (_, end), (start, _) in zip(doc.pages, doc.pages[1:], strict=False):
+        assert end == start
+
+
+def test_page_numbers_follow_the_pdf_pages(papers: dict[str, Document]) -> None:
+    doc = papers[ARXIV]
+    assert doc.page_at(doc.text.index("2 RELATED WORK")) == 2
+    assert doc.page_at(doc.text.index("REFERENCES")) == 9
+
+
+def test_max_pages_reads_the_first_pages_and_notes_the_rest() -> None:
+    data = _pdf_with_text("A page of a long report on synthetic survey respondents.", 600)
+    doc = pdf.read(data, max_pages=500)
+    assert len(doc.pages) == 500
+    assert doc.n_pages == 600
+    assert "read first 500 of 600 pages" in doc.notes
+    assert doc.text.count("synthetic survey respondents") == 500
+
+
+# --- extractors ------------------------------------------------------------------------------
+
+
+def test_both_extractors_give_similar_text_and_sections(corpus: Path) -> None:
+    data = (corpus / "pdf" / ACL).read_bytes()
+    pdfium_doc = pdf.read(data, extractor="pypdfium2")
+    miner_doc = pdf.read(data, extractor="pdfminer")
+    assert (pdfium_doc.extractor, miner_doc.extractor) == ("pypdfium2", "pdfminer")
+    a, b = _words(pdfium_doc.text), _words(miner_doc.text)
+    shared = sum((a & b).values())
+    assert shared / sum(a.values()) > 0.97 and shared / sum(b.values()) > 0.97
+    assert [s.kind for s in pdfium_doc.sections] == [s.kind for s in miner_doc.sections]
+    assert len(pdfium_doc.pages) == len(miner_doc.pages) == 8
+
+
+def test_pypdfium2_failure_falls_back_to_pdfminer(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(data: bytes, max_pages: int) -> pdf.RawPDF:
+        raise MalformedInput("pypdfium2 cannot open the PDF: simulated failure")
+
+    monkeypatch.setitem(pdf.EXTRACTORS, "pypdfium2", broken)
+    doc = pdf.read((corpus / "pdf" / SHORT).read_bytes(), extractor="pypdfium2")
+    assert doc.extractor == "pdfminer"
+    assert doc.notes[0] == (
+        "pypdfium2 failed: pypdfium2 cannot open the PDF: simulated failure; fell back to pdfminer"
+    )
+    assert len(doc.text) > 1000
+
+
+def test_unknown_extractor_is_refused() -> None:
+    with pytest.raises(UsageError, match="unknown PDF extractor"):
+        pdf.read(b"%PDF-1.4", extractor="tesseract")
+
+
+# --- sections --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "heading", "page", "inside"),
+    [
+        (ARXIV, "REFERENCES", 9, "Wasserstein gan"),
+        (ACL, "References", 8, "Open information extraction from the web"),
+        (NATURE, "References", 13, "Trends in GPCR drug discovery"),
+        (BIORXIV, "References", 30, "Biosimilar, biobetter"),
+    ],
+)
+def test_reference_list_is_found_on_real_papers(
+    papers: dict[str, Document], name: str, heading: str, page: int, inside: str
+) -> None:
+    doc = papers[name]
+    refs = [s for s in doc.sections if s.kind == "references"]
+    assert [s.heading for s in refs] == [heading]
+    assert doc.page_at(refs[0].start) == page
+    hit = doc.text.index(inside, refs[0].start)
+    assert doc.section_at(hit).kind == "references"
+
+
+@pytest.mark.parametrize("name", [ARXIV, ACL, NATURE, BIORXIV])
+def test_no_text_after_the_references_heading_lands_in_methods(
+    papers: dict[str, Document], name: str
+) -> None:
+    doc = papers[name]
+    start = next(s.start for s in doc.sections if s.kind == "references")
+    after = {s.kind for s in doc.sections if s.start >= start}
+    assert after <= {"references", "acknowledgements", "appendix"}
+
+
+def test_a_reference_label_in_a_diagram_does_not_start_the_reference_list(corpus: Path) -> None:
+    # Kimi k1.5 has a box labelled "Reference" in its RL-infrastructure figure on page 8.
+    doc = pdf.read((corpus / "pdf" / "kimik15__Kimi_k1.5.pdf").read_bytes())
+    refs = [s for s in doc.sections if s.kind == "references"]
+    assert [(s.heading, doc.page_at(s.start)) for s in refs] == [("References", 16)]
+    assert doc.section_at(doc.text.index("2.6 RL Infrastructure")).kind == "methods"
+    assert "ignored 1 'References' line(s) that no reference list follows" in doc.notes
+
+
+def test_biomedical_methods_come_before_the_references(papers: dict[str, Document]) -> None:
+    kinds = [s.kind for s in papers[NATURE].sections]
+    assert kinds[:4] == ["results", "discussion", "methods", "acknowledgements"]
+    assert kinds.index("methods") < kinds.index("references")
+
+
+def test_abstract_runs_from_its_heading_to_the_next_heading(papers: dict[str, Document]) -> None:
+    doc = papers[ARXIV]
+    abstract = next(s for s in doc.sections if s.kind == "abstract")
+    text = doc.text[abstract.start : abstract.end]
+    assert text.startswith("ABSTRACT\n\nGenerative Adversarial Network (GAN)")
+    assert "differentially private GAN (DPGAN) model" in text
+    assert doc.section_at(doc.text.index("Liyang Xie")) is None  # title block: kind other
+    assert [s.kind for s in doc.sections[:4]] == ["abstract", "other", "other", "introduction"]
+
+
+def test_numbered_subsections_inherit_the_kind_of_their_section(
+    papers: dict[str, Document],
+) -> None:
+    kinds = {s.heading: s.kind for s in papers[ARXIV].sections}
+    assert kinds["3 METHODOLOGY"] == "methods"
+    assert kinds["3.3 DPGAN framework"] == "methods"
+
+
+# --- repairs ---------------------------------------------------------------------------------
+
+
+def test_line_break_hyphens_are_joined_and_real_hyphens_kept(papers: dict[str, Document]) -> None:
+    text = papers[ARXIV].text
+    # "re-" / "cently" and "gen-" / "erative" are split across lines in the abstract.
+    assert "have recently attracted intensive research" in text
+    assert "performance as generative models" in text
+    assert "re- cently" not in text and "re-cently" not in text
+    assert "high-quality data points" in text
+    assert any(n.startswith("joined ") and "hyphenated" in n for n in papers[ARXIV].notes)
+
+
+def test_running_headers_and_footers_are_dropped(papers: dict[str, Document]) -> None:
+    nature = papers[NATURE].text
+    assert "www.nature.com/naturecommunications" not in nature
+    assert "NATURE COMMUNICATIONS |" not in nature
+    # The ACM running header repeats on every page; only the copyright block on page 1 keeps it.
+    arxiv = papers[ARXIV]
+    hits = [m.start() for m in re.finditer("Conference’18, Aug 2018, London, UK", arxiv.text)]
+    assert [arxiv.page_at(h) for h in hits] == [1]
+
+
+def test_margin_line_numbers_are_removed(papers: dict[str, Document]) -> None:
+    doc = papers[BIORXIV]
+    assert "of RBD and after mutation of Ser57 to Asp57" in doc.text
+    assert "348 of RBD" not in doc.text
+    assert any(n.startswith("removed margin line numbers") for n in doc.notes)
+
+
+# --- metadata --------------------------------------------------------------------------------
+
+
+def test_doi_and_year_come_from_the_first_pages(papers: dict[str, Document]) -> None:
+    assert papers[NATURE].metadata.doi == "10.1038/s41467-022-30570-7"
+    assert papers[NATURE].metadata.year == 2022
+    assert papers[BIORXIV].metadata.doi == "10.1101/2024.05.13.593833"
+    assert papers[BIORXIV].metadata.year == 2024
+
+
+def test_paper_without_a_doi_has_none_rather_than_a_guess(papers: dict[str, Document]) -> None:
+    # The ACM template prints the fake DOI "10.475/123_4"; it is not a DOI (4+ digit prefix).
+    assert papers[ARXIV].metadata.doi is None
+
+
+def test_title_comes_from_the_info_dict_or_the_first_page(papers: dict[str, Document]) -> None:
+    assert papers[ARXIV].metadata.title == "Differentially Private Generative Adversarial Network"
+    # ACL's info title is the proceedings' name; the big line on page 1 is the paper's.
+    assert papers[ACL].metadata.title == (
+        "Sparse Information Extraction: Unsupervised Language Models to the Rescue"
+    )
+
+
+@pytest.mark.parametrize(
+    ("lines", "doi"),
+    [
+        (["Published online doi: 10.1000/XYZ.123."], "10.1000/xyz.123"),
+        (["see 10.5555/cited.2 for data", "https://doi.org/10.1234/paper.1"], "10.1234/paper.1"),
+        (["(https://doi.org/10.1126/science.abc1234)"], "10.1126/science.abc1234"),
+        (["no identifier here", "version 10.2"], None),
+    ],
+)
+def test_find_doi_prefers_a_marked_doi_and_strips_punctuation(
+    lines: list[str], doi: str | None
+) -> None:
+    assert pdf.find_doi(lines) == doi
+
+
+# --- bad input -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("extractor", ["pypdfium2", "pdfminer"])
+def test_pdf_that_needs_a_password_raises_encrypted_pdf(extractor: str) -> None:
+    data = (DATA / "encrypted-needs-password.pdf").read_bytes()
+    with pytest.raises(EncryptedPDF, match=r"password is required.*qpdf --decrypt"):
+        pdf.read(data, extractor=extractor)
+
+
+@pytest.mark.parametrize("extractor", ["pypdfium2", "pdfminer"])
+def test_pdf_with_empty_user_password_is_read(extractor: str) -> None:
+    doc = pdf.read((DATA / "encrypted-empty-user-password.pdf").read_bytes(), extractor=extractor)
+    assert "synthetic patient records with Synthea" in doc.text
+    assert doc.extractor == extractor
+
+
+@pytest.mark.parametrize("extractor", ["pypdfium2", "pdfminer"])
+def test_truncated_pdf_raises_malformed_input_with_the_back_end_message(
+    corpus: Path, extractor: str
+) -> None:
+    data = (corpus / "pdf" / ARXIV).read_bytes()
+    with pytest.raises(MalformedInput, match="truncated or damaged") as caught:
+        pdf.read(data[: len(data) // 2], extractor=extractor)
+    assert "pdfminer" in caught.value.reason
+    if extractor == "pypdfium2":
+        assert "PDFium" in caught.value.reason
+
+
+def test_random_bytes_raise_a_read_error_not_a_library_exception() -> None:
+    noise = random.Random(7).randbytes(50_000)
+    with pytest.raises(MalformedInput):
+        pdf.read(noise)
+    with pytest.raises(MalformedInput):
+        read_bytes(b"%PDF-1.7\n" + noise, name="paper.pdf")
+    with pytest.raises(ReadError):
+        read_bytes(noise, name="paper.pdf")
+
+
+def test_image_only_pdf_gives_empty_text_and_the_dispatcher_says_no_text() -> None:
+    data = _image_only_pdf()
+    doc = pdf.read(data)
+    assert doc.text == ""
+    assert doc.n_pages == 1 and len(doc.pages) == 1
+    assert "no text on 1 of 1 page(s)" in doc.notes
+    with pytest.raises(NoText, match="OCR"):
+        read_bytes(data, name="scan.pdf")
