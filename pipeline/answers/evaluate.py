@@ -15,8 +15,17 @@ import duckdb
 from pipeline.detect.model import CATEGORIES
 from pipeline.errors import UsageError
 
-LABEL_COLUMNS = ("file", "uses_synthetic", "certainty", "categories", "roles", "medical",
-                 "participants_replaced", "real_data_check", "evidence")
+LABEL_COLUMNS = (
+    "file",
+    "uses_synthetic",
+    "certainty",
+    "categories",
+    "roles",
+    "medical",
+    "participants_replaced",
+    "real_data_check",
+    "evidence",
+)
 HIGH_CONFIDENCE = 0.8
 EVIDENCE_OVERLAP = 0.8
 _FOLD = re.compile(r"[\s\-‐‑–—]+")
@@ -73,13 +82,22 @@ class Counts:
     @property
     def f1(self) -> float | None:
         p, r = self.precision, self.recall
-        return 2 * p * r / (p + r) if p and r else (0.0 if p is not None and r is not None
-                                                    else None)
+        return (
+            2 * p * r / (p + r) if p and r else (0.0 if p is not None and r is not None else None)
+        )
 
     def to_dict(self) -> dict[str, Any]:
-        return {"tp": self.tp, "fp": self.fp, "fn": self.fn, "tn": self.tn, "n": self.n,
-                "precision": self.precision, "recall": self.recall, "f1": self.f1,
-                "specificity": self.specificity}
+        return {
+            "tp": self.tp,
+            "fp": self.fp,
+            "fn": self.fn,
+            "tn": self.tn,
+            "n": self.n,
+            "precision": self.precision,
+            "recall": self.recall,
+            "f1": self.f1,
+            "specificity": self.specificity,
+        }
 
 
 @dataclass
@@ -165,11 +183,15 @@ def read_labels(path: str | Path) -> tuple[list[Label], str]:
         raise UsageError(f"labels {path} lack columns {missing or list(LABEL_COLUMNS)}")
     labels = [
         Label(
-            file=r["file"], uses_synthetic=_flag(r["uses_synthetic"]),
-            certainty=r["certainty"].strip(), categories=_set(r["categories"]),
-            roles=_set(r["roles"]), medical=_flag(r["medical"]),
+            file=r["file"],
+            uses_synthetic=_flag(r["uses_synthetic"]),
+            certainty=r["certainty"].strip(),
+            categories=_set(r["categories"]),
+            roles=_set(r["roles"]),
+            medical=_flag(r["medical"]),
             participants_replaced=_flag(r["participants_replaced"]),
-            real_data_check=r["real_data_check"].strip(), evidence=r["evidence"].strip(),
+            real_data_check=r["real_data_check"].strip(),
+            evidence=r["evidence"].strip(),
             note=r.get("note", "").strip(),
         )
         for r in rows
@@ -222,14 +244,18 @@ def _findings(con: duckdb.DuckDBPyConnection, paper_ids: list[str]) -> dict[str,
     return out
 
 
-def evaluate(con: duckdb.DuckDBPyConnection, labels: list[Label], root: Path,
-             labels_sha256: str) -> Evaluation:
+def evaluate(
+    con: duckdb.DuckDBPyConnection, labels: list[Label], root: Path, labels_sha256: str
+) -> Evaluation:
     """Compare stored verdicts with labels; ``root`` joins label ``file`` paths."""
     paths = {lab.file: str(root / lab.file) for lab in labels}
     papers = _paper_rows(con, list(paths.values()))
     findings = _findings(con, [p["paper_id"] for p in papers.values()])
-    ev = Evaluation(labels_sha256=labels_sha256, n_labels=len(labels),
-                    categories={c: Counts() for c in CATEGORIES})
+    ev = Evaluation(
+        labels_sha256=labels_sha256,
+        n_labels=len(labels),
+        categories={c: Counts() for c in CATEGORIES},
+    )
     for lab in labels:
         paper = papers.get(paths[lab.file])
         if paper is None:
@@ -239,13 +265,24 @@ def evaluate(con: duckdb.DuckDBPyConnection, labels: list[Label], root: Path,
         uses = [f for f in fs if f["stance"] == "use"]
         predicted = bool(paper["uses_synthetic"])
         if lab.certainty != "clear":
-            ev.borderline.append({"file": lab.file, "label": lab.uses_synthetic,
-                                  "predicted": predicted, "note": lab.note})
+            ev.borderline.append(
+                {
+                    "file": lab.file,
+                    "label": lab.uses_synthetic,
+                    "predicted": predicted,
+                    "note": lab.note,
+                }
+            )
             continue
         if paper["status"] != "ok" or not paper["assessed"]:
-            ev.not_assessed.append({"file": lab.file, "status": paper["status"],
-                                    "language": paper["language"],
-                                    "reason": paper["error"] or "; ".join(paper["reasons"] or [])})
+            ev.not_assessed.append(
+                {
+                    "file": lab.file,
+                    "status": paper["status"],
+                    "language": paper["language"],
+                    "reason": paper["error"] or "; ".join(paper["reasons"] or []),
+                }
+            )
         ev.uses_synthetic.add(lab.uses_synthetic, predicted)
         pred_cats = set(paper["categories"] or [])
         for c in CATEGORIES:
@@ -253,8 +290,9 @@ def evaluate(con: duckdb.DuckDBPyConnection, labels: list[Label], root: Path,
         if paper["medical"] is not None:
             ev.medical.add(bool(paper["medical"]) == lab.medical)
         if paper["participants_replaced"] is not None:
-            ev.participants_replaced.add(bool(paper["participants_replaced"])
-                                         == lab.participants_replaced)
+            ev.participants_replaced.add(
+                bool(paper["participants_replaced"]) == lab.participants_replaced
+            )
         if lab.uses_synthetic and predicted and lab.real_data_check in ("found", "not_found"):
             ev.real_data_check.add(paper["real_data_check"] == lab.real_data_check)
         if lab.uses_synthetic and lab.evidence:
@@ -267,8 +305,14 @@ def evaluate(con: duckdb.DuckDBPyConnection, labels: list[Label], root: Path,
     return ev
 
 
-def _disagreement(lab: Label, paper: dict[str, Any], uses: list[dict], fs: list[dict],
-                  predicted: bool, pred_cats: set[str]) -> dict[str, Any]:
+def _disagreement(
+    lab: Label,
+    paper: dict[str, Any],
+    uses: list[dict],
+    fs: list[dict],
+    predicted: bool,
+    pred_cats: set[str],
+) -> dict[str, Any]:
     if predicted and not lab.uses_synthetic:
         kind = "false_positive"
         best = max(uses, key=lambda f: f["confidence"])
@@ -276,14 +320,23 @@ def _disagreement(lab: Label, paper: dict[str, Any], uses: list[dict], fs: list[
     elif lab.uses_synthetic and not predicted:
         kind = "false_negative"
         near = [f for f in fs if evidence_matches(lab.evidence, [f["sentence"]])]
-        cause = (f"evidence found as {near[0]['stance']}: {near[0]['sentence']}" if near
-                 else f"evidence not found: {lab.evidence}")
+        cause = (
+            f"evidence found as {near[0]['stance']}: {near[0]['sentence']}"
+            if near
+            else f"evidence not found: {lab.evidence}"
+        )
     else:
         kind = "categories"
         extra = sorted(pred_cats - set(lab.categories))
         cause = next((f["sentence"] for f in uses if f["category"] in extra), lab.evidence)
     return {
-        "file": lab.file, "kind": kind, "label": lab.uses_synthetic, "predicted": predicted,
-        "label_categories": sorted(lab.categories), "predicted_categories": sorted(pred_cats),
-        "status": paper["status"], "sentence": cause, "note": lab.note,
+        "file": lab.file,
+        "kind": kind,
+        "label": lab.uses_synthetic,
+        "predicted": predicted,
+        "label_categories": sorted(lab.categories),
+        "predicted_categories": sorted(pred_cats),
+        "status": paper["status"],
+        "sentence": cause,
+        "note": lab.note,
     }

@@ -17,23 +17,56 @@ from pipeline.store import Store, connect_readonly
 
 
 @click.command("eval")
-@click.option("--labels", "labels_path", required=True, type=click.Path(exists=True,
-              dir_okay=False), help="Labels CSV (columns as in labels-dev.csv).")
-@click.option("--root", type=click.Path(file_okay=False, exists=True),
-              help="Folder the label 'file' paths are relative to [default: the CSV's folder].")
-@click.option("--db", default=None, type=click.Path(dir_okay=False),
-              help="DuckDB file to scan into and reuse [default: eval-EXTRACTOR.duckdb].")
-@click.option("--extractor", type=click.Choice(EXTRACTORS), default=DEFAULT_EXTRACTOR,
-              show_default=True, help="PDF text extractor to evaluate.")
-@click.option("--workers", type=click.IntRange(min=1), default=os.cpu_count() or 1,
-              show_default="all cores", help="Worker processes for the scan.")
+@click.option(
+    "--labels",
+    "labels_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Labels CSV (columns as in labels-dev.csv).",
+)
+@click.option(
+    "--root",
+    type=click.Path(file_okay=False, exists=True),
+    help="Folder the label 'file' paths are relative to [default: the CSV's folder].",
+)
+@click.option(
+    "--db",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="DuckDB file to scan into and reuse [default: eval-EXTRACTOR.duckdb].",
+)
+@click.option(
+    "--extractor",
+    type=click.Choice(EXTRACTORS),
+    default=DEFAULT_EXTRACTOR,
+    show_default=True,
+    help="PDF text extractor to evaluate.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=os.cpu_count() or 1,
+    show_default="all cores",
+    help="Worker processes for the scan.",
+)
 @click.option("--force", is_flag=True, help="Rescan the labelled files even if unchanged.")
-@click.option("--no-calibration", is_flag=True,
-              help="Do not write the measured rates to the calibration table.")
+@click.option(
+    "--no-calibration",
+    is_flag=True,
+    help="Do not write the measured rates to the calibration table.",
+)
 @format_option("text", "json", default="text")
 @translate_errors
-def eval_command(labels_path: str, root: str | None, db: str | None, extractor: str,
-                 workers: int, force: bool, no_calibration: bool, fmt: str) -> None:
+def eval_command(
+    labels_path: str,
+    root: str | None,
+    db: str | None,
+    extractor: str,
+    workers: int,
+    force: bool,
+    no_calibration: bool,
+    fmt: str,
+) -> None:
     """Measure the detector against paper-level labels.
 
     Scans the labelled files (papers already scanned by this version are reused), then prints
@@ -55,8 +88,12 @@ def eval_command(labels_path: str, root: str | None, db: str | None, extractor: 
     err = stderr_console()
     err.print(f"scanning {len(inputs)} labelled file(s) into {db} ...", highlight=False)
     with Store(db) as store:
-        scan(inputs, store, ScanOptions(workers=workers, extractor=extractor, force=force),
-             arguments={"eval": labels_path, "extractor": extractor})
+        scan(
+            inputs,
+            store,
+            ScanOptions(workers=workers, extractor=extractor, force=force),
+            arguments={"eval": labels_path, "extractor": extractor},
+        )
     con = connect_readonly(db)
     try:
         ev = evaluate(con, labels, base, sha)
@@ -66,8 +103,16 @@ def eval_command(labels_path: str, root: str | None, db: str | None, extractor: 
         with Store(db) as store:
             store.write_calibration(calibration_rows(ev, extractor))
     if fmt == "json":
-        click.echo(dumps({"extractor": extractor, "version": __version__,
-                          "patterns_version": detect.patterns_version(), **ev.to_dict()}))
+        click.echo(
+            dumps(
+                {
+                    "extractor": extractor,
+                    "version": __version__,
+                    "patterns_version": detect.patterns_version(),
+                    **ev.to_dict(),
+                }
+            )
+        )
     else:
         print_report(ev, extractor)
 
@@ -75,10 +120,22 @@ def eval_command(labels_path: str, root: str | None, db: str | None, extractor: 
 def calibration_rows(ev: Evaluation, extractor: str) -> list[dict]:
     rows = []
     for name, c in [("any", ev.uses_synthetic), *ev.categories.items()]:
-        rows.append({"labels_sha256": ev.labels_sha256, "pipeline_version": __version__,
-                     "patterns_version": detect.patterns_version(), "extractor": extractor,
-                     "category": name, "n": c.n, "tp": c.tp, "fp": c.fp, "fn": c.fn,
-                     "tn": c.tn, "sensitivity": c.recall, "specificity": c.specificity})
+        rows.append(
+            {
+                "labels_sha256": ev.labels_sha256,
+                "pipeline_version": __version__,
+                "patterns_version": detect.patterns_version(),
+                "extractor": extractor,
+                "category": name,
+                "n": c.n,
+                "tp": c.tp,
+                "fp": c.fp,
+                "fn": c.fn,
+                "tn": c.tn,
+                "sensitivity": c.recall,
+                "specificity": c.specificity,
+            }
+        )
     return rows
 
 
@@ -95,42 +152,77 @@ def print_report(ev: Evaluation, extractor: str) -> None:
             ("uses_synthetic precision", _pct(u.precision), f"TP {u.tp} FP {u.fp}"),
             ("uses_synthetic recall", _pct(u.recall), f"TP {u.tp} FN {u.fn}"),
             ("uses_synthetic F1", _pct(u.f1), f"TN {u.tn}, n {u.n}"),
-            ("categories micro-F1", _pct(micro.f1),
-             f"TP {micro.tp} FP {micro.fp} FN {micro.fn}"),
+            ("categories micro-F1", _pct(micro.f1), f"TP {micro.tp} FP {micro.fp} FN {micro.fn}"),
             ("medical accuracy", _pct(ev.medical.value), f"{ev.medical.right}/{ev.medical.n}"),
-            ("participants_replaced accuracy", _pct(ev.participants_replaced.value),
-             f"{ev.participants_replaced.right}/{ev.participants_replaced.n}"),
-            ("real_data_check accuracy", _pct(ev.real_data_check.value),
-             f"{ev.real_data_check.right}/{ev.real_data_check.n} (true positives)"),
+            (
+                "participants_replaced accuracy",
+                _pct(ev.participants_replaced.value),
+                f"{ev.participants_replaced.right}/{ev.participants_replaced.n}",
+            ),
+            (
+                "real_data_check accuracy",
+                _pct(ev.real_data_check.value),
+                f"{ev.real_data_check.right}/{ev.real_data_check.n} (true positives)",
+            ),
             ("evidence recall", _pct(ev.evidence.value), f"{ev.evidence.right}/{ev.evidence.n}"),
-            (f"use findings with confidence >= {HIGH_CONFIDENCE} correct",
-             _pct(ev.calibration.value), f"{ev.calibration.right}/{ev.calibration.n}"),
+            (
+                f"use findings with confidence >= {HIGH_CONFIDENCE} correct",
+                _pct(ev.calibration.value),
+                f"{ev.calibration.right}/{ev.calibration.n}",
+            ),
         ],
         "table",
         title=f"synthwatch eval ({extractor}), clear rows",
     )
     emit_rows(
         ["category", "precision", "recall", "TP", "FP", "FN"],
-        [(c, _pct(ev.categories[c].precision), _pct(ev.categories[c].recall),
-          ev.categories[c].tp, ev.categories[c].fp, ev.categories[c].fn) for c in CATEGORIES],
-        "table", title="per category",
+        [
+            (
+                c,
+                _pct(ev.categories[c].precision),
+                _pct(ev.categories[c].recall),
+                ev.categories[c].tp,
+                ev.categories[c].fp,
+                ev.categories[c].fn,
+            )
+            for c in CATEGORIES
+        ],
+        "table",
+        title="per category",
     )
     if ev.disagreements:
-        emit_rows(["file", "kind", "label", "predicted", "sentence"],
-                  [(d["file"], d["kind"], ";".join(d["label_categories"]) or "0",
-                    ";".join(d["predicted_categories"]) or "0", d["sentence"][:300])
-                   for d in ev.disagreements], "table", title="disagreements")
+        emit_rows(
+            ["file", "kind", "label", "predicted", "sentence"],
+            [
+                (
+                    d["file"],
+                    d["kind"],
+                    ";".join(d["label_categories"]) or "0",
+                    ";".join(d["predicted_categories"]) or "0",
+                    d["sentence"][:300],
+                )
+                for d in ev.disagreements
+            ],
+            "table",
+            title="disagreements",
+        )
     if ev.not_assessed:
-        emit_rows(["file", "status", "language", "reason"],
-                  [(d["file"], d["status"], d["language"], d["reason"]) for d in ev.not_assessed],
-                  "table", title="labelled papers not assessed (counted as negative)")
+        emit_rows(
+            ["file", "status", "language", "reason"],
+            [(d["file"], d["status"], d["language"], d["reason"]) for d in ev.not_assessed],
+            "table",
+            title="labelled papers not assessed (counted as negative)",
+        )
     if ev.borderline:
         agree = sum(d["label"] == d["predicted"] for d in ev.borderline)
-        click.echo(f"borderline rows (not counted): {len(ev.borderline)}, detector agrees on "
-                   f"{agree}")
+        click.echo(
+            f"borderline rows (not counted): {len(ev.borderline)}, detector agrees on {agree}"
+        )
     if ev.not_scanned:
-        click.echo(f"labelled files missing under the root: {len(ev.not_scanned)}: "
-                   + ", ".join(ev.not_scanned[:10]))
+        click.echo(
+            f"labelled files missing under the root: {len(ev.not_scanned)}: "
+            + ", ".join(ev.not_scanned[:10])
+        )
 
 
 __all__ = ["Counts", "eval_command"]

@@ -31,16 +31,23 @@ SKIP_SECTIONS = frozenset({"references"})
 SECTION_CONFIDENCE = {"methods": 0.05, "results": 0.05, "abstract": 0.05}
 
 
-def _generator_category(gen: Generator, labels: set[str]) -> str | None:
+def _nearest(m: Match, hits: list[Match]) -> int:
+    return min((abs(h.start - m.start) for h in hits), default=10**6)
+
+
+def _generator_category(gen: Generator, at: Match, by_label: dict[str, list[Match]]) -> str | None:
     """The category a named generator contributes, or None when the sentence only names it."""
+    labels = set(by_label)
     if gen.kind == "llm":
         if "respond" in labels and ("produce" in labels or "action" in labels):
             return "simulated_participants"
-        if "annotate" in labels:
-            return "model_labels"
-        if "produce" in labels:
-            return "llm_text"
-        return None
+        # "prompted Llama 2 to generate dialogues ... annotated transcripts": the verb nearest
+        # the model says what it made
+        produce = _nearest(at, by_label.get("produce", []))
+        annotate = _nearest(at, by_label.get("annotate", []))
+        if min(produce, annotate) == 10**6:
+            return None
+        return "model_labels" if annotate < produce else "llm_text"
     if gen.kind in ("oversampler",):
         return gen.category
     if "produce" in labels or "action" in labels or "passive_action" in labels:
@@ -93,7 +100,6 @@ class Finder:
             else:
                 by_label[p.label].append(m)
         gens = _longest(gens)
-        labels = set(by_label)
         generative_sense = bool(by_label.get("generative_model")) or bool(gens)
         if traps and not generative_sense:
             cues = [(m, p) for m, p in cues if not any(_overlaps(m, t) for t in traps)]
@@ -107,7 +113,7 @@ class Finder:
             ids.add(p.id)
             default_roles.update(p.roles)
         for m, g in gens:
-            cat = _generator_category(g, labels)
+            cat = _generator_category(g, m, by_label)
             if cat is not None:
                 categories[cat] = max(categories.get(cat, 0.0), 0.85)
                 cue_matches.append(m)

@@ -16,8 +16,21 @@ from pipeline.detect.nlp import Match
 NEGATION_WINDOW = 4  # tokens from a negation to the cue it scopes over
 ACTOR_REACH = 12  # tokens from "we" to the verb it is the subject of
 # Between "we" and a verb these start a clause with another subject: "we note that X used ..."
-VERB_CLAUSE_BREAKS = frozenset({";", "but", "whereas", "while", "although", "that", "which",
-                                "who", "where", "because", "since"})
+VERB_CLAUSE_BREAKS = frozenset(
+    {
+        ";",
+        "but",
+        "whereas",
+        "while",
+        "although",
+        "that",
+        "which",
+        "who",
+        "where",
+        "because",
+        "since",
+    }
+)
 CLAUSE_BREAKS = frozenset(
     {",", ";", ":", "but", "whereas", "while", "although", "however", "though", "which", "that"}
 )
@@ -160,7 +173,7 @@ def decide_stance(
     if by_label.get("passive_action") and section not in CITING_SECTIONS:
         return StanceResult("use", "passive_action", 0.75 if section in USE_SECTIONS else 0.6)
     if agency.reports and section in USE_SECTIONS:
-        return StanceResult("use", "we_report", 0.6)
+        return StanceResult("use", "we_report", 0.7)
     if cited:
         return StanceResult("cited", "citation_with_actor", 0.6)
     if section in USE_SECTIONS and by_label.get("action"):

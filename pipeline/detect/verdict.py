@@ -28,9 +28,17 @@ REVIEW_TITLE = re.compile(
 )
 # A real-data check is a sentence that names real data and an evaluation act.
 CHECK_VERBS = re.compile(
-    r"\b(evaluat|validat|test|compar|appl(?:y|ied)|assess|benchmark|measur|report|achiev|"
-    r"perform|verif|confirm|generaliz|transfer)\w*",
+    r"\b(evaluat|validat|test|compar|appl(?:y|ied)|assess|benchmark|achiev|perform|verif|"
+    r"confirm|generali[sz]|transfer|held-out|hold-out|external|accuracy|recall|precision|"
+    r"auroc|auc|f1|error|reached|improv|rose|than those)\w*",
     re.IGNORECASE,
+)
+CHECK_NEGATION = re.compile(
+    r"\b(not|no|never|without|cannot|remains? to be|yet to be|future|could|would|should)\b",
+    re.IGNORECASE,
+)
+REAL_WORD = re.compile(
+    r"\b(real|real-world|actual)\b(?! time| number| numbers| line)", re.IGNORECASE
 )
 
 
@@ -92,17 +100,31 @@ def is_medical(document: Document) -> bool:
 
 
 def find_real_data_check(document: Document) -> str | None:
-    """The first sentence that evaluates on real data, or None."""
-    rx = judge_context().real_check
+    """The first sentence that evaluates on real data, or None.
+
+    A sentence qualifies when it names real data ("real photographs", "real-world data",
+    "human annotators", the ``real_check`` context patterns), an evaluation act (tested,
+    held-out, accuracy, compared, ...) and no negation ("has not been validated on real data",
+    "remains to be established").
+    """
+    ctx = judge_context()
     body = _body_text(document)
-    for m in rx.finditer(body):
-        # look at the sentence around the hit
-        lo = max(0, m.start() - 400)
-        window = body[lo : m.end() + 400]
+    for m in _real_mentions(body, ctx.real_check):
+        lo = max(0, m - 600)
+        window = body[lo : m + 600]
         for s, e in split_sentences(window):
-            if s <= m.start() - lo < e and CHECK_VERBS.search(window[s:e]):
-                return window[s:e]
+            if s <= m - lo < e:
+                sentence = window[s:e]
+                if CHECK_VERBS.search(sentence) and not CHECK_NEGATION.search(sentence):
+                    return sentence
+                break
     return None
+
+
+def _real_mentions(body: str, phrases: re.Pattern[str]) -> list[int]:
+    hits = {m.start() for m in REAL_WORD.finditer(body)}
+    hits |= {m.start() for m in phrases.finditer(body)}
+    return sorted(hits)
 
 
 def judge(document: Document, findings: list[Finding], *, language: str | None = None) -> Verdict:

@@ -73,8 +73,19 @@ FINDING_COLUMNS = (
     "confidence",
 )
 CALIBRATION_COLUMNS = [
-    "created_at", "labels_sha256", "pipeline_version", "patterns_version", "extractor",
-    "category", "n", "tp", "fp", "fn", "tn", "sensitivity", "specificity",
+    "created_at",
+    "labels_sha256",
+    "pipeline_version",
+    "patterns_version",
+    "extractor",
+    "category",
+    "n",
+    "tp",
+    "fp",
+    "fn",
+    "tn",
+    "sensitivity",
+    "specificity",
 ]
 # Schema version -> SQL that brings a database from the previous version to it.
 MIGRATIONS: dict[int, str] = {}
