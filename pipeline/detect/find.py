@@ -137,6 +137,8 @@ class Finder:
         roles |= default_roles
         if category == "simulated_participants":
             roles.add("replacement")
+        if category == "simulation" and "method_check" in roles:
+            roles.discard("evaluation")  # comparing methods on simulated data checks them
         # the stance rule decides most of the confidence; a strong cue adds the rest
         confidence = stance.strength * (0.6 + 0.4 * max(categories.values()))
         confidence += SECTION_CONFIDENCE.get(section, 0.0)
@@ -157,14 +159,16 @@ class Finder:
 
 
 def _longest(gens: list[tuple[Match, Generator]]) -> list[tuple[Match, Generator]]:
-    """Drop generator hits inside a longer one ("GPT-4" inside "GPT-4o-mini")."""
+    """Drop generator hits inside a longer one ("GPT-4" inside "GPT-4o-mini"), and a product
+    name glossed by its model in brackets ("ChatGPT (GPT-3.5)" is GPT-3.5)."""
     out = []
     for m, g in gens:
         inside = any(
             o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start)
             for o, _ in gens
         )
-        if not inside:
+        glossed = any(o.start == m.end + 1 and o is not m for o, _ in gens)
+        if not inside and not glossed:
             out.append((m, g))
     return out
 

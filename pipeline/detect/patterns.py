@@ -79,6 +79,7 @@ class Generator:
     category: str
     aliases: tuple[str, ...]
     kind: str  # "llm", "image", "tabular", "oversampler", "simulator", ...
+    generic: bool = False  # a family name ("GAN") that a specific name makes redundant
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,9 @@ def _load_generators(text: str, where: str) -> tuple[Generator, ...]:
                 f"{where}: generator #{i + 1} ({name!r}) needs name, a category from "
                 f"{CATEGORIES} and a non-empty aliases list"
             )
-        out.append(Generator(name, cat, tuple(aliases), g.get("kind", "other")))
+        out.append(
+            Generator(name, cat, tuple(aliases), g.get("kind", "other"), bool(g.get("generic")))
+        )
     return tuple(out)
 
 

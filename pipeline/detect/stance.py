@@ -149,6 +149,21 @@ def _cites_after(doc: Doc, i: int) -> bool:
     return bool(re.match(r"\d|[A-Z][\w'’-]+(\s+et al|,\s*\d{4}|\s+and\s)", nxt))
 
 
+def _attributes(sentence: str, cues: list[Match]) -> bool:
+    """A citation that attributes the sentence to others.
+
+    A citation right after the name of a tool or data set ("CycleGAN [1]", "Synthea (Walonoski
+    et al., 2018)") credits what the authors use, so it does not count.
+    """
+    ends = {c.char_end for c in cues}
+    for m in CITATION.finditer(sentence):
+        before = sentence[: m.start()].rstrip()
+        if any(0 <= len(before) - e <= 3 for e in ends):
+            continue
+        return True
+    return False
+
+
 def decide_stance(
     doc: Doc, sentence: str, section: str, by_label: dict[str, list[Match]], cues: list[Match]
 ) -> StanceResult:
@@ -160,7 +175,7 @@ def decide_stance(
     agency = _agency(doc, section, by_label)
     if agency.acts and not agency.factual:
         return StanceResult("future", "we_modal", 0.7)
-    cited = bool(CITATION.search(sentence)) or bool(by_label.get("third_party"))
+    cited = _attributes(sentence, cues) or bool(by_label.get("third_party"))
     if agency.acts:
         strength = 0.9 if section in USE_SECTIONS else 0.7 if section in CITING_SECTIONS else 0.8
         return StanceResult("use", "we_action", strength)

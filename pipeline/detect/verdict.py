@@ -34,7 +34,9 @@ CHECK_VERBS = re.compile(
     re.IGNORECASE,
 )
 CHECK_NEGATION = re.compile(
-    r"\b(not|no|never|without|cannot|remains? to be|yet to be|future|could|would|should)\b",
+    r"\b(not|never)\s+(yet\s+)?(been\s+)?(validat|evaluat|test|appl|compar|assess|check)\w*"
+    r"|\bno\s+(real|external|validation|evaluation)\b|\bremains? to be\b|\byet to be\b"
+    r"|\bfuture (work|research|studies)\b|\b(could|would|should|might)\b",
     re.IGNORECASE,
 )
 REAL_WORD = re.compile(
@@ -127,6 +129,21 @@ def _real_mentions(body: str, phrases: re.Pattern[str]) -> list[int]:
     return sorted(hits)
 
 
+def _specific(names: dict[str, None]) -> list[str]:
+    """Drop a generic family name ("GAN") when a specific one of its category is named."""
+    gens = {g.name: g for g in load_patterns().generators}
+    named = [gens[n] for n in names if n in gens]
+    return [
+        n
+        for n in names
+        if not (
+            n in gens
+            and gens[n].generic
+            and any(o.category == gens[n].category and not o.generic for o in named)
+        )
+    ]
+
+
 def judge(document: Document, findings: list[Finding], *, language: str | None = None) -> Verdict:
     """Roll the findings of one paper up into its Verdict, with the reasons for its concern."""
     language = language or detect_language(document.text)
@@ -158,7 +175,7 @@ def judge(document: Document, findings: list[Finding], *, language: str | None =
     if len(categories) > 1:
         categories.discard("synthetic_other")  # the paper names what kind elsewhere
     roles = {r for f in uses for r in f.roles}
-    generators = dict.fromkeys(g for f in uses for g in f.generators)
+    generators = _specific(dict.fromkeys(g for f in uses for g in f.generators))
     participants_replaced = "simulated_participants" in categories
     check_sentence = find_real_data_check(document)
     real_check = "found" if check_sentence else "not_found"

@@ -255,21 +255,38 @@ def confirm_reference_headings(pages: list[list[Block]]) -> int:
     """Demote "References" headings that no reference list follows; return how many.
 
     A "Reference" box in a diagram or a "References ... 25" line in a contents list would
-    otherwise turn the rest of the paper into references, where findings never count.
+    otherwise turn the rest of the paper into references, where findings never count. What
+    follows is looked for twice: in reading order, and straight below the heading in its
+    column (pdfminer sometimes orders a lone heading box away from its list).
     """
-    blocks = [block for page in pages for block in page]
     demoted = 0
-    for i, block in enumerate(blocks):
-        if block.kind != "heading" or not is_references_heading(block.lines[0].text):
-            continue
-        after = itertools.chain.from_iterable(b.lines for b in blocks[i + 1 :])
-        following = [ln.text for ln in itertools.islice(after, REFERENCE_LOOKAHEAD_LINES)]
-        entries = sum(bool(_REFERENCE_ENTRY.search(text)) for text in following)
-        # A one-entry list at the end of a short note has one hit in its two or three lines.
-        if entries < max(1, min(REFERENCE_MIN_ENTRIES, len(following) // 3)):
-            block.kind = "paragraph"
-            demoted += 1
+    for p, page in enumerate(pages):
+        for i, block in enumerate(page):
+            if block.kind != "heading" or not is_references_heading(block.lines[0].text):
+                continue
+            head = block.lines[0]
+            later = [ln for b in page[i + 1 :] for ln in b.lines]
+            overleaf = [ln for b in pages[p + 1] for ln in b.lines] if p + 1 < len(pages) else []
+            below = sorted(
+                (
+                    ln
+                    for b in page
+                    for ln in b.lines
+                    if ln.top > head.top and ln.x0 < head.x1 and ln.x1 > head.x0
+                ),
+                key=lambda ln: ln.top,
+            )
+            if not (_lists_references(later + overleaf) or _lists_references(below)):
+                block.kind = "paragraph"
+                demoted += 1
     return demoted
+
+
+def _lists_references(lines: list[Line]) -> bool:
+    following = [ln.text for ln in lines[:REFERENCE_LOOKAHEAD_LINES]]
+    entries = sum(bool(_REFERENCE_ENTRY.search(text)) for text in following)
+    # A one-entry list at the end of a short note has one hit in its two or three lines.
+    return entries >= max(1, min(REFERENCE_MIN_ENTRIES, len(following) // 3))
 
 
 def page_blocks(lines: list[Line], body: Body, page_width: float) -> list[Block]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import functools
 import io
 import random
 import re
@@ -27,13 +28,10 @@ BIORXIV = "pqa__10.1101%2F2024.05.13.593833.pdf"
 SHORT = "grobid__two_pages.pdf"
 
 
-@pytest.fixture(scope="module")
-def papers(corpus: Path) -> dict[str, Document]:
-    """Each real paper read once with the default extractor."""
-    return {
-        name: pdf.read((corpus / "pdf" / name).read_bytes())
-        for name in (ARXIV, ACL, NATURE, BIORXIV)
-    }
+@functools.cache
+def _paper(corpus: Path, name: str) -> Document:
+    """A real paper read with the default extractor, once per test run."""
+    return pdf.read((corpus / "pdf" / name).read_bytes())
 
 
 def _words(text: str) -> Counter[str]:
@@ -76,16 +74,16 @@ def _image_only_pdf() -> bytes:
 # --- pages -----------------------------------------------------------------------------------
 
 
-def test_pdf_has_one_contiguous_page_span_per_page(papers: dict[str, Document]) -> None:
-    doc = papers[ARXIV]
+def test_pdf_has_one_contiguous_page_span_per_page(corpus: Path) -> None:
+    doc = _paper(corpus, ARXIV)
     assert doc.n_pages == len(doc.pages) == 9
     assert doc.pages[0][0] == 0 and doc.pages[-1][1] == len(doc.text)
     for (_, end), (start, _) in zip(doc.pages, doc.pages[1:], strict=False):
         assert end == start
 
 
-def test_page_numbers_follow_the_pdf_pages(papers: dict[str, Document]) -> None:
-    doc = papers[ARXIV]
+def test_page_numbers_follow_the_pdf_pages(corpus: Path) -> None:
+    doc = _paper(corpus, ARXIV)
     assert doc.page_at(doc.text.index("2 RELATED WORK")) == 2
     assert doc.page_at(doc.text.index("REFERENCES")) == 9
 
@@ -147,9 +145,9 @@ def test_unknown_extractor_is_refused() -> None:
     ],
 )
 def test_reference_list_is_found_on_real_papers(
-    papers: dict[str, Document], name: str, heading: str, page: int, inside: str
+    corpus: Path, name: str, heading: str, page: int, inside: str
 ) -> None:
-    doc = papers[name]
+    doc = _paper(corpus, name)
     refs = [s for s in doc.sections if s.kind == "references"]
     assert [s.heading for s in refs] == [heading]
     assert doc.page_at(refs[0].start) == page
@@ -158,10 +156,8 @@ def test_reference_list_is_found_on_real_papers(
 
 
 @pytest.mark.parametrize("name", [ARXIV, ACL, NATURE, BIORXIV])
-def test_no_text_after_the_references_heading_lands_in_methods(
-    papers: dict[str, Document], name: str
-) -> None:
-    doc = papers[name]
+def test_no_text_after_the_references_heading_lands_in_methods(corpus: Path, name: str) -> None:
+    doc = _paper(corpus, name)
     start = next(s.start for s in doc.sections if s.kind == "references")
     after = {s.kind for s in doc.sections if s.start >= start}
     assert after <= {"references", "acknowledgements", "appendix"}
@@ -176,14 +172,14 @@ def test_a_reference_label_in_a_diagram_does_not_start_the_reference_list(corpus
     assert "ignored 1 'References' line(s) that no reference list follows" in doc.notes
 
 
-def test_biomedical_methods_come_before_the_references(papers: dict[str, Document]) -> None:
-    kinds = [s.kind for s in papers[NATURE].sections]
+def test_biomedical_methods_come_before_the_references(corpus: Path) -> None:
+    kinds = [s.kind for s in _paper(corpus, NATURE).sections]
     assert kinds[:4] == ["results", "discussion", "methods", "acknowledgements"]
     assert kinds.index("methods") < kinds.index("references")
 
 
-def test_abstract_runs_from_its_heading_to_the_next_heading(papers: dict[str, Document]) -> None:
-    doc = papers[ARXIV]
+def test_abstract_runs_from_its_heading_to_the_next_heading(corpus: Path) -> None:
+    doc = _paper(corpus, ARXIV)
     abstract = next(s for s in doc.sections if s.kind == "abstract")
     text = doc.text[abstract.start : abstract.end]
     assert text.startswith("ABSTRACT\n\nGenerative Adversarial Network (GAN)")
@@ -192,10 +188,8 @@ def test_abstract_runs_from_its_heading_to_the_next_heading(papers: dict[str, Do
     assert [s.kind for s in doc.sections[:4]] == ["abstract", "other", "other", "introduction"]
 
 
-def test_numbered_subsections_inherit_the_kind_of_their_section(
-    papers: dict[str, Document],
-) -> None:
-    kinds = {s.heading: s.kind for s in papers[ARXIV].sections}
+def test_numbered_subsections_inherit_the_kind_of_their_section(corpus: Path) -> None:
+    kinds = {s.heading: s.kind for s in _paper(corpus, ARXIV).sections}
     assert kinds["3 METHODOLOGY"] == "methods"
     assert kinds["3.3 DPGAN framework"] == "methods"
 
@@ -203,28 +197,28 @@ def test_numbered_subsections_inherit_the_kind_of_their_section(
 # --- repairs ---------------------------------------------------------------------------------
 
 
-def test_line_break_hyphens_are_joined_and_real_hyphens_kept(papers: dict[str, Document]) -> None:
-    text = papers[ARXIV].text
+def test_line_break_hyphens_are_joined_and_real_hyphens_kept(corpus: Path) -> None:
+    text = _paper(corpus, ARXIV).text
     # "re-" / "cently" and "gen-" / "erative" are split across lines in the abstract.
     assert "have recently attracted intensive research" in text
     assert "performance as generative models" in text
     assert "re- cently" not in text and "re-cently" not in text
     assert "high-quality data points" in text
-    assert any(n.startswith("joined ") and "hyphenated" in n for n in papers[ARXIV].notes)
+    assert any(n.startswith("joined ") and "hyphenated" in n for n in _paper(corpus, ARXIV).notes)
 
 
-def test_running_headers_and_footers_are_dropped(papers: dict[str, Document]) -> None:
-    nature = papers[NATURE].text
+def test_running_headers_and_footers_are_dropped(corpus: Path) -> None:
+    nature = _paper(corpus, NATURE).text
     assert "www.nature.com/naturecommunications" not in nature
     assert "NATURE COMMUNICATIONS |" not in nature
     # The ACM running header repeats on every page; only the copyright block on page 1 keeps it.
-    arxiv = papers[ARXIV]
+    arxiv = _paper(corpus, ARXIV)
     hits = [m.start() for m in re.finditer("Conference’18, Aug 2018, London, UK", arxiv.text)]
     assert [arxiv.page_at(h) for h in hits] == [1]
 
 
-def test_margin_line_numbers_are_removed(papers: dict[str, Document]) -> None:
-    doc = papers[BIORXIV]
+def test_margin_line_numbers_are_removed(corpus: Path) -> None:
+    doc = _paper(corpus, BIORXIV)
     assert "of RBD and after mutation of Ser57 to Asp57" in doc.text
     assert "348 of RBD" not in doc.text
     assert any(n.startswith("removed margin line numbers") for n in doc.notes)
@@ -233,22 +227,25 @@ def test_margin_line_numbers_are_removed(papers: dict[str, Document]) -> None:
 # --- metadata --------------------------------------------------------------------------------
 
 
-def test_doi_and_year_come_from_the_first_pages(papers: dict[str, Document]) -> None:
-    assert papers[NATURE].metadata.doi == "10.1038/s41467-022-30570-7"
-    assert papers[NATURE].metadata.year == 2022
-    assert papers[BIORXIV].metadata.doi == "10.1101/2024.05.13.593833"
-    assert papers[BIORXIV].metadata.year == 2024
+def test_doi_and_year_come_from_the_first_pages(corpus: Path) -> None:
+    assert _paper(corpus, NATURE).metadata.doi == "10.1038/s41467-022-30570-7"
+    assert _paper(corpus, NATURE).metadata.year == 2022
+    assert _paper(corpus, BIORXIV).metadata.doi == "10.1101/2024.05.13.593833"
+    assert _paper(corpus, BIORXIV).metadata.year == 2024
 
 
-def test_paper_without_a_doi_has_none_rather_than_a_guess(papers: dict[str, Document]) -> None:
+def test_paper_without_a_doi_has_none_rather_than_a_guess(corpus: Path) -> None:
     # The ACM template prints the fake DOI "10.475/123_4"; it is not a DOI (4+ digit prefix).
-    assert papers[ARXIV].metadata.doi is None
+    assert _paper(corpus, ARXIV).metadata.doi is None
 
 
-def test_title_comes_from_the_info_dict_or_the_first_page(papers: dict[str, Document]) -> None:
-    assert papers[ARXIV].metadata.title == "Differentially Private Generative Adversarial Network"
+def test_title_comes_from_the_info_dict_or_the_first_page(corpus: Path) -> None:
+    assert (
+        _paper(corpus, ARXIV).metadata.title
+        == "Differentially Private Generative Adversarial Network"
+    )
     # ACL's info title is the proceedings' name; the big line on page 1 is the paper's.
-    assert papers[ACL].metadata.title == (
+    assert _paper(corpus, ACL).metadata.title == (
         "Sparse Information Extraction: Unsupervised Language Models to the Rescue"
     )
 
@@ -266,6 +263,21 @@ def test_find_doi_prefers_a_marked_doi_and_strips_punctuation(
     lines: list[str], doi: str | None
 ) -> None:
     assert pdf.find_doi(lines) == doi
+
+
+@pytest.mark.parametrize(
+    ("lines", "doi", "year"),
+    [
+        (["Received: 3 March 2021", "Published: 12 May 2022"], None, 2022),
+        (["arXiv:1802.06739v1 [cs.LG] 20 Feb 2018"], None, 2018),
+        (["bioRxiv preprint"], "10.1101/2023.08.22.554289", 2023),
+        (["Table 3: results for 2019 and 2020"], None, None),
+    ],
+)
+def test_find_year_takes_only_plainly_stated_years(
+    lines: list[str], doi: str | None, year: int | None
+) -> None:
+    assert pdf.find_year(lines, doi) == year
 
 
 # --- bad input -------------------------------------------------------------------------------

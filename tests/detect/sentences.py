@@ -1,0 +1,558 @@
+"""Sentence tables for the detector tests, written for these tests (not taken from papers).
+
+Each table is data: add a row when you add a pattern, a generator or a trap, and the tests pick
+it up. ``PATTERN_CASES`` must have an entry for every cue id in ``cues.jsonl`` and every
+generator in ``generators.toml`` (``test_every_pattern_id_has_sentences`` checks this).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class PatternCase(NamedTuple):
+    """Sentences for one pattern id, each placed alone in a Methods section.
+
+    ``positives`` must give a finding whose pattern_ids include the id (and whose category is
+    ``category`` when that is not None); ``negatives`` must give no finding with the id.
+    """
+
+    category: str | None
+    positives: tuple[str, ...]
+    negatives: tuple[str, ...]
+
+
+PATTERN_CASES: dict[str, PatternCase] = {
+    # ---- cues.jsonl ----------------------------------------------------------------------
+    "synth.synthetic_data": PatternCase(
+        "synthetic_other",
+        (
+            "We trained the sentence classifier on a synthetic dataset of 12,000 short "
+            "product descriptions.",
+            "We created synthetic training data for the parser by recombining fragments of "
+            "existing parse trees.",
+            "We evaluated all five schema-matching tools on a synthetic benchmark of 300 "
+            "table pairs.",
+        ),
+        (
+            "We applied the synthetic control method to state-level data on tobacco sales.",
+            "We merged the survey data with administrative tax records for 4,300 households.",
+        ),
+    ),
+    "synth.synthesized_data": PatternCase(
+        "synthetic_other",
+        (
+            "We synthesized data for 2,000 virtual machines by recombining configuration "
+            "templates and used it to tune the scheduler.",
+            "We added the synthesised data to the training split of each task.",
+        ),
+        (
+            "We summarised the evidence from the 42 included trials in a narrative synthesis.",
+            "We synthesized the peptide in two steps and confirmed its mass by spectrometry.",
+        ),
+    ),
+    "synth.generated_data": PatternCase(
+        "synthetic_other",
+        (
+            "We trained the detector on the generated dataset and compared it with a detector "
+            "trained on the original photographs.",
+            "We used the generated samples to pre-train the encoder before fine-tuning it on "
+            "the labelled corpus.",
+        ),
+        (
+            "We coded the user-generated data collected from 3,000 forum posts.",
+            "We generated summary statistics for the data collected at each site.",
+        ),
+    ),
+    "synth.synthetic_noun": PatternCase(
+        "synthetic_other",
+        (
+            "We produced synthetic electrocardiogram signals for 400 virtual subjects and "
+            "trained the beat classifier on them.",
+            "We released synthetic transaction records for 50,000 fictitious customers.",
+        ),
+        (
+            "We measured the tensile strength of synthetic rubber samples under cyclic load.",
+            "We compared the synthesis yields of the two catalysts across 12 batches.",
+        ),
+    ),
+    "llm.generated_text": PatternCase(
+        "llm_text",
+        (
+            "We fine-tuned the model on 52,000 self-instruct examples bootstrapped from 175 "
+            "seed tasks.",
+            "We augmented the training set with LLM-generated paraphrases of every question.",
+            "We used model-generated explanations as additional targets during fine-tuning.",
+        ),
+        (
+            "We grouped the questions raised during the focus groups into five themes.",
+            "We transcribed the interviews verbatim and coded the answers of each participant.",
+        ),
+    ),
+    "labels.model_annotation": PatternCase(
+        "model_labels",
+        (
+            "We assigned pseudo-labels to the 80,000 unlabelled scans with the teacher "
+            "network and retrained the student on them.",
+            "We used GPT-4 as an annotator to label the sentiment of 5,000 tweets.",
+            "We used an LLM-as-a-judge protocol to score every generated answer.",
+        ),
+        (
+            "Two board-certified dermatologists labelled every image independently.",
+            "We labelled the images manually and resolved disagreements by discussion.",
+        ),
+    ),
+    "media.generative_models": PatternCase(
+        "generated_media",
+        (
+            "We generated 4,000 synthetic images of skin lesions with a latent diffusion model.",
+            "We trained a generative adversarial network to produce synthetic speech for "
+            "three low-resource dialects.",
+        ),
+        (
+            "We measured the diffusion coefficient of the tracer in each hydrogel.",
+            "We photographed every specimen under polarised light and stored the raw images.",
+        ),
+    ),
+    "records.synthetic_patients": PatternCase(
+        "synthetic_records",
+        (
+            "We generated a synthetic cohort of 10,000 patients with type 2 diabetes to "
+            "train the risk model.",
+            "We released fully synthetic microdata for the household survey so that external "
+            "researchers can run their own analyses.",
+        ),
+        (
+            "We used a synthetic cohort analysis of repeated cross-sections to follow birth "
+            "cohorts over time.",
+            "We enrolled 412 patients with type 2 diabetes from three outpatient clinics.",
+        ),
+    ),
+    "records.generators": PatternCase(
+        "synthetic_records",
+        (
+            "We used CTGAN to synthesise 20,000 loan applications from the original credit table.",
+            "We generated 1,000 patient histories with Synthea and loaded them into the test "
+            "database.",
+        ),
+        (
+            "Gretel Hansen coded the interview transcripts independently.",
+            "We measured synthase activity in the liver homogenates.",
+        ),
+    ),
+    "participants.silicon": PatternCase(
+        "simulated_participants",
+        (
+            "We prompted the model with 1,000 LLM personas and had them complete the "
+            "questionnaire in place of human respondents.",
+            "We collected a silicon sample of 3,000 simulated respondents, each conditioned "
+            "on a demographic profile from the census.",
+        ),
+        (
+            "We recruited 240 human participants to play a stock-trading game on tablets.",
+            "We used standardized patients to assess the communication skills of residents.",
+        ),
+    ),
+    "oversampling.smote": PatternCase(
+        "oversampling",
+        (
+            "We applied SMOTE to the training folds to balance the minority class of "
+            "fraudulent transactions.",
+            "We oversampled the rare arrhythmia classes with ADASYN before training the network.",
+        ),
+        (
+            "We compared random undersampling of the majority class with class weighting.",
+            "We weighted the loss by inverse class frequency to handle the rare classes.",
+        ),
+    ),
+    "sim.simulated_data": PatternCase(
+        "simulation",
+        (
+            "We simulated data for 500 replicates under each scenario and fitted the mixed "
+            "model to every replicate.",
+            "We evaluated the peak caller on simulated reads from a 30x human genome.",
+        ),
+        (
+            "We used simulated annealing to search the space of tree topologies.",
+            "We exposed the coupons to simulated sunlight for 500 hours.",
+        ),
+    ),
+    "sim.simulated_noun": PatternCase(
+        "simulation",
+        (
+            "We trained the segmentation network on simulated ultrasound images and tested "
+            "it on phantom scans.",
+            "We injected simulated transit signals into the light curves to measure the "
+            "recovery rate of the pipeline.",
+        ),
+        (
+            "We soaked the scaffolds in simulated body fluid and imaged the samples weekly.",
+            "We used simulated annealing to place the sensors on the grid.",
+        ),
+    ),
+    "sim.simulation_study": PatternCase(
+        "simulation",
+        (
+            "We conducted a simulation study to compare the coverage of the three interval "
+            "estimators.",
+            "We ran Monte Carlo simulations with 10,000 replications to assess the type I "
+            "error of the test.",
+        ),
+        (
+            "We delivered simulation-based training to 45 final-year nursing students.",
+            "We derived the variance of the estimator analytically.",
+        ),
+    ),
+    "sim.simulators": PatternCase(
+        "simulation",
+        (
+            "We collected 40 hours of driving data in the CARLA simulator under varied weather.",
+            "We trained the grasping policy in MuJoCo with domain randomization and "
+            "deployed it on a real arm.",
+        ),
+        (
+            "Carla Mendes coded the interview transcripts independently.",
+            "We recorded every trip of the 30 drivers with a dashboard camera.",
+        ),
+    ),
+    "sim.random_instances": PatternCase(
+        "simulation",
+        (
+            "We benchmarked the solver on 1,000 randomly generated graphs with up to 500 vertices.",
+            "We evaluated the clustering algorithm on synthetic point sets drawn from "
+            "Gaussian mixtures.",
+        ),
+        (
+            "We recorded network traces from 12 production servers over two weeks.",
+            "We counted the toys each child chose during the free-play session.",
+        ),
+    ),
+    # ---- generators.toml -----------------------------------------------------------------
+    "generator.gpt_4": PatternCase(
+        "llm_text",
+        (
+            "We prompted GPT-4 to generate 3,000 multiple-choice questions about pharmacology.",
+            "We used gpt-4-turbo to write counter-arguments for every claim in the training set.",
+        ),
+        ("We prompted GPT-4o-mini to generate 3,000 multiple-choice questions.",),
+    ),
+    "generator.gpt_4o": PatternCase(
+        "llm_text",
+        (
+            "We used GPT-4o to generate captions for 20,000 product photographs.",
+            "We prompted gpt-4o-mini to rewrite each instruction in three registers.",
+        ),
+        ("We prompted GPT-4 to rewrite each instruction in three registers.",),
+    ),
+    "generator.gpt_3_5": PatternCase(
+        "llm_text",
+        (
+            "We used gpt-3.5-turbo to generate paraphrases of all 800 test questions.",
+            "We prompted text-davinci-003 to produce an explanation for each answer key.",
+        ),
+        ("We prompted GPT-3 to generate paraphrases of all 800 test questions.",),
+    ),
+    "generator.chatgpt": PatternCase(
+        "llm_text",
+        (
+            "We asked ChatGPT to write ten product reviews for each of the 200 items.",
+            "We used ChatGPT to generate discharge summaries for the fictitious cases.",
+        ),
+        ("We surveyed 300 undergraduates about how often they use ChatGPT for homework.",),
+    ),
+    "generator.gpt_3": PatternCase(
+        "llm_text",
+        (
+            "We used GPT-3 to generate 5,000 short news headlines.",
+            "We prompted gpt3 to complete each story prefix with two sentences.",
+        ),
+        ("We used GPT-3.5 to generate 5,000 short news headlines.",),
+    ),
+    "generator.o1": PatternCase(
+        "llm_text",
+        (
+            "We used o1-mini to generate step-by-step solutions for 4,000 competition problems.",
+            "We prompted OpenAI o1 to write proofs for the lemmas in the training split.",
+        ),
+        ("We used the occipital electrodes O1 and O2 as reference channels.",),
+    ),
+    "generator.llama_2": PatternCase(
+        "llm_text",
+        (
+            "We prompted Llama-2-70B-chat to generate 10,000 customer-support dialogues.",
+            "We used Llama 2 to write short stories for the reading-comprehension set.",
+        ),
+        ("We prompted Llama 3 to write short stories for the reading-comprehension set.",),
+    ),
+    "generator.llama_3": PatternCase(
+        "llm_text",
+        (
+            "We used Llama-3-8B to generate 2,000 clarification questions.",
+            "We prompted Llama 3.1 to rewrite the instructions in plain language.",
+        ),
+        ("We prompted Llama 2 to rewrite the instructions in plain language.",),
+    ),
+    "generator.llama": PatternCase(
+        "llm_text",
+        (
+            "We prompted LLaMA to generate answers to 1,500 trivia questions.",
+            "We used LLaMA-2 to produce summaries of the meeting transcripts.",
+        ),
+        ("We weighed each llama and alpaca at the farm every month.",),
+    ),
+    "generator.claude": PatternCase(
+        "llm_text",
+        (
+            "We used Claude 3.5 Sonnet to generate 600 phishing e-mails for the detector's "
+            "training set.",
+            "We prompted Claude to write alternative endings for each story.",
+        ),
+        ("Claude Martin conducted all interviews in French.",),
+    ),
+    "generator.gemini": PatternCase(
+        "llm_text",
+        (
+            "We used Gemini 1.5 Pro to generate descriptions of 3,000 museum objects.",
+            "We prompted Gemini to write follow-up questions for every dialogue turn.",
+        ),
+        ("We obtained the spectra with the Gemini North telescope.",),
+    ),
+    "generator.palm": PatternCase(
+        "llm_text",
+        (
+            "We prompted PaLM 2 to generate reasoning chains for 8,000 arithmetic problems.",
+            "We used PaLM to write distractors for each multiple-choice item.",
+        ),
+        ("We measured palm oil yield on 40 smallholder plantations.",),
+    ),
+    "generator.mistral": PatternCase(
+        "llm_text",
+        (
+            "We used Mixtral-8x7B to generate 12,000 instruction-response pairs.",
+            "We prompted Mistral-7B to write summaries of every abstract in the corpus.",
+        ),
+        ("We analysed hourly wind speeds during Mistral events in the Rhône valley.",),
+    ),
+    "generator.qwen": PatternCase(
+        "llm_text",
+        (
+            "We used Qwen2.5-72B-Instruct to generate 30,000 math word problems.",
+            "We prompted QwQ-32B to write solutions for the competition problems.",
+        ),
+        ("We compared our parser against Qwen2.5 as a baseline on the reading task.",),
+    ),
+    "generator.deepseek": PatternCase(
+        "llm_text",
+        (
+            "We distilled 80,000 reasoning traces from DeepSeek-R1 into the student model.",
+            "We used DeepSeek-V3 to generate unit tests for every function in the repository.",
+        ),
+        ("We prompted DeepSeek-Coder to generate unit tests for every function.",),
+    ),
+    "generator.vicuna": PatternCase(
+        "llm_text",
+        (
+            "We used Vicuna to generate responses to the 500 held-out prompts.",
+            "We fine-tuned the student on 52,000 demonstrations generated by Alpaca.",
+        ),
+        ("We counted vicuna and alpaca herds in the Andean highlands.",),
+    ),
+    "generator.stable_diffusion": PatternCase(
+        "generated_media",
+        (
+            "We generated 2,000 images of rare bird species with Stable Diffusion v1.5.",
+            "We used SDXL to synthesize product photographs on plain backgrounds.",
+        ),
+        ("We observed stable diffusion of the fluorescent tracer across the membrane.",),
+    ),
+    "generator.dall_e": PatternCase(
+        "generated_media",
+        (
+            "We generated 500 illustrations of household objects with DALL-E 3.",
+            "We used DALL·E 2 to create the stimulus pictures for the naming task.",
+        ),
+        ("We scored each passage with the Dale-Chall readability formula.",),
+    ),
+    "generator.midjourney": PatternCase(
+        "generated_media",
+        (
+            "We generated 300 landscape paintings with Midjourney for the aesthetic "
+            "judgement task.",
+            "We used Midjourney to create the product mock-ups shown to participants.",
+        ),
+        ("We interviewed 20 illustrators about their attitudes towards Midjourney.",),
+    ),
+    "generator.stylegan2": PatternCase(
+        "generated_media",
+        (
+            "We trained StyleGAN2-ADA on 8,000 retinal photographs and sampled 20,000 "
+            "synthetic fundus images.",
+            "We generated 10,000 face images with StyleGAN2 for the recognition experiment.",
+        ),
+        ("We generated 10,000 face images with StyleGAN3 for the recognition experiment.",),
+    ),
+    "generator.stylegan": PatternCase(
+        "generated_media",
+        (
+            "We used StyleGAN to generate 5,000 textures of woven fabric.",
+            "We sampled 10,000 faces from a pretrained StyleGAN3 model.",
+        ),
+        ("We sampled 10,000 faces from a pretrained StyleGAN2 model.",),
+    ),
+    "generator.cyclegan": PatternCase(
+        "generated_media",
+        (
+            "We used CycleGAN to translate the MRI volumes into synthetic CT volumes.",
+            "We trained a cycle-GAN to convert daytime street images into night-time images.",
+        ),
+        ("We compared our translation network with CycleGAN as a baseline.",),
+    ),
+    "generator.gan": PatternCase(
+        "generated_media",
+        (
+            "We trained a GAN to generate spectrograms of rare bird calls.",
+            "We used a WGAN-GP to synthesize additional vibration signals for the fault classes.",
+        ),
+        ("We followed the preprocessing described by Gan et al. (2021).",),
+    ),
+    "generator.synthea": PatternCase(
+        "synthetic_records",
+        (
+            "We generated 50,000 patient records with Synthea for the state of Massachusetts.",
+            "We used Synthea™ to simulate longitudinal histories of 5,000 patients.",
+        ),
+        ("We measured citrate synthase activity in each muscle biopsy.",),
+    ),
+    "generator.ctgan": PatternCase(
+        "synthetic_records",
+        (
+            "We trained CTGAN on the claims table and generated 100,000 synthetic rows.",
+            "We used a CT-GAN to synthesize the laboratory results of the control group.",
+        ),
+        ("We acquired contrast-enhanced CT images for all 212 patients.",),
+    ),
+    "generator.tvae": PatternCase(
+        "synthetic_records",
+        (
+            "We used TVAE to generate a synthetic copy of the census extract.",
+            "We trained a TVAE on the loan table and sampled 50,000 rows from it.",
+        ),
+        ("We trained a variational autoencoder to compress the loan table.",),
+    ),
+    "generator.sdv": PatternCase(
+        "synthetic_records",
+        (
+            "We used the SDV library to generate synthetic versions of the three registry tables.",
+            "We generated the relational test data with the Synthetic Data Vault.",
+        ),
+        ("We report the SD values of every variable in the second table.",),
+    ),
+    "generator.synthpop": PatternCase(
+        "synthetic_records",
+        (
+            "We used the R package synthpop to generate five synthetic copies of the "
+            "longitudinal survey.",
+            "We generated the released microdata with synthpop using CART models.",
+        ),
+        ("We analysed the longitudinal survey with the R package survey.",),
+    ),
+    "generator.medgan": PatternCase(
+        "synthetic_records",
+        (
+            "We trained MedGAN on the billing codes and generated 40,000 synthetic patient "
+            "records.",
+            "We used medGAN to produce binary diagnosis vectors for the privacy analysis.",
+        ),
+        ("We extracted the billing codes of every medical encounter.",),
+    ),
+    "generator.pate_gan": PatternCase(
+        "synthetic_records",
+        (
+            "We used PATE-GAN to generate differentially private copies of the admissions table.",
+            "We trained PATEGAN with an epsilon of 1 and released the sampled rows.",
+        ),
+        ("We estimated the patellar tendon length on lateral radiographs.",),
+    ),
+    "generator.dp_gan": PatternCase(
+        "synthetic_records",
+        (
+            "We used DP-GAN to generate a private version of the transaction log.",
+            "We trained a DPGAN on the sensor readings and sampled 10,000 records.",
+        ),
+        ("We measured diastolic pressure (DP) in every participant.",),
+    ),
+    "generator.datasynthesizer": PatternCase(
+        "synthetic_records",
+        (
+            "We used DataSynthesizer in correlated attribute mode to generate the "
+            "benchmark tables.",
+            "We generated a private copy of the voter file with DataSynthesizer.",
+        ),
+        ("We summarised the voter file with descriptive statistics.",),
+    ),
+    "generator.smote": PatternCase(
+        "oversampling",
+        (
+            "We applied SMOTE to the training folds of the credit-default data.",
+            "We used SMOTE-NC to oversample the minority class of the mixed-type table.",
+        ),
+        ("We applied Borderline-SMOTE to the training folds of the credit-default data.",),
+    ),
+    "generator.borderline_smote": PatternCase(
+        "oversampling",
+        (
+            "We applied Borderline-SMOTE to the training folds of the churn data.",
+            "We used borderline SMOTE to oversample the defaulting customers.",
+        ),
+        ("We applied SMOTE to the training folds of the churn data.",),
+    ),
+    "generator.adasyn": PatternCase(
+        "oversampling",
+        (
+            "We used ADASYN to oversample the rare seizure windows.",
+            "We applied ADASYN to the training split of the intrusion data.",
+        ),
+        ("We applied SMOTE to the training split of the intrusion data.",),
+    ),
+    "generator.carla": PatternCase(
+        "simulation",
+        (
+            "We generated 30 hours of driving footage in CARLA under eight weather presets.",
+            "We rendered pedestrian crossings in the CARLA simulator to train the detector.",
+        ),
+        ("Carla Mendes collected the driving logs from the 30 volunteers.",),
+    ),
+    "generator.airsim": PatternCase(
+        "simulation",
+        (
+            "We generated 15,000 aerial images in AirSim for the landing-site detector.",
+            "We used AirSim to produce depth maps of urban canyons.",
+        ),
+        ("We flew the quadrotor over 12 farms and recorded aerial images.",),
+    ),
+    "generator.mujoco": PatternCase(
+        "simulation",
+        (
+            "We trained the locomotion policy in MuJoCo for 10 million steps.",
+            "We generated 2,000 grasping trajectories with MuJoCo.",
+        ),
+        ("We recorded 2,000 grasping trajectories on the physical robot arm.",),
+    ),
+    "generator.gazebo": PatternCase(
+        "simulation",
+        (
+            "We simulated the warehouse robot in Gazebo to collect 5,000 laser scans.",
+            "We used Gazebo to generate lidar sweeps of the greenhouse rows.",
+        ),
+        ("We recorded lidar sweeps of the greenhouse rows with the physical robot.",),
+    ),
+    "generator.xmlgen": PatternCase(
+        "synthetic_records",
+        (
+            "We generated a 1 GB XMark document with xmlgen and ran the 20 benchmark "
+            "queries on it.",
+            "We used xmlgen to produce documents of 10 MB to 10 GB.",
+        ),
+        ("We wrote the XML schema by hand from the specification.",),
+    ),
+}
