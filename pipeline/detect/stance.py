@@ -69,6 +69,9 @@ CITATION = re.compile(
 )
 
 
+AUTHOR_CITATION = re.compile(r"\b[A-Z][\w'’\-]+\s+(?:et\s+al\.?|and\s+[A-Z][\w'’\-]+)\s*[(\[]")
+
+
 @dataclass(frozen=True)
 class StanceResult:
     stance: str
@@ -181,7 +184,15 @@ def decide_stance(
         return StanceResult("use", "we_action", strength)
     if by_label.get("hedge") and not by_label.get("passive_action"):
         return StanceResult("background", "hedged", 0.7)
-    if cited and not by_label.get("actor"):
+    # in methods, "Records were produced with Synthea ... [2]" credits a tool: a bare numeric
+    # citation does not outweigh a passive description of what was done
+    tool_credit = (
+        section in USE_SECTIONS
+        and by_label.get("passive_action")
+        and not by_label.get("third_party")
+        and not AUTHOR_CITATION.search(sentence)
+    )
+    if cited and not by_label.get("actor") and not tool_credit:
         return StanceResult("cited", "citation", 0.8)
     if by_label.get("background"):
         return StanceResult("background", "generic", 0.7)

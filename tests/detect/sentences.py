@@ -9,6 +9,29 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from pipeline.document import Document, Metadata
+from pipeline.sources.build import DocumentBuilder
+
+# A neutral English paragraph (no synthetic-data or clinical words) so that papers built in
+# tests have enough words for language detection.
+NEUTRAL_INTRODUCTION = (
+    "Floods are among the most costly natural hazards in Europe, and accurate maps of the "
+    "inundated area help regional authorities to plan their response. In this paper we "
+    "describe a processing chain that combines satellite observations with terrain models, and "
+    "we report how well it works over three river basins during the spring of two years."
+)
+
+
+def build_document(*sections: tuple[str, str | list[str]], title: str | None = None) -> Document:
+    """A text Document from ``(heading, paragraph or paragraphs)`` pairs, in order."""
+
+    b = DocumentBuilder()
+    for heading, paragraphs in sections:
+        b.heading(heading)
+        for paragraph in [paragraphs] if isinstance(paragraphs, str) else paragraphs:
+            b.paragraph(paragraph)
+    return b.build(format="text", extractor="text", metadata=Metadata(title=title))
+
 
 class PatternCase(NamedTuple):
     """Sentences for one pattern id, each placed alone in a Methods section.

@@ -1,0 +1,244 @@
+"""Traps (TAXONOMY.md): senses of "synthetic" / "simulated" that are not data, and sentences
+that mention synthetic data without the authors using it, must never give a `use` finding."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.detect.find import Finder
+from pipeline.detect.patterns import load_patterns
+from tests.detect.sentences import NEUTRAL_INTRODUCTION, build_document
+
+# (what the sentence exercises, sentence in Methods). The first column is a trap id from
+# traps.jsonl where one applies, so that every trap record is exercised here.
+TRAP_SENTENCES: list[tuple[str, str]] = [
+    (
+        "trap.synthetic_control",
+        "We applied the synthetic control method to estimate the effect of the tobacco tax on "
+        "state-level cigarette sales.",
+    ),
+    (
+        "trap.synthetic_control",
+        "We constructed a synthetic control from 38 donor states to estimate the effect of the "
+        "minimum-wage increase.",
+    ),
+    (
+        "trap.synthetic_control",
+        "We used synthetic controls built from untreated regions as the counterfactual for each "
+        "treated region.",
+    ),
+    (
+        "trap.synthetic_lethality",
+        "We screened 1,200 gene pairs for synthetic lethality with PARP inhibition.",
+    ),
+    (
+        "trap.synthetic_lethality",
+        "We identified synthetic lethal interactions between BRCA1 and 14 kinases with a pooled "
+        "CRISPR screen.",
+    ),
+    (
+        "trap.synthetic_biology",
+        "We used synthetic biology tools to assemble a toggle-switch gene circuit in E. coli.",
+    ),
+    (
+        "trap.synthetic_biology",
+        "We generated synthetic promoters of varying strength and measured their expression in "
+        "yeast.",
+    ),
+    (
+        "trap.synthetic_biology",
+        "We used synthetic DNA oligonucleotides as templates for the PCR.",
+    ),
+    (
+        "trap.chemistry",
+        "We optimised the synthetic route to the key intermediate and obtained a 62% overall "
+        "yield.",
+    ),
+    (
+        "trap.chemistry",
+        "We prepared the synthetic peptides by solid-phase synthesis and purified them by HPLC.",
+    ),
+    (
+        "trap.chemistry",
+        "We performed the chemical synthesis of 24 analogues and tested their binding affinity.",
+    ),
+    ("trap.chemistry", "We screened 3,000 synthetic compounds against the kinase panel."),
+    ("trap.chemistry", "We grew the strains in synthetic medium supplemented with glucose."),
+    (
+        "trap.chemistry",
+        "We used synthetic standards of each metabolite to calibrate the mass spectrometer.",
+    ),
+    (
+        "trap.sar",
+        "We used synthetic aperture radar images from Sentinel-1 to map the flood extent.",
+    ),
+    (
+        "trap.sar",
+        "We trained the flood-segmentation network on synthetic aperture radar images acquired "
+        "by Sentinel-1.",
+    ),
+    ("trap.sar", "We acquired synthetic aperture radar data over the glacier every 12 days."),
+    ("trap.annealing", "We optimised the sensor layout with simulated annealing."),
+    (
+        "trap.annealing",
+        "We used simulated annealing to fit the 12 kinetic parameters of the model.",
+    ),
+    ("trap.drugs", "We analysed 2,300 overdose deaths involving synthetic opioids."),
+    (
+        "trap.drugs",
+        "We measured urinary metabolites of synthetic cannabinoids in 150 samples.",
+    ),
+    ("trap.materials", "We collected synthetic fibre samples from 12 textile mills."),
+    (
+        "trap.materials",
+        "We quantified synthetic fibres in 60 sediment samples by infrared spectroscopy.",
+    ),
+    ("trap.other_senses", "We conducted an evidence synthesis of 58 randomized trials."),
+    (
+        "trap.other_senses",
+        "We performed data synthesis and analysis following the PRISMA guidelines.",
+    ),
+    (
+        "trap.other_senses",
+        "We trained 30 medical students with simulated patients in the skills laboratory.",
+    ),
+    (
+        "trap.other_senses",
+        "We measured protein synthesis rates in muscle biopsies after the intervention.",
+    ),
+    (
+        "trap.other_senses",
+        "We computed synthetic estimates of county-level prevalence from the national survey.",
+    ),
+    ("trap.other_senses", "We recorded the simulated driving performance of 40 participants."),
+    (
+        "trap.other_senses",
+        "We used a synthetic index of deprivation built from seven census variables.",
+    ),
+    ("trap.human_generated", "We analysed user-generated data from 12 online health forums."),
+    (
+        "trap.human_generated",
+        "We annotated a corpus of 5,000 human-generated questions from a quiz website.",
+    ),
+    (
+        "trap.human_generated",
+        "We collected 40,000 user-generated reviews and analysed their sentiment.",
+    ),
+    (
+        "trap.knowledge_synthesis",
+        "We used thematic analysis to synthesize the literature on nurse staffing.",
+    ),
+    (
+        "trap.knowledge_synthesis",
+        "We followed the JBI guidance for synthesizing evidence from qualitative studies.",
+    ),
+    # a reference-list entry stranded in the body (extraction lost the heading)
+    (
+        "reference_entry",
+        "Smith J, Lee K. Synthetic data generation for clinical text. J Biomed Inform. "
+        "2021;115:103701.",
+    ),
+    (
+        "reference_entry",
+        "[14] Chen Y, Patel R. Generating synthetic patient cohorts with Synthea. AMIA Annu "
+        "Symp Proc. 2019:112-118.",
+    ),
+    # the authors say they do not, or will later
+    ("negation", "We did not use any synthetic data."),
+    ("negation", "We did not use any synthetic, simulated or generated data in this study."),
+    ("future", "We plan to train the classifier on synthetic images in future work."),
+]
+
+# A phrase that is a trap elsewhere, here a real use: (sentence in Methods, expected category).
+TRAPS_THAT_ARE_USE: list[tuple[str, str]] = [
+    ("We trained on synthetic SAR images generated by a GAN.", "generated_media"),
+    (
+        "We generated synthetic aperture radar images with a conditional GAN and added them to "
+        "the training set.",
+        "generated_media",
+    ),
+    (
+        "We simulated 500 panels and fitted the synthetic control estimator to each of them.",
+        "simulation",
+    ),
+    (
+        "We generated synthetic peptide sequences with a generative model to train the "
+        "identification network.",
+        "synthetic_other",
+    ),
+    (
+        "We used a diffusion model to generate synthetic fibre micrographs for training the "
+        "classifier.",
+        "generated_media",
+    ),
+    (
+        "We compared simulated annealing and tabu search on 200 randomly generated instances.",
+        "simulation",
+    ),
+    (
+        "We prompted GPT-4 to generate 2,000 social-media posts about synthetic opioids to "
+        "train the classifier.",
+        "llm_text",
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def finder() -> Finder:
+    return Finder()
+
+
+def test_every_trap_pattern_is_exercised() -> None:
+    trap_ids = {p.id for p in load_patterns().patterns if p.kind == "traps"}
+    assert trap_ids - {kind for kind, _ in TRAP_SENTENCES} == set()
+
+
+def test_trap_table_is_long_enough() -> None:
+    assert len(TRAP_SENTENCES) >= 25
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [pytest.param(s, id=f"{kind}-{i}") for i, (kind, s) in enumerate(TRAP_SENTENCES)],
+)
+def test_trap_never_gives_use(finder: Finder, sentence: str) -> None:
+    findings = finder.find(build_document(("Methods", sentence)))
+    used = [(f.sentence, f.category, f.pattern_ids) for f in findings if f.stance == "use"]
+    assert used == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "category"),
+    [pytest.param(*row, id=f"{row[1]}-{i}") for i, row in enumerate(TRAPS_THAT_ARE_USE)],
+)
+def test_trap_phrase_in_real_use_gives_use(finder: Finder, sentence: str, category: str) -> None:
+    findings = finder.find(build_document(("Methods", sentence)))
+    assert [(f.stance, f.category) for f in findings] == [("use", category)]
+
+
+REFERENCES = [
+    "[1] Walonoski J, et al. Synthea: an approach, method, and software mechanism for "
+    "generating synthetic patients. J Am Med Inform Assoc. 2018;25(3):230-238.",
+    "[2] Karras T, Laine S, Aila T. A style-based generator architecture for generative "
+    "adversarial networks. CVPR. 2019.",
+    "[3] We generated 20,000 synthetic chest radiographs with StyleGAN2 and trained on them.",
+    "Chawla NV, Bowyer KW, Hall LO, Kegelmeyer WP. SMOTE: synthetic minority over-sampling "
+    "technique. J Artif Intell Res. 2002;16:321-357.",
+]
+
+
+@pytest.mark.parametrize("heading", ["References", "Bibliography", "7 REFERENCES"])
+def test_references_section_never_yields_findings(finder: Finder, heading: str) -> None:
+    doc = build_document(
+        ("Introduction", NEUTRAL_INTRODUCTION),
+        (heading, REFERENCES),
+    )
+    assert [s.kind for s in doc.sections] == ["introduction", "references"]
+    assert finder.find(doc) == []
+
+
+def test_only_the_body_yields_findings_when_references_follow(finder: Finder) -> None:
+    body = "We trained the detector on 5,000 synthetic images generated with StyleGAN2."
+    doc = build_document(("Methods", body), ("References", REFERENCES))
+    findings = finder.find(doc)
+    assert [(f.section, f.sentence) for f in findings] == [("methods", body)]
