@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from spacy.tokens import Doc
+
 from pipeline.detect.model import CATEGORIES, ROLES, Finding
 from pipeline.detect.nlp import GENERATOR_PREFIX, Match, SentenceMatcher, get_matcher
 from pipeline.detect.patterns import Generator, Pattern
@@ -26,6 +28,7 @@ assert set(CATEGORY_PRIORITY) == set(CATEGORIES)
 # Generator kinds and what a generator of that kind makes when the sentence says it produced
 # something. An LLM that annotates makes labels; one that answers a survey simulates people.
 SKIP_SECTIONS = frozenset({"references"})
+GENERATOR_WEIGHT = 0.85
 # Where the paper describes its own work a finding is a little more likely to be right; the
 # sections that discuss others' work are already weighed by the stance rules.
 SECTION_CONFIDENCE = {"methods": 0.05, "results": 0.05, "abstract": 0.05}
@@ -99,7 +102,7 @@ class Finder:
                 traps.append(m)
             else:
                 by_label[p.label].append(m)
-        gens = _longest(gens)
+        gens = _longest(doc, gens)
         generative_sense = bool(by_label.get("generative_model")) or bool(gens)
         if traps and not generative_sense:
             cues = [(m, p) for m, p in cues if not any(_overlaps(m, t) for t in traps)]
@@ -112,14 +115,21 @@ class Finder:
             cue_matches.append(m)
             ids.add(p.id)
             default_roles.update(p.roles)
+        named: set[str] = set()
         for m, g in gens:
             cat = _generator_category(g, m, by_label)
             if cat is not None:
-                categories[cat] = max(categories.get(cat, 0.0), 0.85)
+                categories[cat] = max(categories.get(cat, 0.0), GENERATOR_WEIGHT)
+                named.add(cat)
                 cue_matches.append(m)
                 ids.add(f"generator.{_slug(g.name)}")
         if not categories:
             return None
+        if named:
+            # a named generator ("images rendered in AirSim") outranks generic cues ("generated
+            # images"), not specific ones ("GPT-4 as a judge")
+            categories = {c: w for c, w in categories.items()
+                          if c in named or w >= GENERATOR_WEIGHT}
         if "synthetic_other" in categories and len(categories) > 1:
             del categories["synthetic_other"]  # a more specific kind is named
         elif "synthetic_other" in categories and by_label.get("distribution"):
@@ -158,7 +168,9 @@ class Finder:
         )
 
 
-def _longest(gens: list[tuple[Match, Generator]]) -> list[tuple[Match, Generator]]:
+def _longest(
+    doc: Doc, gens: list[tuple[Match, Generator]]
+) -> list[tuple[Match, Generator]]:
     """Drop generator hits inside a longer one ("GPT-4" inside "GPT-4o-mini"), and a product
     name glossed by its model in brackets ("ChatGPT (GPT-3.5)" is GPT-3.5)."""
     out = []
@@ -167,7 +179,9 @@ def _longest(gens: list[tuple[Match, Generator]]) -> list[tuple[Match, Generator
             o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start)
             for o, _ in gens
         )
-        glossed = any(o.start == m.end + 1 and o is not m for o, _ in gens)
+        glossed = m.end < len(doc) and doc[m.end].text == "(" and any(
+            o.start == m.end + 1 for o, _ in gens
+        )
         if not inside and not glossed:
             out.append((m, g))
     return out

@@ -14,6 +14,7 @@ from spacy.tokens import Doc
 from pipeline.detect.nlp import Match
 
 NEGATION_WINDOW = 4  # tokens from a negation to the cue it scopes over
+VERB_OBJECT_REACH = 10  # tokens from a negated verb to the cue in its object
 ACTOR_REACH = 12  # tokens from "we" to the verb it is the subject of
 # Between "we" and a verb these start a clause with another subject: "we note that X used ..."
 VERB_CLAUSE_BREAKS = frozenset(
@@ -66,6 +67,7 @@ CITATION = re.compile(
     r"|\[[A-Za-z][\w:\-]*(?:,\s*[\w:\-]+)*\]"  # [smith2020] from LaTeX \cite
     r"|\(\s*[A-Z][\w'’\-]+(?:\s+(?:et\s+al\.?|and|&)\s*[A-Z]?[\w'’\-]*)*,?\s+\d{4}[a-z]?"
     r"|\b[A-Z][\w'’\-]+\s+et\s+al\.?\s*(?:\(\s*\d{4}|\[\d+\])"
+    r"|\b[A-Z][\w'’\-]+\s+(?:and|&)\s+[A-Z][\w'’\-]+\s*\(\s*\d{4}"  # Chen and Li (2019)
 )
 
 
@@ -85,6 +87,15 @@ def _clause_clear(doc: Doc, i: int, j: int) -> bool:
 
 def _negated(doc: Doc, by_label: dict[str, list[Match]], cues: list[Match]) -> bool:
     for neg in by_label.get("negation", []):
+        # "we did not augment the training set with generated images": a negated verb whose
+        # object holds the cue (commas of a list do not end its scope)
+        for verb in by_label.get("action", []):
+            if 0 <= verb.start - neg.end <= 1 and any(
+                0 < cue.start - verb.end <= VERB_OBJECT_REACH
+                and not any(t.lower_ in VERB_CLAUSE_BREAKS for t in doc[verb.end : cue.start])
+                for cue in cues
+            ):
+                return True
         for cue in cues:
             # "no synthetic data", "we did not use synthetic data"
             if 0 <= cue.start - neg.end <= NEGATION_WINDOW - 1 and _clause_clear(

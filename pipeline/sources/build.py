@@ -19,6 +19,8 @@ _EXTRA_FOLDS = str.maketrans(
         "\u2011": "-",
         "\u2212": "-",
         "\u00a0": " ",
+        "\u2122": "",  # ™: NFKC would make "Synthea™" "SyntheaTM"
+        "\u00ae": "",  # ®
     }
 )
 _SPACES = re.compile(r"[ \t\r\f\v]+")
@@ -26,7 +28,7 @@ _SPACES = re.compile(r"[ \t\r\f\v]+")
 
 def normalise_text(text: str) -> str:
     """Fold Unicode compatibility forms and ligatures and collapse runs of spaces."""
-    text = unicodedata.normalize("NFKC", text).translate(_EXTRA_FOLDS)
+    text = unicodedata.normalize("NFKC", text.translate(_EXTRA_FOLDS))
     return _SPACES.sub(" ", text)
 
 

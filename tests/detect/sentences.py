@@ -99,6 +99,17 @@ PATTERN_CASES: dict[str, PatternCase] = {
             "We compared the synthesis yields of the two catalysts across 12 batches.",
         ),
     ),
+    "media.synthetic_noun": PatternCase(
+        "generated_media",
+        (
+            "We added 8,000 synthetic chest X-rays to the training set of the classifier.",
+            "We trained the detector on generated street scenes and tested it on dashcam video.",
+        ),
+        (
+            "We photographed the synthetic fibres under a scanning electron microscope.",
+            "We scanned the artificial joint replacements with a laboratory CT scanner.",
+        ),
+    ),
     "llm.generated_text": PatternCase(
         "llm_text",
         (

@@ -22,8 +22,7 @@ STANCE_CASES: list[tuple[str, str, str]] = [
     ("Methods", "Synthetic patient records were generated with Synthea for 5,000 people.", "use"),
     (
         "Methods",
-        "In this section we will simulate a dataset of 1,000 subjects to illustrate the "
-        "estimator.",
+        "In this section we will simulate a dataset of 1,000 subjects to illustrate the estimator.",
         "use",
     ),
     ("Abstract", "We fine-tuned a 7B model on 100,000 instructions written by GPT-4.", "use"),
@@ -67,8 +66,16 @@ STANCE_CASES: list[tuple[str, str, str]] = [
         "(Smith et al., 2020).",
         "cited",
     ),
-    ("Related Work", "Smith et al. (2021) used GPT-4 to generate synthetic clinical notes.", "cited"),
-    ("Introduction", "Previous studies trained on simulated data and reported large gains.", "cited"),
+    (
+        "Related Work",
+        "Smith et al. (2021) used GPT-4 to generate synthetic clinical notes.",
+        "cited",
+    ),
+    (
+        "Introduction",
+        "Previous studies trained on simulated data and reported large gains.",
+        "cited",
+    ),
     (
         "Related Work",
         "Synthetic minority oversampling was first proposed by Chawla et al. [4].",
@@ -87,8 +94,7 @@ STANCE_CASES: list[tuple[str, str, str]] = [
     ),
     (
         "Discussion",
-        "Earlier work showed that synthetic faces generated with StyleGAN fool human raters "
-        "[18].",
+        "Earlier work showed that synthetic faces generated with StyleGAN fool human raters [18].",
         "cited",
     ),
     (
@@ -190,8 +196,7 @@ STANCE_CASES: list[tuple[str, str, str]] = [
 # (sentence in Methods, expected category)
 CATEGORY_CASES: list[tuple[str, str]] = [
     (
-        "We prompted GPT-4 to write 2,000 customer complaints for training the intent "
-        "classifier.",
+        "We prompted GPT-4 to write 2,000 customer complaints for training the intent classifier.",
         "llm_text",
     ),
     (
@@ -255,8 +260,7 @@ ROLE_CASES: list[tuple[str, str]] = [
         "evaluation",
     ),
     (
-        "We augmented the real training images with 3,000 synthetic images from a diffusion "
-        "model.",
+        "We augmented the real training images with 3,000 synthetic images from a diffusion model.",
         "augmentation",
     ),
     ("We oversampled the minority class with SMOTE.", "augmentation"),

@@ -1,0 +1,276 @@
+"""The paper verdict and the concern rules of TAXONOMY.md, each on a small paper."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.detect import analyse, find
+from pipeline.detect.model import Finding, Verdict
+from pipeline.document import Document
+from tests.detect.sentences import NEUTRAL_INTRODUCTION, build_document
+
+MEDICAL_TITLE = "Pneumonia detection on chest radiographs of hospital patients"
+MEDICAL_ABSTRACT = (
+    "Pneumonia is a leading cause of hospital admission. We developed a deep learning model "
+    "that flags pneumonia on chest radiographs of adult patients to support clinical triage."
+)
+PORTUGUESE = (
+    "Neste estudo, aplicamos SMOTE e geramos dados sintéticos com uma GAN para treinar um "
+    "classificador de imagens de satélite. Os resultados mostram que o modelo treinado com "
+    "os dados gerados apresenta um desempenho semelhante ao do modelo treinado com as "
+    "imagens originais, e que a diferença entre os dois não é significativa para as três "
+    "bacias hidrográficas que foram analisadas na região."
+)
+
+
+def paper(*sections: tuple[str, str | list[str]], title: str | None = None) -> Document:
+    """A paper with a neutral Introduction first, so that its language is detected."""
+    return build_document(("Introduction", NEUTRAL_INTRODUCTION), *sections, title=title)
+
+
+def assess(doc: Document) -> tuple[list[Finding], Verdict]:
+    findings, verdict = analyse(doc)
+    assert verdict.assessed, verdict
+    assert verdict.reasons, "every verdict gives its reasons"
+    assert all(isinstance(r, str) and r.strip() for r in verdict.reasons), verdict.reasons
+    return findings, verdict
+
+
+# ---- concern: high ---------------------------------------------------------------------------
+
+
+def test_high_for_medical_training_without_real_data_check() -> None:
+    doc = paper(
+        ("Abstract", MEDICAL_ABSTRACT),
+        (
+            "Methods",
+            "We trained the classifier on 20,000 synthetic chest radiographs generated with "
+            "StyleGAN2.",
+        ),
+        title=MEDICAL_TITLE,
+    )
+    _, verdict = assess(doc)
+    assert verdict.uses_synthetic is True
+    assert verdict.medical is True
+    assert verdict.real_data_check == "not_found"
+    assert verdict.concern == "high"
+    assert "training" in verdict.roles
+    assert verdict.categories == ("generated_media",)
+    assert verdict.generators == ("StyleGAN2",)
+    assert any("medical" in r for r in verdict.reasons), verdict.reasons
+
+
+def test_high_when_participants_are_replaced() -> None:
+    doc = paper(
+        (
+            "Methods",
+            "We prompted GPT-4 with 1,000 LLM personas and had each persona complete the "
+            "questionnaire in place of human respondents.",
+        ),
+    )
+    _, verdict = assess(doc)
+    assert verdict.medical is False
+    assert verdict.participants_replaced is True
+    assert "simulated_participants" in verdict.categories
+    assert "replacement" in verdict.roles
+    assert verdict.concern == "high"
+    assert any("participants" in r for r in verdict.reasons), verdict.reasons
+
+
+# ---- concern: medium -------------------------------------------------------------------------
+
+
+def test_medium_for_training_without_real_data_check() -> None:
+    doc = paper(
+        ("Methods", "We trained the parser on a synthetic dataset of 50,000 sentences."),
+    )
+    _, verdict = assess(doc)
+    assert (verdict.medical, verdict.real_data_check) == (False, "not_found")
+    assert verdict.concern == "medium"
+    assert any("training" in r for r in verdict.reasons), verdict.reasons
+
+
+def test_medium_for_evaluation_without_real_data_check() -> None:
+    doc = paper(
+        (
+            "Methods",
+            "We evaluated all five schema matchers on a synthetic benchmark of 300 table pairs.",
+        ),
+    )
+    _, verdict = assess(doc)
+    assert verdict.roles == ("evaluation",)
+    assert (verdict.medical, verdict.real_data_check) == (False, "not_found")
+    assert verdict.concern == "medium"
+    assert any("evaluation" in r for r in verdict.reasons), verdict.reasons
+
+
+def test_medium_for_medical_use_with_real_data_check() -> None:
+    doc = paper(
+        ("Abstract", MEDICAL_ABSTRACT),
+        (
+            "Methods",
+            [
+                "We trained the classifier on 20,000 synthetic chest radiographs generated "
+                "with StyleGAN2.",
+                "We then tested the classifier on 2,000 real chest radiographs from two "
+                "hospitals, where it reached an AUC of 0.88.",
+            ],
+        ),
+        title=MEDICAL_TITLE,
+    )
+    _, verdict = assess(doc)
+    assert verdict.medical is True
+    assert verdict.real_data_check == "found"
+    assert verdict.concern == "medium"
+    assert any("medical" in r for r in verdict.reasons), verdict.reasons
+
+
+# ---- concern: low ----------------------------------------------------------------------------
+
+
+def test_low_for_a_simulation_study() -> None:
+    doc = paper(
+        (
+            "Simulation study",
+            "We conducted a simulation study to compare the coverage of three interval "
+            "estimators under skewed errors.",
+        ),
+    )
+    _, verdict = assess(doc)
+    assert verdict.categories == ("simulation",)
+    assert "method_check" in verdict.roles
+    assert verdict.concern == "low"
+
+
+def test_low_for_augmentation_validated_on_real_data() -> None:
+    doc = paper(
+        (
+            "Methods",
+            [
+                "We augmented the real training photographs with 3,000 synthetic images from a "
+                "diffusion model.",
+                "We evaluated the detector on 1,500 real field photographs, where it reached a "
+                "recall of 0.92.",
+            ],
+        ),
+    )
+    _, verdict = assess(doc)
+    assert "augmentation" in verdict.roles
+    assert verdict.medical is False
+    assert verdict.real_data_check == "found"
+    assert verdict.concern == "low"
+    assert any("real" in r for r in verdict.reasons), verdict.reasons
+
+
+# ---- concern: none ---------------------------------------------------------------------------
+
+
+def test_none_without_a_use_finding() -> None:
+    doc = paper(
+        ("Background", "Synthetic data can mitigate privacy risks [4]."),
+        ("Methods", "No synthetic or simulated data were used."),
+        ("Conclusion", "Future work could explore LLM-generated augmentation."),
+    )
+    findings, verdict = assess(doc)
+    assert findings, "the background, negated and future sentences are still findings"
+    assert all(f.stance != "use" for f in findings)
+    assert verdict.uses_synthetic is False
+    assert verdict.concern == "none"
+    assert verdict.categories == verdict.roles == verdict.generators == ()
+    assert verdict.participants_replaced is False
+
+
+def test_none_for_a_paper_without_synthetic_data() -> None:
+    findings, verdict = assess(paper(("Methods", "We mapped the flood extent by hand.")))
+    assert findings == []
+    assert (verdict.uses_synthetic, verdict.concern) == (False, "none")
+
+
+# ---- in_abstract -----------------------------------------------------------------------------
+
+USE_SENTENCE = "We trained the parser on a synthetic dataset of 50,000 sentences."
+
+
+def test_in_abstract_when_the_abstract_states_the_use() -> None:
+    doc = paper(("Abstract", USE_SENTENCE), ("Methods", USE_SENTENCE))
+    _, verdict = assess(doc)
+    assert verdict.in_abstract is True
+
+
+def test_not_in_abstract_when_the_use_is_only_in_the_body() -> None:
+    doc = paper(
+        ("Abstract", "We describe a parser for regional newspapers."),
+        ("Methods", USE_SENTENCE),
+    )
+    _, verdict = assess(doc)
+    assert verdict.uses_synthetic is True
+    assert verdict.in_abstract is False
+
+
+# ---- real_data_check -------------------------------------------------------------------------
+
+
+def test_real_data_check_found() -> None:
+    doc = paper(
+        (
+            "Methods",
+            [
+                USE_SENTENCE,
+                "We evaluated the parser on 800 real newspaper sentences annotated by two "
+                "linguists.",
+            ],
+        ),
+    )
+    _, verdict = assess(doc)
+    assert verdict.real_data_check == "found"
+    assert any(r.startswith("real-data check:") for r in verdict.reasons), verdict.reasons
+
+
+def test_real_data_check_not_found() -> None:
+    _, verdict = assess(paper(("Methods", USE_SENTENCE)))
+    assert verdict.real_data_check == "not_found"
+
+
+def test_real_data_check_not_found_when_the_paper_says_it_did_not_check() -> None:
+    doc = paper(
+        ("Methods", USE_SENTENCE),
+        ("Limitations", "The parser has not been validated on real data."),
+    )
+    _, verdict = assess(doc)
+    assert verdict.real_data_check == "not_found"
+
+
+# ---- language --------------------------------------------------------------------------------
+
+
+def test_portuguese_paper_is_not_assessed() -> None:
+    doc = build_document(("Resumo", PORTUGUESE), ("Métodos", PORTUGUESE))
+    assert find(doc), "SMOTE matches; only the language gate keeps it out"
+    findings, verdict = analyse(doc)
+    assert findings == []
+    assert verdict.language == "pt"
+    assert verdict.assessed is False
+    assert list(verdict.reasons) == ["language not supported: pt"]
+    assert verdict.uses_synthetic is None
+    assert verdict.concern is None
+
+
+def test_too_short_text_is_not_assessed() -> None:
+    findings, verdict = analyse(build_document(("Methods", "We generated data with a GAN.")))
+    assert findings == []
+    assert (verdict.language, verdict.assessed) == ("und", False)
+    assert verdict.reasons == ("language not supported: und",)
+
+
+@pytest.mark.parametrize(
+    "sections",
+    [
+        pytest.param([("Methods", USE_SENTENCE)], id="use"),
+        pytest.param([("Methods", "We mapped the flood extent by hand.")], id="no-use"),
+    ],
+)
+def test_verdict_to_dict_lists_reasons(sections: list[tuple[str, str]]) -> None:
+    _, verdict = assess(paper(*sections))
+    d = verdict.to_dict()
+    assert isinstance(d["reasons"], list) and d["reasons"]
+    assert d["concern"] in ("high", "medium", "low", "none")
