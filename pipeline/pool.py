@@ -8,6 +8,7 @@ runs past the timeout or that dies, and records that paper as ``timeout`` / ``fa
 from __future__ import annotations
 
 import contextlib
+import logging
 import multiprocessing as mp
 import time
 from collections import deque
@@ -42,10 +43,16 @@ def _limit_memory(max_memory_mb: int | None) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
 
+def quiet_libraries() -> None:
+    """pdfminer logs a warning for every odd PDF operator; the paper's notes say what matters."""
+    logging.getLogger("pdfminer").setLevel(logging.ERROR)
+
+
 def _worker_main(conn: Connection, settings: Settings, max_memory_mb: int | None) -> None:
     # Build the detector before the memory cap, so the cap bounds the paper, not the set-up.
     from pipeline.detect import warm_up
 
+    quiet_libraries()
     warm_up()
     _limit_memory(max_memory_mb)
     conn.send(READY)

@@ -27,6 +27,7 @@ LABEL_COLUMNS = (
     "evidence",
 )
 HIGH_CONFIDENCE = 0.8
+CALIBRATION_BINS = (0.8, 0.6, 0.4)
 EVIDENCE_OVERLAP = 0.8
 _FOLD = re.compile(r"[\s\-‐‑–—]+")
 _TOKEN = re.compile(r"\w+")
@@ -128,6 +129,9 @@ class Evaluation:
     real_data_check: Accuracy = field(default_factory=Accuracy)
     evidence: Accuracy = field(default_factory=Accuracy)
     calibration: Accuracy = field(default_factory=Accuracy)
+    calibration_bins: dict[str, Accuracy] = field(
+        default_factory=lambda: {b: Accuracy() for b in (">=0.8", ">=0.6", ">=0.4", "<0.4")}
+    )
     not_scanned: list[str] = field(default_factory=list)
     not_assessed: list[dict[str, Any]] = field(default_factory=list)
     disagreements: list[dict[str, Any]] = field(default_factory=list)
@@ -155,6 +159,7 @@ class Evaluation:
             "real_data_check": self.real_data_check.to_dict(),
             "evidence_recall": self.evidence.to_dict(),
             "calibration": {"threshold": HIGH_CONFIDENCE, **self.calibration.to_dict()},
+            "calibration_bins": {k: v.to_dict() for k, v in self.calibration_bins.items()},
             "not_scanned": self.not_scanned,
             "not_assessed": self.not_assessed,
             "disagreements": self.disagreements,
@@ -298,11 +303,27 @@ def evaluate(
         if lab.uses_synthetic and lab.evidence:
             ev.evidence.add(evidence_matches(lab.evidence, [f["sentence"] for f in uses]))
         for f in uses:
+            ok = use_finding_correct(lab, f["category"])
+            ev.calibration_bins[_bin(f["confidence"])].add(ok)
             if f["confidence"] >= HIGH_CONFIDENCE:
-                ev.calibration.add(lab.uses_synthetic and f["category"] in lab.categories)
+                ev.calibration.add(ok)
         if predicted != lab.uses_synthetic or pred_cats != set(lab.categories):
             ev.disagreements.append(_disagreement(lab, paper, uses, fs, predicted, pred_cats))
     return ev
+
+
+def use_finding_correct(lab: Label, category: str) -> bool:
+    """A `use` finding is right when its paper uses synthetic data and the sentence's category
+    is one the paper is labelled with. ``synthetic_other`` ("synthetic data" of unstated kind)
+    is right in any positive paper: at sentence level the kind is indeed unstated."""
+    return lab.uses_synthetic and (category in lab.categories or category == "synthetic_other")
+
+
+def _bin(confidence: float) -> str:
+    for lo in CALIBRATION_BINS:
+        if confidence >= lo:
+            return f">={lo:.1f}"
+    return f"<{CALIBRATION_BINS[-1]:.1f}"
 
 
 def _disagreement(

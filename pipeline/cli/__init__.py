@@ -10,6 +10,7 @@ from pipeline.cli.eval import eval_command
 from pipeline.cli.scan import scan_command
 from pipeline.cli.screen import screen_command
 from pipeline.cli.sql import sql_command
+from pipeline.pool import quiet_libraries
 
 
 @click.group(context_settings=CONTEXT_SETTINGS)
@@ -23,9 +24,10 @@ def main() -> None:
     \b
     Example:
         synthwatch scan corpora/demo --db synthwatch.duckdb
-        synthwatch screen corpora/demo/pdf/chest-xray-stylegan.pdf
+        synthwatch screen corpora/demo/pdf/chest-xray-stylegan2.pdf
         synthwatch sql "SELECT status, count(*) FROM papers GROUP BY status"
     """
+    quiet_libraries()
 
 
 main.add_command(scan_command)

@@ -190,22 +190,19 @@ def print_report(ev: Evaluation, extractor: str) -> None:
         "table",
         title="per category",
     )
+    emit_rows(
+        ["confidence", "use findings", "correct", "share correct"],
+        [(k, v.n, v.right, _pct(v.value)) for k, v in ev.calibration_bins.items()],
+        "table",
+        title="calibration of use findings",
+    )
     if ev.disagreements:
-        emit_rows(
-            ["file", "kind", "label", "predicted", "sentence"],
-            [
-                (
-                    d["file"],
-                    d["kind"],
-                    ";".join(d["label_categories"]) or "0",
-                    ";".join(d["predicted_categories"]) or "0",
-                    d["sentence"][:300],
-                )
-                for d in ev.disagreements
-            ],
-            "table",
-            title="disagreements",
-        )
+        click.echo(f"\ndisagreements ({len(ev.disagreements)}):")
+        for d in ev.disagreements:
+            label = ";".join(d["label_categories"]) or "none"
+            predicted = ";".join(d["predicted_categories"]) or "none"
+            click.echo(f"- {d['file']}: {d['kind']}; label {label}, predicted {predicted}")
+            click.echo(f"    {d['sentence']}")
     if ev.not_assessed:
         emit_rows(
             ["file", "status", "language", "reason"],

@@ -50,7 +50,7 @@ def screen_command(file: str, extractor: str, max_pages: int, fmt: str) -> None:
 
     \b
     Example:
-        synthwatch screen corpora/demo/pdf/chest-xray-stylegan.pdf
+        synthwatch screen corpora/demo/pdf/chest-xray-stylegan2.pdf
         synthwatch screen paper.xml --format json > verdict.json
     """
     result = screen_file(file, Settings(extractor=extractor, max_pages=max_pages))

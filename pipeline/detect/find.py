@@ -70,11 +70,11 @@ class Finder:
         findings: list[Finding] = []
         prefilter = self.matcher.prefilter
         for passage in document.passages():
-            if passage.section in SKIP_SECTIONS or not prefilter.search(passage.text):
+            if passage.section in SKIP_SECTIONS or not prefilter(passage.text):
                 continue
             for start, end in split_sentences(passage.text, passage.start):
                 sentence = document.text[start:end]
-                if not prefilter.search(sentence):
+                if not prefilter(sentence):
                     continue
                 finding = self._sentence(
                     sentence, start, end, passage.section, document.page_at(start), len(findings)
@@ -128,8 +128,9 @@ class Finder:
         if named:
             # a named generator ("images rendered in AirSim") outranks generic cues ("generated
             # images"), not specific ones ("GPT-4 as a judge")
-            categories = {c: w for c, w in categories.items()
-                          if c in named or w >= GENERATOR_WEIGHT}
+            categories = {
+                c: w for c, w in categories.items() if c in named or w >= GENERATOR_WEIGHT
+            }
         if "synthetic_other" in categories and len(categories) > 1:
             del categories["synthetic_other"]  # a more specific kind is named
         elif "synthetic_other" in categories and by_label.get("distribution"):
@@ -168,9 +169,7 @@ class Finder:
         )
 
 
-def _longest(
-    doc: Doc, gens: list[tuple[Match, Generator]]
-) -> list[tuple[Match, Generator]]:
+def _longest(doc: Doc, gens: list[tuple[Match, Generator]]) -> list[tuple[Match, Generator]]:
     """Drop generator hits inside a longer one ("GPT-4" inside "GPT-4o-mini"), and a product
     name glossed by its model in brackets ("ChatGPT (GPT-3.5)" is GPT-3.5)."""
     out = []
@@ -179,8 +178,10 @@ def _longest(
             o.start <= m.start and m.end <= o.end and (o.end - o.start) > (m.end - m.start)
             for o, _ in gens
         )
-        glossed = m.end < len(doc) and doc[m.end].text == "(" and any(
-            o.start == m.end + 1 for o, _ in gens
+        glossed = (
+            m.end < len(doc)
+            and doc[m.end].text == "("
+            and any(o.start == m.end + 1 for o, _ in gens)
         )
         if not inside and not glossed:
             out.append((m, g))

@@ -14,6 +14,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc
 
+from pipeline.detect.lexicon import Lexicon
 from pipeline.detect.patterns import PatternSet, load_patterns
 
 GENERATOR_PREFIX = "gen:"
@@ -47,6 +48,7 @@ class SentenceMatcher:
         self._exact = PhraseMatcher(vocab, attr="ORTH")
         self._tokens = Matcher(vocab)
         anchors: list[str] = []
+        candidates: list[str] = []
         for p in patterns.patterns:
             if p.pattern is not None:
                 self._tokens.add(p.id, [list(p.pattern)])
@@ -55,18 +57,23 @@ class SentenceMatcher:
             for phrase in p.phrases:
                 self._add_phrase(p.id, phrase)
                 if p.kind == "cues":
-                    anchors.append(phrase_regex(phrase))
+                    candidates.append(phrase)
         for g in patterns.generators:
             for alias in g.aliases:
                 self._add_phrase(GENERATOR_PREFIX + g.name, alias)
-                anchors.append(phrase_regex(alias))
-        self.prefilter = re.compile(
-            "|".join(sorted(set(anchors), key=len, reverse=True)), re.IGNORECASE
-        )
+                candidates.append(alias)
+        # The pre-filter must find a superset of what the matchers find: every cue phrase and
+        # generator alias (case folded), plus the anchors of token patterns.
+        self._candidates = Lexicon(candidates, fold_case=True)
+        self._anchors = re.compile("|".join(sorted(set(anchors))), re.IGNORECASE)
 
     def _add_phrase(self, key: str, phrase: str) -> None:
         matcher = self._exact if _has_upper(phrase) else self._lower
         matcher.add(key, [self.nlp.make_doc(phrase)])
+
+    def prefilter(self, text: str) -> bool:
+        """Cheap test: could any cue or generator match in ``text``?"""
+        return self._candidates.search(text) or bool(self._anchors.search(text))
 
     def match(self, sentence: str) -> tuple[Doc, list[Match]]:
         doc = self.nlp.make_doc(sentence)
@@ -78,17 +85,6 @@ class SentenceMatcher:
                 found.append(Match(strings[match_id], start, end, span.start_char, span.end_char))
         found.sort(key=lambda m: (m.start, -m.end, m.key))
         return doc, found
-
-
-def phrase_regex(phrase: str, *, whole_word: bool = False) -> str:
-    """A regex for ``phrase`` tolerant of spacing around hyphens.
-
-    Only the start is bounded unless ``whole_word``: "synthetic data" must also find
-    "synthetic datasets" in the pre-filter.
-    """
-    words = re.split(r"\s+", phrase.strip())
-    body = r"\s+".join(re.escape(w).replace(r"\-", r"\s*-\s*") for w in words)
-    return r"(?<![A-Za-z0-9])" + body + (r"(?![A-Za-z0-9])" if whole_word else "")
 
 
 @cache

@@ -193,6 +193,9 @@ def decide_stance(
     if agency.acts:
         strength = 0.9 if section in USE_SECTIONS else 0.7 if section in CITING_SECTIONS else 0.8
         return StanceResult("use", "we_action", strength)
+    if agency.reports:
+        # "we evaluate X and show that it can ...": the authors report their own work
+        return StanceResult("use", "we_report", 0.7 if section in USE_SECTIONS else 0.6)
     if by_label.get("hedge") and not by_label.get("passive_action"):
         return StanceResult("background", "hedged", 0.7)
     # in methods, "Records were produced with Synthea ... [2]" credits a tool: a bare numeric
@@ -208,11 +211,12 @@ def decide_stance(
     if by_label.get("background"):
         return StanceResult("background", "generic", 0.7)
     if by_label.get("passive_action") and section not in CITING_SECTIONS:
-        return StanceResult("use", "passive_action", 0.75 if section in USE_SECTIONS else 0.6)
-    if agency.reports and section in USE_SECTIONS:
-        return StanceResult("use", "we_report", 0.7)
+        return StanceResult("use", "passive_action", 0.75 if section in USE_SECTIONS else 0.65)
     if cited:
         return StanceResult("cited", "citation_with_actor", 0.6)
+    if by_label.get("passive_action"):
+        # a passive description in the introduction: usually the paper's own approach
+        return StanceResult("use", "passive_intro", 0.5)
     if section in USE_SECTIONS and by_label.get("action"):
         return StanceResult("use", "section_action", 0.5)
     return StanceResult("background", "default", 0.5)

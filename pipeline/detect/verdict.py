@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from functools import cache
 
 from pipeline.detect.language import detect_language
+from pipeline.detect.lexicon import Lexicon
 from pipeline.detect.model import CATEGORIES, ROLES, Finding, Verdict
-from pipeline.detect.nlp import phrase_regex
 from pipeline.detect.patterns import load_patterns
 from pipeline.detect.segment import split_sentences
 from pipeline.document import Document
@@ -46,19 +46,8 @@ REAL_WORD = re.compile(
 
 @dataclass(frozen=True)
 class _Context:
-    medical: re.Pattern[str]
-    real_check: re.Pattern[str]
-
-
-def _context_regex(phrases: list[str]) -> re.Pattern[str]:
-    lower = [phrase_regex(p, whole_word=True) for p in phrases if p == p.lower()]
-    exact = [phrase_regex(p, whole_word=True) for p in phrases if p != p.lower()]
-    parts = []
-    if lower:
-        parts.append("(?i:" + "|".join(lower) + ")")
-    if exact:
-        parts.append("|".join(exact))
-    return re.compile("|".join(parts))
+    medical: Lexicon
+    real_check: Lexicon
 
 
 @cache
@@ -67,7 +56,7 @@ def judge_context() -> _Context:
     for p in load_patterns().patterns:
         if p.kind == "context" and p.label in phrases:
             phrases[p.label].extend(p.phrases)
-    return _Context(_context_regex(phrases["medical"]), _context_regex(phrases["real_check"]))
+    return _Context(Lexicon(phrases["medical"]), Lexicon(phrases["real_check"]))
 
 
 def _body_text(document: Document) -> str:
@@ -93,12 +82,12 @@ def is_review(document: Document) -> bool:
 
 def is_medical(document: Document) -> bool:
     """Clinical / patient / health-care work, judged from title+abstract and body density."""
-    rx = judge_context().medical
-    if len(rx.findall(_head_text(document))) >= MEDICAL_HEAD_HITS:
+    lexicon = judge_context().medical
+    if lexicon.count(_head_text(document)) >= MEDICAL_HEAD_HITS:
         return True
     body = _body_text(document)
-    words = max(1, len(body.split()))
-    return len(rx.findall(body)) * 1000 / words >= MEDICAL_BODY_PER_1000_WORDS
+    n_words = max(1, len(body.split()))
+    return lexicon.count(body) * 1000 / n_words >= MEDICAL_BODY_PER_1000_WORDS
 
 
 def find_real_data_check(document: Document) -> str | None:
@@ -123,9 +112,9 @@ def find_real_data_check(document: Document) -> str | None:
     return None
 
 
-def _real_mentions(body: str, phrases: re.Pattern[str]) -> list[int]:
+def _real_mentions(body: str, phrases: Lexicon) -> list[int]:
     hits = {m.start() for m in REAL_WORD.finditer(body)}
-    hits |= {m.start() for m in phrases.finditer(body)}
+    hits |= {start for start, _ in phrases.finditer(body)}
     return sorted(hits)
 
 

@@ -48,6 +48,7 @@ _BOLD_FONT = re.compile(r"bold|black|heavy|demi|medi(?![a-z])|cmbx|\bbx|\.b$", r
 # so that both back ends hand the same hyphenation to the layout step.
 _PDFIUM_HYPHEN = "[\ufffe\x02]"
 _PDFIUM_SEGMENT = re.compile(rf"[^\r\n\ufffe\x02]+{_PDFIUM_HYPHEN}?")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _FONT_NAME_BYTES = 128
 # pdfminer writes a glyph it cannot map to Unicode as "(cid:13)"; that is noise in a sentence.
 _CID = re.compile(r"\(cid:\d+\)")
@@ -128,7 +129,7 @@ def _pdfium_page(pdf: pdfium.PdfDocument, index: int) -> Page:
         out = Page(index + 1, right - left, top - bottom)
         text = textpage.get_text_range()
         # PDFium counts text in UTF-16 units: a character beyond the BMP (math italic 𝑍) is two.
-        astral = [i for i, c in enumerate(text) if ord(c) > 0xFFFF]
+        astral = [m.start() for m in _ASTRAL.finditer(text)]
         for m in _PDFIUM_SEGMENT.finditer(text):
             pos = m.start() + bisect.bisect_left(astral, m.start())
             line = _pdfium_line(textpage, m.group(0), pos, left, top)
@@ -178,7 +179,7 @@ def _pdfium_line(
 
 
 def _utf16_len(text: str) -> int:
-    return len(text) + sum(1 for c in text if ord(c) > 0xFFFF)
+    return len(text) + len(_ASTRAL.findall(text))
 
 
 def _pdfium_size(textpage: pdfium.PdfTextPage, index: int) -> float:

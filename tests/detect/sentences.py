@@ -99,6 +99,28 @@ PATTERN_CASES: dict[str, PatternCase] = {
             "We compared the synthesis yields of the two catalysts across 12 batches.",
         ),
     ),
+    "synth.synthesize_verb": PatternCase(
+        None,
+        (
+            "We synthesize approximately 40,000 logic puzzles with a rule-based framework.",
+            "We synthesized 2,000 question-answer pairs for the reading task.",
+        ),
+        (
+            "We synthesized the compound in three steps from commercial precursors.",
+            "Cells synthesize collagen under mechanical load.",
+        ),
+    ),
+    "synth.generate_verb": PatternCase(
+        None,
+        (
+            "We generated 500 random graphs with 1,000 to 16,000 vertices for the timing study.",
+            "We generate the test cases by drawing item counts from a Zipf distribution.",
+        ),
+        (
+            "The survey generated a great deal of interest among participants.",
+            "We measured how many cases the clinic saw in each month.",
+        ),
+    ),
     "media.synthetic_noun": PatternCase(
         "generated_media",
         (
