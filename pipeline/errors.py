@@ -67,3 +67,8 @@ class UsageError(SynthwatchError):
 
 class WorkerStartError(SynthwatchError):
     """A worker process could not start (broken install, no memory): nothing can be scanned."""
+
+
+class EngineError(SynthwatchError):
+    """The Dask engine cannot run: dask is not installed, the scheduler cannot be reached, a
+    worker has another synthwatch version, or a batch failed."""

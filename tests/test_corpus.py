@@ -12,6 +12,7 @@ from pipeline.answers.evaluate import evaluate, read_labels
 from pipeline.cli import main
 from pipeline.results import STATUSES
 from pipeline.store import connect_readonly
+from tests.conftest import scan_into
 
 # issue #3 targets, on labels-dev.csv certainty=clear rows
 TARGETS = {
@@ -72,9 +73,27 @@ def test_screen_json_contract_on_every_format(corpus, rel):
         assert data["findings"] and isinstance(f["pattern_ids"], list)
 
 
-def test_detector_meets_the_accuracy_targets_on_the_dev_labels(corpus_db, corpus):
+@pytest.fixture(scope="module")
+def pdfminer_db(tmp_path_factory, corpus):
+    """The labelled files scanned with pdfminer.six as the PDF extractor."""
+    labels, _ = read_labels(corpus / "labels-dev.csv")
+    db = tmp_path_factory.mktemp("pdfminer") / "pdfminer.duckdb"
+    scan_into(db, [corpus / lab.file for lab in labels], extractor="pdfminer")
+    return db
+
+
+@pytest.mark.parametrize("extractor", ["pypdfium2", "pdfminer"])
+def test_detector_meets_the_accuracy_targets_on_the_dev_labels(request, corpus, extractor):
+    db = request.getfixturevalue("corpus_db" if extractor == "pypdfium2" else "pdfminer_db")
     labels, sha = read_labels(corpus / "labels-dev.csv")
-    con = connect_readonly(corpus_db)
+    con = connect_readonly(db)
+    pdf_extractors = {
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT extractor FROM papers WHERE format = 'pdf'"
+        ).fetchall()
+    }
+    assert pdf_extractors == {extractor}
     ev = evaluate(con, labels, corpus, sha)
     con.close()
     u = ev.uses_synthetic

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
-from pipeline.cli.common import dumps, format_option, translate_errors
+from pipeline import sources
+from pipeline.answers.report import render_screening
+from pipeline.answers.screening import check_sentence
+from pipeline.cli.common import dumps, format_option, stderr_console, translate_errors
 from pipeline.detect.model import STANCES
+from pipeline.document import Document
+from pipeline.errors import ReadError
 from pipeline.results import PaperResult
 from pipeline.sources import DEFAULT_EXTRACTOR, DEFAULT_MAX_PAGES, EXTRACTORS
 from pipeline.work import Settings, screen_file
@@ -39,29 +46,66 @@ VERDICT_LABELS = (
     show_default=True,
     help="Read at most this many pages of a PDF.",
 )
-@format_option("text", "json", "markdown", default="text")
+@format_option("text", "json", "markdown", "html", default="text")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True),
+    help="Write the report to this file instead of stdout.",
+)
 @translate_errors
-def screen_command(file: str, extractor: str, max_pages: int, fmt: str) -> None:
+def screen_command(file: str, extractor: str, max_pages: int, fmt: str, output: str | None) -> None:
     """Screen one paper: its verdict and the evidence sentences, no database needed.
 
-    The JSON form is a stable contract (docs/screen.md): file, paper_id, status, error, title,
-    doi, year, verdict (every TAXONOMY.md verdict field plus reasons) and findings.
-    Exit code 0 when the paper was read, 1 when it could not be.
+    --format html gives the editor's screening report: one self-contained page (no scripts,
+    no network) with the concern level and its reasons, a checklist with a traffic light and
+    the deciding sentences (section, page) for each question, and every finding by stance.
+    --format markdown gives the same as Markdown. The JSON form is a stable contract
+    (docs/screen.md). Exit code 0 when the paper was read, 1 when it could not be.
 
     \b
     Example:
         synthwatch screen corpora/demo/pdf/chest-xray-stylegan2.pdf
+        synthwatch screen corpora/demo/pdf/sepsis-synthea.pdf --format html -o screening.html
         synthwatch screen paper.xml --format json > verdict.json
     """
-    result = screen_file(file, Settings(extractor=extractor, max_pages=max_pages))
+    settings = Settings(extractor=extractor, max_pages=max_pages)
+    result = screen_file(file, settings)
     if fmt == "json":
-        click.echo(dumps(result.to_dict()))
-    elif fmt == "markdown":
-        click.echo(render_markdown(result))
+        text = dumps(result.to_dict()) + "\n"
+    elif fmt in ("html", "markdown"):
+        text = render_screening(result, fmt, _document_for_check(file, settings, result))
     else:
-        click.echo(render_text(result))
+        text = render_text(result) + "\n"
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        stderr_console().print(f"screening report written to {output}", highlight=False)
+    else:
+        click.echo(text, nl=False)
     if result.status != "ok":
         raise SystemExit(1)
+
+
+def _document_for_check(file: str, settings: Settings, result: PaperResult) -> Document | None:
+    """The paper's Document, read again, to put the real-data-check sentence on its page.
+
+    The verdict quotes that sentence without its place; when no finding holds it, reading the
+    file once more is the only way to show the editor where it is. None when not needed.
+    """
+    if result.status != "ok":
+        return None
+    sentence = check_sentence(result.verdict_dict()["reasons"])
+    if sentence is None or any(sentence in f.sentence for f in result.findings):
+        return None
+    try:
+        return sources.read_bytes(
+            Path(file).read_bytes(),
+            name=Path(file).name,
+            extractor=settings.extractor,
+            max_pages=settings.max_pages,
+        )
+    except (OSError, ReadError):  # read fine a moment ago; without it the page is "not known"
+        return None
 
 
 def _value(v: object) -> str:
@@ -107,33 +151,3 @@ def render_text(result: PaperResult) -> str:
             out.append(f"  [{where}] {f.category} {'/'.join(f.roles)} conf {f.confidence:.2f}")
             out.append(f"    {f.sentence}")
     return "\n".join(out)
-
-
-def render_markdown(result: PaperResult) -> str:
-    md = result.metadata
-    out = [
-        f"# Screening: {md.title or result.source_path}",
-        "",
-        f"- file: `{result.source_path}`",
-        f"- status: **{result.status}**",
-    ]
-    if result.error:
-        out.append(f"- error: {result.error}")
-        return "\n".join(out) + "\n"
-    out += [f"- DOI: {md.doi or 'unknown'}", f"- year: {md.year or 'unknown'}", ""]
-    v = result.verdict_dict()
-    if not v["assessed"]:
-        out.append("Not assessed: " + "; ".join(v["reasons"]))
-        return "\n".join(out) + "\n"
-    out += ["## Verdict", "", "| question | answer |", "|---|---|"]
-    out += [f"| {label} | {_value(v[key])} |" for key, label in VERDICT_LABELS]
-    out += ["", "Reasons:", ""] + [f"- {r}" for r in v["reasons"]]
-    for stance, fs in _grouped(result):
-        if fs:
-            out += ["", f"## {stance} ({len(fs)})", ""]
-            out += [
-                f"- *{f.section}{', p. ' + str(f.page) if f.page else ''}*, {f.category}: "
-                f"{f.sentence}"
-                for f in fs
-            ]
-    return "\n".join(out) + "\n"

@@ -17,7 +17,7 @@ import pandas as pd
 from pipeline.errors import DatabaseLocked, SchemaTooNew, StoreError
 from pipeline.results import PaperResult
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_DB = "synthwatch.duckdb"
 PAPER_COLUMNS = (
     "paper_id",
@@ -87,8 +87,18 @@ CALIBRATION_COLUMNS = [
     "sensitivity",
     "specificity",
 ]
+SHARDS_TABLE = """
+CREATE TABLE IF NOT EXISTS shards (
+    shard_id VARCHAR NOT NULL,
+    run_id VARCHAR NOT NULL,
+    path VARCHAR NOT NULL,
+    n_papers INTEGER NOT NULL,
+    n_findings INTEGER NOT NULL,
+    ingested_at TIMESTAMP NOT NULL
+);
+"""
 # Schema version -> SQL that brings a database from the previous version to it.
-MIGRATIONS: dict[int, str] = {}
+MIGRATIONS: dict[int, str] = {2: SHARDS_TABLE}
 LOCK_HINT = (
     "another synthwatch process (or a DuckDB client) has {path} open for writing; DuckDB allows "
     "one writer. Wait for it to finish, or scan into another --db file."
@@ -255,6 +265,49 @@ class Store:
                 f"INSERT INTO calibration ({', '.join(CALIBRATION_COLUMNS)}) "
                 "SELECT * FROM new_calibration"
             )
+
+    def ingest_shard(
+        self, shard_id: str, run_id: str, papers_parquet: str, findings_parquet: str
+    ) -> tuple[int, int] | None:
+        """Add a shard's papers and findings (Parquet files) in one transaction with its
+        ``shards`` row; ``None`` if the shard was ingested before.
+
+        A stored row newer than the shard's (a later scan of the same paper) is kept.
+        Returns (papers, findings) added.
+        """
+        con = self.con
+        con.begin()
+        try:
+            if con.execute("SELECT 1 FROM shards WHERE shard_id = ?", [shard_id]).fetchall():
+                con.rollback()
+                return None
+            con.execute(
+                "CREATE TEMP TABLE shard_papers AS SELECT * FROM read_parquet($p) s "
+                "WHERE NOT EXISTS (SELECT 1 FROM papers p "
+                "WHERE p.paper_id = s.paper_id AND p.scanned_at > s.scanned_at)",
+                {"p": papers_parquet},
+            )
+            con.execute(
+                "DELETE FROM findings WHERE paper_id IN (SELECT paper_id FROM shard_papers)"
+            )
+            con.execute("DELETE FROM papers WHERE paper_id IN (SELECT paper_id FROM shard_papers)")
+            con.execute("INSERT INTO papers BY NAME SELECT * FROM shard_papers")
+            n_findings = con.execute(
+                "INSERT INTO findings BY NAME SELECT * FROM read_parquet($f) "
+                "WHERE paper_id IN (SELECT paper_id FROM shard_papers)",
+                {"f": findings_parquet},
+            ).fetchall()[0][0]
+            n_papers = con.execute("SELECT count(*) FROM shard_papers").fetchall()[0][0]
+            con.execute("DROP TABLE shard_papers")
+            con.execute(
+                "INSERT INTO shards VALUES (?, ?, ?, ?, ?, ?)",
+                [shard_id, run_id, papers_parquet, n_papers, n_findings, _now()],
+            )
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        return n_papers, n_findings
 
     def _transaction(self, *statements: str) -> None:
         """Run statements all-or-nothing."""

@@ -1,4 +1,4 @@
--- synthwatch DuckDB schema, version 1. Documented column by column in docs/schema.md.
+-- synthwatch DuckDB schema, version 2. Documented column by column in docs/schema.md.
 -- No PRIMARY KEY constraints: the writer replaces a paper's rows inside one transaction
 -- (DELETE + INSERT), which DuckDB's eager key checks would refuse for a same-transaction reinsert.
 
@@ -98,6 +98,15 @@ CREATE TABLE IF NOT EXISTS calibration (
     tn INTEGER NOT NULL,
     sensitivity DOUBLE,
     specificity DOUBLE
+);
+
+CREATE TABLE IF NOT EXISTS shards (
+    shard_id VARCHAR NOT NULL,          -- <run_id>/shard-NNNNN, written by a Dask worker
+    run_id VARCHAR NOT NULL,
+    path VARCHAR NOT NULL,              -- the shard's papers.parquet when it was ingested
+    n_papers INTEGER NOT NULL,
+    n_findings INTEGER NOT NULL,
+    ingested_at TIMESTAMP NOT NULL
 );
 
 CREATE INDEX IF NOT EXISTS findings_paper ON findings (paper_id);

@@ -1,0 +1,350 @@
+"""The editor's checklist: one paper's verdict as questions, traffic lights and evidence.
+
+Pure data: a :class:`~pipeline.results.PaperResult` (and, when at hand, its Document to place
+the real-data-check sentence on a page) in, a :class:`Screening` out. Templates in
+``reports/`` render it; nothing here prints or touches a file.
+
+The rule behind every light is in :data:`LIGHT_RULES`, shown in the report's legend and the
+README, so that what an editor reads and what the code does cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from pipeline.detect.model import STANCES, Finding
+from pipeline.detect.verdict import MIN_USE_CONFIDENCE
+from pipeline.document import Document
+from pipeline.results import PaperResult
+
+LIGHTS = ("red", "amber", "green", "grey")
+MAX_EVIDENCE = 3
+CHECK_PREFIX = "real-data check: "
+# Roles whose results rest on the synthetic data being faithful to real data.
+RESTING_ROLES = frozenset({"training", "evaluation", "replacement", "analysis"})
+# Roles that need no evaluation on real data: a simulation study of a statistical method,
+# a released data set.
+NO_CHECK_NEEDED_ROLES = frozenset({"method_check", "release"})
+CONCERN_LIGHTS = {"high": "red", "medium": "amber", "low": "green", "none": "green"}
+
+# (key, question, {light: the rule that gives it}); grey always also means "not assessed".
+LIGHT_RULES: tuple[tuple[str, str, dict[str, str]], ...] = (
+    (
+        "uses_synthetic",
+        "synthetic data used",
+        {
+            "amber": "yes: the authors use, create or release such data; read the rows below",
+            "green": "no sentence in which the authors use synthetic data",
+            "grey": "not assessed (unsupported language)",
+        },
+    ),
+    (
+        "categories",
+        "kind",
+        {
+            "red": "simulated_participants: people simulated by a model",
+            "amber": "only synthetic_other: the paper does not say what kind of data",
+            "green": "the kind of data is named",
+            "grey": "no synthetic data used",
+        },
+    ),
+    (
+        "roles",
+        "role",
+        {
+            "red": "replacement (instead of real data or people) and no real-data check found",
+            "amber": "training, evaluation, replacement or analysis: results rest on the "
+            "synthetic data; or no role stated",
+            "green": "only augmentation, method_check or release",
+            "grey": "no synthetic data used",
+        },
+    ),
+    (
+        "generators",
+        "generator named",
+        {
+            "green": "at least one generator is named (GPT-4, Synthea, StyleGAN2, SMOTE, ...)",
+            "amber": "synthetic data used but no generator named: hard to reproduce",
+            "grey": "no synthetic data used",
+        },
+    ),
+    (
+        "real_data_check",
+        "validated on real data",
+        {
+            "green": "found: a sentence evaluates or validates on real data",
+            "red": "not found, and the synthetic data trains, evaluates, replaces or is analysed",
+            "amber": "not found, but the data only checks a method or is released",
+            "grey": "no synthetic data used",
+        },
+    ),
+    (
+        "medical",
+        "medical context",
+        {
+            "amber": "yes, and synthetic data is used: errors can reach patients",
+            "green": "no, and synthetic data is used",
+            "grey": "no synthetic data used (shown for information)",
+        },
+    ),
+    (
+        "participants_replaced",
+        "human participants replaced",
+        {
+            "red": "yes: simulated people stand in for human participants",
+            "green": "no",
+            "grey": "not assessed",
+        },
+    ),
+    (
+        "in_abstract",
+        "disclosed in abstract",
+        {
+            "green": "yes: a use sentence is in the abstract",
+            "amber": "no: the use is only stated in the body",
+            "grey": "no synthetic data used",
+        },
+    ),
+)
+QUESTIONS = {key: question for key, question, _ in LIGHT_RULES}
+RULES = {key: rules for key, _, rules in LIGHT_RULES}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A sentence that decided a checklist answer, with where it is in the paper."""
+
+    sentence: str
+    section: str | None
+    page: int | None
+    label: str = ""  # what it supports: a category, role or generator name
+
+    @property
+    def where(self) -> str:
+        """``methods, p. 4``; ``section not known`` when the sentence could not be placed."""
+        parts = [self.section or "section not known"]
+        if self.page is not None:
+            parts.append(f"p. {self.page}")
+        return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One checklist row: the question, the answer, its light, why, and the evidence."""
+
+    key: str
+    question: str
+    answer: str
+    light: str
+    rule: str
+    evidence: tuple[Evidence, ...] = ()
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class FindingView:
+    """A finding as the report lists it; ``counted`` is False for `use` below the threshold."""
+
+    finding: Finding
+    counted: bool
+
+    @property
+    def where(self) -> str:
+        return Evidence(self.finding.sentence, self.finding.section, self.finding.page).where
+
+
+@dataclass(frozen=True)
+class Screening:
+    """Everything the screening report shows about one paper."""
+
+    result: PaperResult
+    assessed: bool
+    concern: str | None
+    concern_light: str
+    reasons: tuple[str, ...]
+    checks: tuple[Check, ...]
+    groups: tuple[tuple[str, tuple[FindingView, ...]], ...]
+    min_confidence: float = MIN_USE_CONFIDENCE
+
+    @property
+    def n_findings(self) -> int:
+        return len(self.result.findings)
+
+
+def answer_text(value: object) -> str:
+    """A verdict value in words: yes/no, a comma-separated list, ``none``, ``n/a``."""
+    if value is None:
+        return "n/a"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list | tuple):
+        return ", ".join(map(str, value)) or "none"
+    return "not found" if value == "not_found" else str(value)
+
+
+def check_sentence(reasons: Iterable[str]) -> str | None:
+    """The real-data-check sentence the verdict quotes in its reasons, or None."""
+    for r in reasons:
+        if r.startswith(CHECK_PREFIX):
+            return r[len(CHECK_PREFIX) :]
+    return None
+
+
+def place_sentence(
+    sentence: str, findings: Sequence[Finding], document: Document | None
+) -> Evidence:
+    """Find the section and page of a sentence: in the Document's text, else among findings."""
+    if document is not None:
+        at = document.text.find(sentence)
+        if at >= 0:
+            sec = document.section_at(at)
+            return Evidence(sentence, sec.kind if sec else "other", document.page_at(at))
+    for f in findings:
+        if sentence in f.sentence or f.sentence in sentence:
+            return Evidence(sentence, f.section, f.page)
+    return Evidence(sentence, None, None)
+
+
+def _evidence(f: Finding, label: str = "") -> Evidence:
+    return Evidence(f.sentence, f.section, f.page, label)
+
+
+def _best(findings: Iterable[Finding]) -> Finding | None:
+    """The most confident finding, the earliest among equals."""
+    ranked = sorted(findings, key=lambda f: (-f.confidence, f.ordinal))
+    return ranked[0] if ranked else None
+
+
+def _per_label(
+    uses: Sequence[Finding], labels: Sequence[str], has: Callable[[Finding, str], bool]
+) -> tuple[Evidence, ...]:
+    """For each label (a category, role, generator), the best use finding that shows it."""
+    out = []
+    for label in labels:
+        f = _best(u for u in uses if has(u, label))
+        if f is not None:
+            out.append(_evidence(f, label))
+    return tuple(out[:MAX_EVIDENCE])
+
+
+def _light(key: str, light: str) -> tuple[str, str]:
+    return light, RULES[key][light]
+
+
+def build_screening(result: PaperResult, document: Document | None = None) -> Screening:
+    """Turn one paper's result into the editor's checklist and grouped findings."""
+    v = result.verdict_dict()
+    groups = tuple(
+        (
+            stance,
+            tuple(
+                FindingView(f, f.stance != "use" or f.confidence >= MIN_USE_CONFIDENCE)
+                for f in result.findings
+                if f.stance == stance
+            ),
+        )
+        for stance in STANCES
+    )
+    groups = tuple(g for g in groups if g[1])
+    reasons = tuple(r for r in v["reasons"] if not r.startswith(CHECK_PREFIX))
+    if not v["assessed"]:
+        return Screening(result, False, None, "grey", reasons, (), groups)
+    return Screening(
+        result=result,
+        assessed=True,
+        concern=v["concern"],
+        concern_light=CONCERN_LIGHTS.get(v["concern"], "grey"),
+        reasons=reasons,
+        checks=_checks(result, v, document),
+        groups=groups,
+    )
+
+
+def _checks(result: PaperResult, v: dict, document: Document | None) -> tuple[Check, ...]:
+    used = bool(v["uses_synthetic"])
+    uses = [f for f in result.findings if f.stance == "use" and f.confidence >= MIN_USE_CONFIDENCE]
+    if not used:
+        uses = []
+    ordered = sorted(uses, key=lambda f: (-f.confidence, f.ordinal))
+    categories, roles, generators = v["categories"], v["roles"], v["generators"]
+    checks: list[Check] = []
+
+    def add(key: str, light: str, evidence=(), note: str = "", answer: str | None = None):
+        light, rule = _light(key, light)
+        text = answer if answer is not None else answer_text(v[key])
+        checks.append(Check(key, QUESTIONS[key], text, light, rule, tuple(evidence), note))
+
+    negated = [f for f in result.findings if f.stance == "negated"]
+    add(
+        "uses_synthetic",
+        "amber" if used else "green",
+        [_evidence(f) for f in ordered[:MAX_EVIDENCE]]
+        if used
+        else [_evidence(f) for f in negated[:1]],
+        note=f"{len(uses)} use sentence(s) with confidence >= {MIN_USE_CONFIDENCE}" if used else "",
+    )
+    if not used:
+        for key in ("categories", "roles", "generators", "real_data_check"):
+            add(key, "grey", answer="n/a")
+    else:
+        if "simulated_participants" in categories:
+            light = "red"
+        elif set(categories) <= {"synthetic_other"}:
+            light = "amber"
+        else:
+            light = "green"
+        add("categories", light, _per_label(uses, categories, lambda f, c: f.category == c))
+
+        no_check = v["real_data_check"] != "found"
+        if "replacement" in roles and no_check:
+            light = "red"
+        elif not roles or set(roles) & RESTING_ROLES:
+            light = "amber"
+        else:
+            light = "green"
+        add("roles", light, _per_label(uses, roles, lambda f, r: r in f.roles))
+
+        add(
+            "generators",
+            "green" if generators else "amber",
+            _per_label(uses, generators, lambda f, g: g in f.generators),
+        )
+
+        sentence = check_sentence(v["reasons"])
+        if not no_check:
+            light = "green"
+        elif roles and set(roles) <= NO_CHECK_NEEDED_ROLES:
+            light = "amber"
+        else:
+            light = "red"
+        add(
+            "real_data_check",
+            light,
+            [place_sentence(sentence, result.findings, document)] if sentence else [],
+            note="" if sentence else "no sentence evaluates or validates on real data",
+        )
+    add(
+        "medical",
+        ("amber" if v["medical"] else "green") if used else "grey",
+        note="judged from clinical and patient terms in the title and abstract, "
+        "or their density in the body",
+    )
+    replaced = [f for f in uses if f.category == "simulated_participants"]
+    add(
+        "participants_replaced",
+        "red" if v["participants_replaced"] else "green",
+        [_evidence(f) for f in replaced[:MAX_EVIDENCE]],
+    )
+    if used:
+        in_abstract = [f for f in uses if f.section == "abstract"]
+        shown = in_abstract[:1] or sorted(uses, key=lambda f: f.ordinal)[:1]
+        add(
+            "in_abstract",
+            "green" if v["in_abstract"] else "amber",
+            [_evidence(f) for f in shown],
+            note="" if in_abstract else "first stated here instead",
+        )
+    else:
+        add("in_abstract", "grey", answer="n/a")
+    return tuple(checks)

@@ -1,0 +1,51 @@
+-- title: Synthetic data used but not disclosed in the abstract
+-- description: Papers that use synthetic data (uses_synthetic) although no use finding sits in
+--   the abstract (in_abstract false): the use is found only in the body. Papers whose text had
+--   no recognisable abstract are listed too. With the number of use findings, the sections
+--   they are in, and the best evidence sentence: the highest-confidence use finding, with its
+--   section and page.
+-- param field: '' — only papers of this research field, case-insensitive ('' = all)
+-- param category: '' — only papers with a use finding of this TAXONOMY category ('' = any)
+-- param year_from: 0 — first publication year (0 = no lower bound)
+-- param year_to: 0 — last publication year (0 = no upper bound)
+-- columns: title, doi, year, venue, field, categories, generators, concern, n_use_findings,
+--   sections, evidence, section, page, confidence, source_path, paper_id
+WITH uses AS (
+    SELECT
+        paper_id,
+        count(*) AS n_use_findings,
+        list(DISTINCT section ORDER BY section) AS sections,
+        arg_max(sentence, (confidence, -ordinal)) AS evidence,
+        arg_max(section, (confidence, -ordinal)) AS section,
+        arg_max(page, (confidence, -ordinal)) AS page,
+        max(confidence) AS confidence
+    FROM findings
+    WHERE stance = 'use'
+    GROUP BY paper_id
+)
+SELECT
+    p.title,
+    p.doi,
+    p.year,
+    p.venue,
+    p.field,
+    p.categories,
+    p.generators,
+    p.concern,
+    u.n_use_findings,
+    u.sections,
+    u.evidence,
+    u.section,
+    u.page,
+    u.confidence,
+    p.source_path,
+    p.paper_id
+FROM papers AS p
+LEFT JOIN uses AS u USING (paper_id)
+WHERE p.uses_synthetic
+  AND NOT p.in_abstract
+  AND ($field = '' OR lower(p.field) = lower($field))
+  AND ($category = '' OR list_contains(p.categories, $category))
+  AND ($year_from = 0 OR p.year >= $year_from)
+  AND ($year_to = 0 OR p.year <= $year_to)
+ORDER BY p.year DESC NULLS LAST, p.title, p.source_path;

@@ -1,0 +1,54 @@
+-- title: Prevalence by year
+-- description: Share of assessed papers that use synthetic data, per publication year, with a
+--   Wilson 95% interval and a prevalence corrected for the detector's measured sensitivity and
+--   specificity (Rogan-Gladen, interval by Lang & Reiczigel). The correction uses the newest
+--   calibration row (from synthwatch eval) for the papers' pattern version: category 'any', or
+--   the category's own row when category is set. Papers that could not be read (n_failed) and
+--   papers read but not assessed, e.g. not in English (n_not_assessed), are left out of n and
+--   counted beside it. Papers without a year are the row with an empty year.
+-- param category: '' — count only papers with a use finding of this TAXONOMY category ('' = any synthetic data)
+-- param field: '' — only papers of this research field, case-insensitive ('' = all)
+-- param venue: '' — only papers of this venue, case-insensitive ('' = all)
+-- param year_from: 0 — first publication year (0 = no lower bound)
+-- param year_to: 0 — last publication year (0 = no upper bound)
+-- stats: prevalence
+-- columns: year, n, count, proportion, wilson_low, wilson_high, corrected, corrected_low,
+--   corrected_high, sensitivity, specificity, calibration, n_failed, n_not_assessed
+WITH scope AS (
+    SELECT
+        *,
+        CASE WHEN $category = '' THEN uses_synthetic
+             ELSE list_contains(categories, $category) END AS positive
+    FROM papers
+    WHERE ($field = '' OR lower(field) = lower($field))
+      AND ($venue = '' OR lower(venue) = lower($venue))
+      AND ($year_from = 0 OR year >= $year_from)
+      AND ($year_to = 0 OR year <= $year_to)
+),
+cal AS (
+    SELECT *
+    FROM calibration
+    WHERE category = CASE WHEN $category = '' THEN 'any' ELSE $category END
+      AND patterns_version = (SELECT mode(patterns_version) FROM scope WHERE assessed)
+    ORDER BY created_at DESC
+    LIMIT 1
+)
+SELECT
+    year,
+    count(*) FILTER (WHERE assessed) AS n,
+    count(*) FILTER (WHERE assessed AND positive) AS count,
+    count(*) FILTER (WHERE assessed AND positive)
+        / nullif(count(*) FILTER (WHERE assessed), 0) AS proportion,
+    count(*) FILTER (WHERE status <> 'ok') AS n_failed,
+    count(*) FILTER (WHERE status = 'ok' AND NOT assessed) AS n_not_assessed,
+    (SELECT sensitivity FROM cal) AS sensitivity,
+    (SELECT specificity FROM cal) AS specificity,
+    (SELECT category FROM cal) AS cal_category,
+    (SELECT created_at FROM cal) AS cal_created_at,
+    (SELECT tp FROM cal) AS cal_tp,
+    (SELECT fn FROM cal) AS cal_fn,
+    (SELECT tn FROM cal) AS cal_tn,
+    (SELECT fp FROM cal) AS cal_fp
+FROM scope
+GROUP BY year
+ORDER BY year NULLS LAST;
