@@ -279,9 +279,7 @@ def write_shard(
     temp.mkdir()
     try:
         with Store(":memory:") as memory:
-            memory.write(
-                results, run_id=run_id, version=version, patterns_version=patterns_version
-            )
+            memory.write(results, run_id=run_id, version=version, patterns_version=patterns_version)
             for table, file in (("papers", PAPERS_FILE), ("findings", FINDINGS_FILE)):
                 target = str(temp / file).replace("'", "''")
                 memory.con.execute(f"COPY {table} TO '{target}' (FORMAT parquet)")
@@ -318,9 +316,7 @@ def scan_batch(batch: Batch) -> BatchDone:
     results = []
     for item in batch.items:
         result = _child(batch.limits.max_memory_mb).run(item.task, batch.settings, batch.limits)
-        results.append(
-            replace(result, source_path=item.source_path).with_overrides(item.overrides)
-        )
+        results.append(replace(result, source_path=item.source_path).with_overrides(item.overrides))
     shard = write_shard(
         results,
         Path(batch.folder),

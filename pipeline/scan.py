@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import os
@@ -12,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import __version__, detect
+from pipeline import __version__, dask_engine, detect
 from pipeline.errors import UsageError
 from pipeline.pool import Limits, run_pool
 from pipeline.results import PaperResult
@@ -29,6 +30,7 @@ BATCH_SIZE = 32
 BATCH_SECONDS = 5.0
 DEFAULT_MAX_MB = 200
 HASH_CHUNK = 1 << 20
+ENGINES = ("local", "dask")
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,9 @@ class ScanOptions:
     max_memory_mb: int | None = 4096
     max_mb: int = DEFAULT_MAX_MB
     force: bool = False
+    engine: str = "local"  # local: worker processes here; dask: a Dask cluster
+    scheduler: str | None = None  # dask: scheduler address; None starts a LocalCluster
+    shards: str | None = None  # dask: folder of the Parquet shards; None: <db>.shards
 
 
 @dataclass
@@ -57,6 +62,7 @@ class ScanSummary:
     scanned: int = 0
     skipped: int = 0
     duplicates: int = 0
+    recovered_shards: int = 0  # dask: shards of an interrupted run ingested at the start
     statuses: Counter[str] = field(default_factory=Counter)
 
     @property
@@ -170,11 +176,18 @@ def scan(
 
     ``on_plan(summary, n_to_process)`` is called once the files are hashed and known ones
     skipped; ``on_result`` after each paper is processed. Neither may print from the library:
-    they are the CLI's hooks.
+    they are the CLI's hooks. With ``options.engine == "dask"`` the papers are processed on a
+    Dask cluster (see ``pipeline.dask_engine``); raises EngineError when it cannot run.
     """
+    if options.engine == "dask":
+        dask_engine.require_dask()
+        shard_root = dask_engine.shard_root(store.path, options.shards)
     version, pversion = __version__, detect.patterns_version()
     run_id = store.start_run(arguments or {}, version, pversion)
     summary = ScanSummary(run_id=run_id, files=len(inputs))
+    if options.engine == "dask":
+        # shards written by workers of an interrupted run: their papers need no new scan
+        summary.recovered_shards = dask_engine.ingest_shards(store, shard_root).shards
     overrides: dict[str, dict[str, Any]] = {}
     tasks: list[Task] = []
     early: list[PaperResult] = []  # results known without a worker (unreadable, too large)
@@ -238,26 +251,52 @@ def scan(
         batch.clear()
         last_write = time.monotonic()
 
-    def results() -> Iterator[PaperResult]:
-        yield from early
-        yield from run_pool(
-            tasks,
-            workers=options.workers,
-            settings=Settings(extractor=options.extractor, max_pages=options.max_pages),
-            limits=Limits(timeout_s=options.timeout_s, max_memory_mb=options.max_memory_mb),
-        )
-
-    status = "interrupted"
-    try:
-        for result in results():
-            result = result.with_overrides(overrides.get(result.paper_id, {}))
-            summary.scanned += 1
-            summary.statuses[result.status] += 1
+    def record(result: PaperResult, *, stored: bool = False) -> None:
+        summary.scanned += 1
+        summary.statuses[result.status] += 1
+        if not stored:
             batch.append(result)
             if len(batch) >= BATCH_SIZE or time.monotonic() - last_write > BATCH_SECONDS:
                 flush()
-            if on_result:
-                on_result(result, summary)
+        if on_result:
+            on_result(result, summary)
+
+    settings = Settings(extractor=options.extractor, max_pages=options.max_pages)
+    limits = Limits(timeout_s=options.timeout_s, max_memory_mb=options.max_memory_mb)
+    status = "interrupted"
+    try:
+        for result in early:
+            record(result.with_overrides(overrides.get(result.paper_id, {})))
+        if options.engine == "dask":
+            flush()
+            items = [
+                dask_engine.Item(
+                    Task(os.path.abspath(t.path), t.paper_id, t.n_bytes),
+                    t.path,
+                    overrides.get(t.paper_id, {}),
+                )
+                for t in tasks
+            ]
+            engine = dask_engine.run(
+                items,
+                store=store,
+                root=shard_root,
+                run_id=run_id,
+                version=version,
+                patterns_version=pversion,
+                settings=settings,
+                limits=limits,
+                scheduler=options.scheduler,
+                workers=options.workers,
+            )
+            with contextlib.closing(engine):
+                for result in engine:
+                    record(result, stored=True)  # the engine ingested its shard
+        else:
+            for result in run_pool(
+                tasks, workers=options.workers, settings=settings, limits=limits
+            ):
+                record(result.with_overrides(overrides.get(result.paper_id, {})))
         flush()
         status = "finished"
     finally:

@@ -212,9 +212,13 @@ def parse_query(name: str, text: str) -> CannedQuery:
     used = set(_PLACEHOLDER.findall(_STRING_LITERAL.sub("''", _strip_comments(sql))))
     declared = {p.name for p in params}
     if used - declared:
-        raise QueryError(f"{name}.sql: undocumented parameter(s) {', '.join(sorted(used - declared))}")
+        raise QueryError(
+            f"{name}.sql: undocumented parameter(s) {', '.join(sorted(used - declared))}"
+        )
     if declared - used:
-        raise QueryError(f"{name}.sql: parameter(s) never used: {', '.join(sorted(declared - used))}")
+        raise QueryError(
+            f"{name}.sql: parameter(s) never used: {', '.join(sorted(declared - used))}"
+        )
     columns = tuple(c.strip() for c in fields["columns"].split(","))
     return CannedQuery(
         name=name,

@@ -33,7 +33,8 @@ STANCE_MEANINGS = {
     "negated": "The authors say they do not.",
     "future": "A proposal, a hypothetical, future work.",
 }
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+# Markdown syntax characters; "_" only where it can open or close emphasis (not in snake_case).
+_MD_SPECIAL = re.compile(r"([\\`*\[\]<|#]|(?<!\w)_|_(?!\w))")
 _SPACE = re.compile(r"\s+")
 
 

@@ -11,7 +11,8 @@ README, so that what an editor reads and what the code does cannot drift apart.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from pipeline.detect.model import STANCES, Finding
 from pipeline.detect.verdict import MIN_USE_CONFIDENCE
@@ -20,23 +21,26 @@ from pipeline.results import PaperResult
 
 LIGHTS = ("red", "amber", "green", "grey")
 MAX_EVIDENCE = 3
+EXCERPT_CHARS = 70
 CHECK_PREFIX = "real-data check: "
 # Roles whose results rest on the synthetic data being faithful to real data.
 RESTING_ROLES = frozenset({"training", "evaluation", "replacement", "analysis"})
 # Roles that need no evaluation on real data: a simulation study of a statistical method,
 # a released data set.
 NO_CHECK_NEEDED_ROLES = frozenset({"method_check", "release"})
+# Questions with an answer even when no synthetic data is used.
+ALWAYS_ANSWERED = frozenset({"uses_synthetic", "medical", "participants_replaced"})
 CONCERN_LIGHTS = {"high": "red", "medium": "amber", "low": "green", "none": "green"}
 
-# (key, question, {light: the rule that gives it}); grey always also means "not assessed".
+# (key, question, {light: when the question gets that light}); the report's legend.
 LIGHT_RULES: tuple[tuple[str, str, dict[str, str]], ...] = (
     (
         "uses_synthetic",
         "synthetic data used",
         {
-            "amber": "yes: the authors use, create or release such data; read the rows below",
+            "amber": "not a fault in itself: read the rows below",
             "green": "no sentence in which the authors use synthetic data",
-            "grey": "not assessed (unsupported language)",
+            "grey": "not assessed (language not supported)",
         },
     ),
     (
@@ -53,8 +57,8 @@ LIGHT_RULES: tuple[tuple[str, str, dict[str, str]], ...] = (
         "roles",
         "role",
         {
-            "red": "replacement (instead of real data or people) and no real-data check found",
-            "amber": "training, evaluation, replacement or analysis: results rest on the "
+            "red": "replacement (of real data or people) and no real-data check found",
+            "amber": "training, evaluation, replacement or analysis: the results rest on the "
             "synthetic data; or no role stated",
             "green": "only augmentation, method_check or release",
             "grey": "no synthetic data used",
@@ -64,8 +68,8 @@ LIGHT_RULES: tuple[tuple[str, str, dict[str, str]], ...] = (
         "generators",
         "generator named",
         {
-            "green": "at least one generator is named (GPT-4, Synthea, StyleGAN2, SMOTE, ...)",
-            "amber": "synthetic data used but no generator named: hard to reproduce",
+            "green": "a generator is named (GPT-4, Synthea, StyleGAN2, SMOTE, ...)",
+            "amber": "no generator named: the data are hard to reproduce",
             "grey": "no synthetic data used",
         },
     ),
@@ -73,9 +77,10 @@ LIGHT_RULES: tuple[tuple[str, str, dict[str, str]], ...] = (
         "real_data_check",
         "validated on real data",
         {
-            "green": "found: a sentence evaluates or validates on real data",
-            "red": "not found, and the synthetic data trains, evaluates, replaces or is analysed",
-            "amber": "not found, but the data only checks a method or is released",
+            "green": "a sentence evaluates or validates on real data",
+            "red": "no such sentence, and the synthetic data trains, evaluates, replaces or "
+            "is analysed",
+            "amber": "no such sentence, but the data only check a method or are released",
             "grey": "no synthetic data used",
         },
     ),
@@ -83,8 +88,8 @@ LIGHT_RULES: tuple[tuple[str, str, dict[str, str]], ...] = (
         "medical",
         "medical context",
         {
-            "amber": "yes, and synthetic data is used: errors can reach patients",
-            "green": "no, and synthetic data is used",
+            "amber": "clinical work that uses synthetic data: errors can reach patients",
+            "green": "not clinical work",
             "grey": "no synthetic data used (shown for information)",
         },
     ),
@@ -92,8 +97,8 @@ LIGHT_RULES: tuple[tuple[str, str, dict[str, str]], ...] = (
         "participants_replaced",
         "human participants replaced",
         {
-            "red": "yes: simulated people stand in for human participants",
-            "green": "no",
+            "red": "simulated people stand in for human participants",
+            "green": "no simulated participants",
             "grey": "not assessed",
         },
     ),
@@ -101,8 +106,8 @@ LIGHT_RULES: tuple[tuple[str, str, dict[str, str]], ...] = (
         "in_abstract",
         "disclosed in abstract",
         {
-            "green": "yes: a use sentence is in the abstract",
-            "amber": "no: the use is only stated in the body",
+            "green": "a use sentence is in the abstract",
+            "amber": "the use is stated only in the body, not up front",
             "grey": "no synthetic data used",
         },
     ),
@@ -119,6 +124,14 @@ class Evidence:
     section: str | None
     page: int | None
     label: str = ""  # what it supports: a category, role or generator name
+    repeat: bool = False  # quoted in full in an earlier checklist row
+
+    @property
+    def excerpt(self) -> str:
+        """The first words of the sentence, to point back at a sentence quoted above."""
+        if len(self.sentence) <= EXCERPT_CHARS:
+            return self.sentence
+        return self.sentence[:EXCERPT_CHARS].rsplit(" ", 1)[0] + " …"
 
     @property
     def where(self) -> str:
@@ -228,114 +241,129 @@ def _per_label(
     return tuple(out[:MAX_EVIDENCE])
 
 
-def _light(key: str, light: str) -> tuple[str, str]:
-    return light, RULES[key][light]
+def _mark_repeats(checks: list[Check]) -> tuple[Check, ...]:
+    """Flag evidence already quoted in an earlier row, so that the page quotes it once."""
+    seen: set[str] = set()
+    out = []
+    for c in checks:
+        evidence = []
+        for e in c.evidence:
+            evidence.append(replace(e, repeat=e.sentence in seen))
+            seen.add(e.sentence)
+        out.append(replace(c, evidence=tuple(evidence)))
+    return tuple(out)
 
 
 def build_screening(result: PaperResult, document: Document | None = None) -> Screening:
     """Turn one paper's result into the editor's checklist and grouped findings."""
     v = result.verdict_dict()
-    groups = tuple(
-        (
-            stance,
-            tuple(
-                FindingView(f, f.stance != "use" or f.confidence >= MIN_USE_CONFIDENCE)
-                for f in result.findings
-                if f.stance == stance
-            ),
+    groups = []
+    for stance in STANCES:
+        views = tuple(
+            FindingView(f, f.stance != "use" or f.confidence >= MIN_USE_CONFIDENCE)
+            for f in result.findings
+            if f.stance == stance
         )
-        for stance in STANCES
-    )
-    groups = tuple(g for g in groups if g[1])
+        if views:
+            groups.append((stance, views))
     reasons = tuple(r for r in v["reasons"] if not r.startswith(CHECK_PREFIX))
     if not v["assessed"]:
-        return Screening(result, False, None, "grey", reasons, (), groups)
+        return Screening(result, False, None, "grey", reasons, (), tuple(groups))
     return Screening(
         result=result,
         assessed=True,
         concern=v["concern"],
         concern_light=CONCERN_LIGHTS.get(v["concern"], "grey"),
         reasons=reasons,
-        checks=_checks(result, v, document),
-        groups=groups,
+        checks=_mark_repeats(_checks(result, v, document)),
+        groups=tuple(groups),
     )
 
 
-def _checks(result: PaperResult, v: dict, document: Document | None) -> tuple[Check, ...]:
+def _checks(result: PaperResult, v: dict[str, Any], document: Document | None) -> list[Check]:
+    """The eight questions, in LIGHT_RULES order, each with its light and evidence."""
     used = bool(v["uses_synthetic"])
-    uses = [f for f in result.findings if f.stance == "use" and f.confidence >= MIN_USE_CONFIDENCE]
-    if not used:
-        uses = []
-    ordered = sorted(uses, key=lambda f: (-f.confidence, f.ordinal))
+    uses = [
+        f
+        for f in result.findings
+        if used and f.stance == "use" and f.confidence >= MIN_USE_CONFIDENCE
+    ]
     categories, roles, generators = v["categories"], v["roles"], v["generators"]
+    no_check = v["real_data_check"] != "found"
     checks: list[Check] = []
 
-    def add(key: str, light: str, evidence=(), note: str = "", answer: str | None = None):
-        light, rule = _light(key, light)
-        text = answer if answer is not None else answer_text(v[key])
-        checks.append(Check(key, QUESTIONS[key], text, light, rule, tuple(evidence), note))
+    def add(key: str, light: str, evidence: Iterable[Evidence] = (), note: str = "") -> None:
+        answer = answer_text(v[key]) if used or key in ALWAYS_ANSWERED else "n/a"
+        checks.append(
+            Check(key, QUESTIONS[key], answer, light, RULES[key][light], tuple(evidence), note)
+        )
 
-    negated = [f for f in result.findings if f.stance == "negated"]
-    add(
-        "uses_synthetic",
-        "amber" if used else "green",
-        [_evidence(f) for f in ordered[:MAX_EVIDENCE]]
-        if used
-        else [_evidence(f) for f in negated[:1]],
-        note=f"{len(uses)} use sentence(s) with confidence >= {MIN_USE_CONFIDENCE}" if used else "",
-    )
-    if not used:
-        for key in ("categories", "roles", "generators", "real_data_check"):
-            add(key, "grey", answer="n/a")
+    if used:
+        ranked = sorted(uses, key=lambda f: (-f.confidence, f.ordinal))
+        add(
+            "uses_synthetic",
+            "amber",
+            [_evidence(f) for f in ranked[:MAX_EVIDENCE]],
+            f"{len(uses)} use sentence(s) counted (confidence ≥ {MIN_USE_CONFIDENCE}); "
+            "all are listed under Findings",
+        )
     else:
-        if "simulated_participants" in categories:
-            light = "red"
-        elif set(categories) <= {"synthetic_other"}:
-            light = "amber"
-        else:
-            light = "green"
-        add("categories", light, _per_label(uses, categories, lambda f, c: f.category == c))
+        negated = [f for f in result.findings if f.stance == "negated"]
+        add("uses_synthetic", "green", [_evidence(f) for f in negated[:1]])
 
-        no_check = v["real_data_check"] != "found"
-        if "replacement" in roles and no_check:
-            light = "red"
-        elif not roles or set(roles) & RESTING_ROLES:
-            light = "amber"
-        else:
-            light = "green"
-        add("roles", light, _per_label(uses, roles, lambda f, r: r in f.roles))
+    if not used:
+        light = "grey"
+    elif "simulated_participants" in categories:
+        light = "red"
+    elif set(categories) <= {"synthetic_other"}:
+        light = "amber"
+    else:
+        light = "green"
+    add("categories", light, _per_label(uses, categories, lambda f, c: f.category == c))
 
-        add(
-            "generators",
-            "green" if generators else "amber",
-            _per_label(uses, generators, lambda f, g: g in f.generators),
-        )
+    if not used:
+        light = "grey"
+    elif "replacement" in roles and no_check:
+        light = "red"
+    elif not roles or set(roles) & RESTING_ROLES:
+        light = "amber"
+    else:
+        light = "green"
+    add("roles", light, _per_label(uses, roles, lambda f, r: r in f.roles))
 
-        sentence = check_sentence(v["reasons"])
-        if not no_check:
-            light = "green"
-        elif roles and set(roles) <= NO_CHECK_NEEDED_ROLES:
-            light = "amber"
-        else:
-            light = "red"
-        add(
-            "real_data_check",
-            light,
-            [place_sentence(sentence, result.findings, document)] if sentence else [],
-            note="" if sentence else "no sentence evaluates or validates on real data",
-        )
+    light = "grey" if not used else "green" if generators else "amber"
+    add("generators", light, _per_label(uses, generators, lambda f, g: g in f.generators))
+
+    sentence = check_sentence(v["reasons"])
+    if not used:
+        light = "grey"
+    elif not no_check:
+        light = "green"
+    elif roles and set(roles) <= NO_CHECK_NEEDED_ROLES:
+        light = "amber"
+    else:
+        light = "red"
+    add(
+        "real_data_check",
+        light,
+        [place_sentence(sentence, result.findings, document)] if sentence else [],
+        "" if sentence or not used else "no sentence evaluates or validates on real data",
+    )
+
     add(
         "medical",
         ("amber" if v["medical"] else "green") if used else "grey",
         note="judged from clinical and patient terms in the title and abstract, "
         "or their density in the body",
     )
+
     replaced = [f for f in uses if f.category == "simulated_participants"]
     add(
         "participants_replaced",
         "red" if v["participants_replaced"] else "green",
         [_evidence(f) for f in replaced[:MAX_EVIDENCE]],
     )
+
     if used:
         in_abstract = [f for f in uses if f.section == "abstract"]
         shown = in_abstract[:1] or sorted(uses, key=lambda f: f.ordinal)[:1]
@@ -343,8 +371,8 @@ def _checks(result: PaperResult, v: dict, document: Document | None) -> tuple[Ch
             "in_abstract",
             "green" if v["in_abstract"] else "amber",
             [_evidence(f) for f in shown],
-            note="" if in_abstract else "first stated here instead",
+            "" if in_abstract else "the first use sentence, outside the abstract",
         )
     else:
-        add("in_abstract", "grey", answer="n/a")
-    return tuple(checks)
+        add("in_abstract", "grey")
+    return checks

@@ -12,6 +12,9 @@ from datetime import datetime
 
 Z95 = 1.96
 NO_CALIBRATION = "no calibration: run synthwatch eval"
+# Fewer labelled positive (or negative) papers than this measure no sensitivity (specificity)
+# worth correcting with: with 1 or 2 the interval need not even contain the point estimate.
+MIN_CALIBRATION_PAPERS = 5
 
 
 def _clip(x: float) -> float:
@@ -105,18 +108,19 @@ class Calibration:
 
     def unusable(self) -> str | None:
         """Why this calibration cannot correct a prevalence, or None when it can."""
-        se, sp = self.sensitivity, self.specificity
-        if se is None:
-            return f"calibration unusable: no labelled paper of {self.category} (sensitivity n/a)"
-        if sp is None:
-            return f"calibration unusable: no labelled negative for {self.category}"
-        if se + sp <= 1:
-            return "calibration unusable: sensitivity + specificity <= 1"
+        positives, negatives = self.tp + self.fn, self.tn + self.fp
+        if positives < MIN_CALIBRATION_PAPERS:
+            return f"only {positives} labelled positive papers (need {MIN_CALIBRATION_PAPERS})"
+        if negatives < MIN_CALIBRATION_PAPERS:
+            return f"only {negatives} labelled negative papers (need {MIN_CALIBRATION_PAPERS})"
+        adjusted = (self.tp + 1) / (positives + 2) + (self.tn + 1) / (negatives + 2)
+        if self.sensitivity + self.specificity <= 1 or adjusted <= 1:  # type: ignore[operator]
+            return "sensitivity + specificity <= 1: no correction possible"
         return None
 
     def describe(self) -> str:
-        when = f" of {self.created_at:%Y-%m-%d %H:%M}" if self.created_at else ""
-        return f"{self.category}: eval{when}, {self.n} labelled papers"
+        when = f" {self.created_at:%Y-%m-%d %H:%M}" if self.created_at else ""
+        return f"eval{when}, {self.n} labelled papers"
 
 
 @dataclass(frozen=True)
@@ -148,9 +152,7 @@ def prevalence(count: int, n: int, calibration: Calibration | None, z: float = Z
     else:
         c = calibration
         corrected = rogan_gladen(count / n, c.sensitivity, c.specificity)  # type: ignore[arg-type]
-        corrected_low, corrected_high = lang_reiczigel_interval(
-            count, n, c.tp, c.fn, c.tn, c.fp, z
-        )
+        corrected_low, corrected_high = lang_reiczigel_interval(count, n, c.tp, c.fn, c.tn, c.fp, z)
         note = c.describe()
     return Prevalence(
         n, count, count / n, low, high, corrected, corrected_low, corrected_high, note

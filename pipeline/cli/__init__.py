@@ -7,6 +7,7 @@ import click
 from pipeline import __version__
 from pipeline.cli.common import CONTEXT_SETTINGS
 from pipeline.cli.eval import eval_command
+from pipeline.cli.query import query_group
 from pipeline.cli.scan import scan_command
 from pipeline.cli.screen import screen_command
 from pipeline.cli.sql import sql_command
@@ -34,3 +35,4 @@ main.add_command(scan_command)
 main.add_command(screen_command)
 main.add_command(sql_command)
 main.add_command(eval_command)
+main.add_command(query_group)

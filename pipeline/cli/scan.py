@@ -18,7 +18,15 @@ from pipeline.cli.common import (
     translate_errors,
 )
 from pipeline.results import PaperResult
-from pipeline.scan import DEFAULT_MAX_MB, Input, ScanOptions, ScanSummary, discover, read_manifest
+from pipeline.scan import (
+    DEFAULT_MAX_MB,
+    ENGINES,
+    Input,
+    ScanOptions,
+    ScanSummary,
+    discover,
+    read_manifest,
+)
 from pipeline.scan import scan as run_scan
 from pipeline.sources import DEFAULT_EXTRACTOR, DEFAULT_MAX_PAGES, EXTRACTORS
 from pipeline.store import Store, connect_readonly
@@ -43,7 +51,26 @@ SELECT p.* FROM papers p JOIN run_papers USING (paper_id)
     type=click.IntRange(min=1),
     default=os.cpu_count() or 1,
     show_default="all cores",
-    help="Worker processes.",
+    help="Worker processes (with --engine dask and no --scheduler: local Dask workers).",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(ENGINES),
+    default="local",
+    show_default=True,
+    help="local: worker processes on this machine; dask: a Dask cluster (needs the dask extra).",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="With --engine dask: the scheduler of your cluster (tcp://host:8786); without it a "
+    "local cluster of --workers processes is started.",
+)
+@click.option(
+    "--shards",
+    type=click.Path(file_okay=False),
+    help="With --engine dask: folder for the workers' Parquet shards, on a filesystem the "
+    "workers share  [default: <db>.shards]",
 )
 @click.option(
     "--extractor",
@@ -91,6 +118,9 @@ def scan_command(
     db: str,
     manifest: str | None,
     workers: int,
+    engine: str,
+    scheduler: str | None,
+    shards: str | None,
     extractor: str,
     force: bool,
     timeout: float,
@@ -115,9 +145,12 @@ def scan_command(
         synthwatch scan corpora/demo --db synthwatch.duckdb
         synthwatch scan ../shared/corpora/pdf --workers 2 --extractor pdfminer
         synthwatch scan --manifest papers.csv --db meta.duckdb --force
+        synthwatch scan papers/ --engine dask --scheduler tcp://10.0.0.5:8786
     """
     if not paths and not manifest:
         raise click.UsageError("give at least one PATH or --manifest CSV")
+    if engine != "dask" and (scheduler or shards):
+        raise click.UsageError("--scheduler and --shards need --engine dask")
     inputs: list[Input] = list(discover(paths))
     if manifest:
         inputs += read_manifest(manifest)
@@ -134,6 +167,9 @@ def scan_command(
         max_memory_mb=max_memory or None,
         max_mb=max_mb,
         force=force,
+        engine=engine,
+        scheduler=scheduler,
+        shards=shards,
     )
     arguments = {
         "paths": list(paths),
@@ -145,6 +181,9 @@ def scan_command(
         "max_pages": max_pages,
         "max_memory": max_memory,
         "max_mb": max_mb,
+        "engine": engine,
+        "scheduler": scheduler,
+        "shards": shards,
     }
     err = stderr_console()
     interactive = sys.stderr.isatty()
@@ -165,6 +204,8 @@ def scan_command(
         msg = f"{summary.files} file(s): {n} to scan, {summary.skipped} unchanged (skipped)" + (
             f", {summary.duplicates} duplicate(s)" if summary.duplicates else ""
         )
+        if summary.recovered_shards:
+            msg += f"; {summary.recovered_shards} shard(s) of an interrupted run ingested"
         err.print(msg, highlight=False)
 
     def on_result(result: PaperResult, summary: ScanSummary) -> None:
