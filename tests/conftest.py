@@ -38,7 +38,7 @@ def scan_into(db: Path, paths: list[Path], **options) -> None:
     from pipeline.store import Store
 
     with Store(db) as store:
-        scan(list(discover(paths)), store, ScanOptions(workers=2, **options))
+        scan(list(discover(paths)), store, ScanOptions(**{"workers": 2, **options}))
 
 
 @pytest.fixture(scope="session")

@@ -90,3 +90,20 @@ def test_traps_and_negatives_give_no_use(stored):
     for row in EXPECTED:
         if row["uses_synthetic"] == "0":
             assert stored[row["file"]]["uses_synthetic"] is False, row["file"]
+
+
+def test_same_input_and_version_give_byte_identical_findings(demo_db, tmp_path):
+    from tests.conftest import scan_into
+
+    again = tmp_path / "again.duckdb"
+    scan_into(again, [DEMO], workers=1)
+    dumps = []
+    for db in (demo_db, again):
+        con = connect_readonly(db)
+        findings = con.execute("SELECT * FROM findings ORDER BY finding_id").fetchall()
+        papers = con.execute(
+            "SELECT * EXCLUDE (run_id, scanned_at, seconds) FROM papers ORDER BY paper_id"
+        ).fetchall()
+        con.close()
+        dumps.append((repr(findings), repr(papers)))
+    assert dumps[0] == dumps[1]

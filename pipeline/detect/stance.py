@@ -18,19 +18,7 @@ VERB_OBJECT_REACH = 10  # tokens from a negated verb to the cue in its object
 ACTOR_REACH = 12  # tokens from "we" to the verb it is the subject of
 # Between "we" and a verb these start a clause with another subject: "we note that X used ..."
 VERB_CLAUSE_BREAKS = frozenset(
-    {
-        ";",
-        "but",
-        "whereas",
-        "while",
-        "although",
-        "that",
-        "which",
-        "who",
-        "where",
-        "because",
-        "since",
-    }
+    "; but whereas while although that which who where because since".split()
 )
 CLAUSE_BREAKS = frozenset(
     {",", ";", ":", "but", "whereas", "while", "although", "however", "though", "which", "that"}
@@ -40,27 +28,8 @@ CITING_SECTIONS = frozenset({"introduction", "related_work"})
 FUTURE_SECTIONS = frozenset({"discussion", "conclusion", "limitations"})
 MODALS = frozenset({"could", "might", "would", "may", "should", "will", "can", "shall"})
 PAST_IRREGULAR = frozenset(
-    {
-        "built",
-        "drawn",
-        "drew",
-        "ran",
-        "made",
-        "wrote",
-        "written",
-        "took",
-        "taken",
-        "chose",
-        "chosen",
-        "found",
-        "put",
-        "set",
-        "began",
-        "begun",
-        "carried",
-        "fed",
-        "run",
-    }
+    "built drawn drew ran made wrote written took taken chose chosen found put set began "
+    "begun carried fed run done".split()
 )
 CITATION = re.compile(
     r"\[\s*\d+(?:\s*[,–-]\s*\d+)*\s*\]"  # [12], [3, 4], [5-7]
@@ -108,10 +77,6 @@ def _negated(doc: Doc, by_label: dict[str, list[Match]], cues: list[Match]) -> b
                 if nxt.endswith("ed") or nxt in PAST_IRREGULAR or nxt == "used":
                     return True
     return False
-
-
-def _is_past(word: str) -> bool:
-    return word.endswith("ed") or word in PAST_IRREGULAR
 
 
 @dataclass(frozen=True)
