@@ -1,9 +1,9 @@
 -- title: Synthetic data used but not disclosed in the abstract
--- description: Papers that use synthetic data (uses_synthetic) although no use finding sits in
---   the abstract (in_abstract false): the use is found only in the body. Papers whose text had
---   no recognisable abstract are listed too. With the number of use findings, the sections
---   they are in, and the best evidence sentence: the highest-confidence use finding, with its
---   section and page.
+-- description: Papers that use synthetic data (uses_synthetic) although no use finding sits in the
+--   abstract (in_abstract false): the use is found only in the body. Papers whose text had no
+--   recognisable abstract are listed too. With the number of use findings, the sections they are
+--   in, and the best evidence sentence: the highest-confidence use finding, with its section and
+--   page.
 -- param field: '' — only papers of this research field, case-insensitive ('' = all)
 -- param category: '' — only papers with a use finding of this TAXONOMY category ('' = any)
 -- param year_from: 0 — first publication year (0 = no lower bound)

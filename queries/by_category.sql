@@ -1,10 +1,10 @@
 -- title: Prevalence by category
--- description: For each TAXONOMY category, the share of assessed papers with a use finding of
---   that kind, with a Wilson 95% interval and a prevalence corrected for the detector's measured
---   sensitivity and specificity for that category (Rogan-Gladen, interval by Lang & Reiczigel;
---   the newest calibration row of the category for the papers' pattern version). A paper can
---   count in several categories. Papers that could not be read (n_failed) and papers not
---   assessed, e.g. not in English (n_not_assessed), are left out of n and counted beside it.
+-- description: For each TAXONOMY category, the share of assessed papers with a use finding of that
+--   kind, with a Wilson 95% interval and a prevalence corrected for the detector's measured
+--   sensitivity and specificity for that category (Rogan-Gladen, interval by Lang & Reiczigel; the
+--   newest calibration row of the category for the papers' pattern version). A paper can count in
+--   several categories. Papers that could not be read (n_failed) and papers not assessed, e.g. not
+--   in English (n_not_assessed), are left out of n and counted beside it.
 -- param field: '' — only papers of this research field, case-insensitive ('' = all)
 -- param venue: '' — only papers of this venue, case-insensitive ('' = all)
 -- param year_from: 0 — first publication year (0 = no lower bound)

@@ -1,8 +1,8 @@
 -- title: High-concern papers
--- description: Papers whose verdict is concern high (TAXONOMY.md: synthetic data trains or
---   replaces data for a medical model with no evaluation on real data found, or simulated people
---   stand in for human participants), with the reasons and the best evidence sentence: the
---   paper's highest-confidence use finding, with its section and page.
+-- description: Papers whose verdict is concern high (TAXONOMY.md: synthetic data trains or replaces
+--   data for a medical model with no evaluation on real data found, or simulated people stand in
+--   for human participants), with the reasons and the best evidence sentence: the paper's
+--   highest-confidence use finding, with its section and page.
 -- param field: '' — only papers of this research field, case-insensitive ('' = all)
 -- param category: '' — only papers with a use finding of this TAXONOMY category ('' = any)
 -- param year_from: 0 — first publication year (0 = no lower bound)

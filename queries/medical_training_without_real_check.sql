@@ -1,8 +1,8 @@
 -- title: Medical models trained on synthetic data, no real-data check
--- description: Medical papers that train a model on synthetic data and in which no evaluation
---   or validation on real data was found (real_data_check not_found), with the best evidence
---   sentence: the highest-confidence use finding that states training (else any use finding),
---   with its section and page.
+-- description: Medical papers that train a model on synthetic data and in which no evaluation or
+--   validation on real data was found (real_data_check not_found), with the best evidence sentence:
+--   the highest-confidence use finding that states training (else any use finding), with its
+--   section and page.
 -- param field: '' — only papers of this research field, case-insensitive ('' = all)
 -- param category: '' — only papers with a use finding of this TAXONOMY category ('' = any)
 -- param year_from: 0 — first publication year (0 = no lower bound)

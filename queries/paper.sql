@@ -1,14 +1,14 @@
 -- title: One paper and all its findings
--- description: Every finding of one paper, in text order, with the paper's verdict. The paper
---   is found by DOI (case-insensitive, with or without https://doi.org/), by paper_id (the
---   full SHA-256 or a prefix of at least 8 characters, such as the start of a finding_id), or
---   by file path (as given to scan, or its end after a slash; every copy in the files table
---   counts). A paper without findings (or not read) is one row with empty finding columns, so
---   its status and error show; no row means no paper matched.
+-- description: Every finding of one paper, in text order, with the paper's verdict. The paper is
+--   found by DOI (case-insensitive, with or without https://doi.org/), by paper_id (the full
+--   SHA-256 or a prefix of at least 8 characters, such as the start of a finding_id), or by file
+--   path (as given to scan, or its end after a slash; every copy in the files table counts). A
+--   paper without findings (or not read) is one row with empty finding columns, so its status and
+--   error show; no row means no paper matched.
 -- param id: required — DOI, paper_id (or a prefix of 8+ characters) or file path of the paper
--- columns: paper_id, title, doi, year, status, error, uses_synthetic, concern, finding_id,
---   ordinal, section, page, stance, category, roles, generators, confidence, sentence,
---   pattern_ids, source_path
+-- columns: paper_id, title, doi, year, status, error, uses_synthetic, concern, finding_id, ordinal,
+--   section, page, stance, category, roles, generators, confidence, sentence, pattern_ids,
+--   source_path
 WITH target AS (
     SELECT *
     FROM papers

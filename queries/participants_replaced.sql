@@ -1,13 +1,13 @@
 -- title: Human participants replaced by simulated people
 -- description: Papers in which simulated people (LLM personas, silicon samples, simulated
---   respondents or patients) stand in for human participants, with the best evidence sentence:
---   the highest-confidence use finding of category simulated_participants (else any use
---   finding), with its section and page.
+--   respondents or patients) stand in for human participants, with the best evidence sentence: the
+--   highest-confidence use finding of category simulated_participants (else any use finding), with
+--   its section and page.
 -- param field: '' — only papers of this research field, case-insensitive ('' = all)
 -- param year_from: 0 — first publication year (0 = no lower bound)
 -- param year_to: 0 — last publication year (0 = no upper bound)
--- columns: title, doi, year, venue, field, generators, roles, real_data_check, concern,
---   reasons, evidence, section, page, confidence, source_path, paper_id
+-- columns: title, doi, year, venue, field, generators, roles, real_data_check, concern, reasons,
+--   evidence, section, page, confidence, source_path, paper_id
 WITH best AS (
     SELECT paper_id, sentence, section, page, confidence
     FROM findings

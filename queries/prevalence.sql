@@ -1,20 +1,18 @@
 -- title: Prevalence
--- description: Share of assessed papers that use synthetic data, in one row, with a Wilson 95% interval and
---   a prevalence corrected for the detector's measured sensitivity and specificity
---   (Rogan-Gladen, interval by Lang & Reiczigel). The correction uses the newest
---   calibration row (from synthwatch eval) for the papers' pattern version: category 'any', or
---   the category's own row when category is set. Papers that could not be read (n_failed) and
---   papers read but not assessed, e.g. not in English (n_not_assessed), are left out of n and
---   counted beside it.
--- param category: '' — count only papers with a use finding of this TAXONOMY category ('' = any synthetic data)
+-- description: Share of assessed papers that use synthetic data, in one row, with a Wilson 95%
+--   interval and a prevalence corrected for the detector's measured sensitivity and specificity
+--   (Rogan-Gladen, interval by Lang & Reiczigel). The correction uses the newest calibration row
+--   (from synthwatch eval) for the papers' pattern version: category 'any', or the category's own
+--   row when category is set. Papers that could not be read (n_failed) and papers read but not
+--   assessed, e.g. not in English (n_not_assessed), are left out of n and counted beside it.
+-- param category: '' — count papers with a use finding of this TAXONOMY category ('' = any kind)
 -- param field: '' — only papers of this research field, case-insensitive ('' = all)
 -- param venue: '' — only papers of this venue, case-insensitive ('' = all)
 -- param year_from: 0 — first publication year (0 = no lower bound)
 -- param year_to: 0 — last publication year (0 = no upper bound)
 -- stats: prevalence
--- columns: n, count, proportion, wilson_low, wilson_high, corrected,
---   corrected_low, corrected_high, sensitivity, specificity, calibration, n_failed,
---   n_not_assessed
+-- columns: n, count, proportion, wilson_low, wilson_high, corrected, corrected_low, corrected_high,
+--   sensitivity, specificity, calibration, n_failed, n_not_assessed
 WITH scope AS (
     SELECT
         *,

@@ -1,20 +1,19 @@
 -- title: Prevalence by research field
--- description: Share of assessed papers that use synthetic data, per research field (the
---   field column of a scan --manifest), with a Wilson 95% interval and a prevalence corrected for the
---   detector's measured sensitivity and specificity (Rogan-Gladen, interval by Lang &
---   Reiczigel). The correction uses the newest
---   calibration row (from synthwatch eval) for the papers' pattern version: category 'any', or
---   the category's own row when category is set. Papers that could not be read (n_failed) and
---   papers read but not assessed, e.g. not in English (n_not_assessed), are left out of n and
---   counted beside it. Names that differ only in case are one field; papers without a field are the last row, with an empty field.
--- param category: '' — count only papers with a use finding of this TAXONOMY category ('' = any synthetic data)
+-- description: Share of assessed papers that use synthetic data, per research field (the field
+--   column of a scan --manifest), with a Wilson 95% interval and a prevalence corrected for the
+--   detector's measured sensitivity and specificity (Rogan-Gladen, interval by Lang & Reiczigel).
+--   The correction uses the newest calibration row (from synthwatch eval) for the papers' pattern
+--   version: category 'any', or the category's own row when category is set. Papers that could not
+--   be read (n_failed) and papers read but not assessed, e.g. not in English (n_not_assessed), are
+--   left out of n and counted beside it. Names that differ only in case are one field; papers
+--   without a field are the last row, with an empty field.
+-- param category: '' — count papers with a use finding of this TAXONOMY category ('' = any kind)
 -- param venue: '' — only papers of this venue, case-insensitive ('' = all)
 -- param year_from: 0 — first publication year (0 = no lower bound)
 -- param year_to: 0 — last publication year (0 = no upper bound)
 -- stats: prevalence
--- columns: field, n, count, proportion, wilson_low, wilson_high, corrected,
---   corrected_low, corrected_high, sensitivity, specificity, calibration, n_failed,
---   n_not_assessed
+-- columns: field, n, count, proportion, wilson_low, wilson_high, corrected, corrected_low,
+--   corrected_high, sensitivity, specificity, calibration, n_failed, n_not_assessed
 WITH scope AS (
     SELECT
         *,

@@ -2,11 +2,11 @@
 -- description: Share of assessed papers that use synthetic data, per publication year, with a
 --   Wilson 95% interval and a prevalence corrected for the detector's measured sensitivity and
 --   specificity (Rogan-Gladen, interval by Lang & Reiczigel). The correction uses the newest
---   calibration row (from synthwatch eval) for the papers' pattern version: category 'any', or
---   the category's own row when category is set. Papers that could not be read (n_failed) and
---   papers read but not assessed, e.g. not in English (n_not_assessed), are left out of n and
---   counted beside it. Papers without a year are the row with an empty year.
--- param category: '' — count only papers with a use finding of this TAXONOMY category ('' = any synthetic data)
+--   calibration row (from synthwatch eval) for the papers' pattern version: category 'any', or the
+--   category's own row when category is set. Papers that could not be read (n_failed) and papers
+--   read but not assessed, e.g. not in English (n_not_assessed), are left out of n and counted
+--   beside it. Papers without a year are the row with an empty year.
+-- param category: '' — count papers with a use finding of this TAXONOMY category ('' = any kind)
 -- param field: '' — only papers of this research field, case-insensitive ('' = all)
 -- param venue: '' — only papers of this venue, case-insensitive ('' = all)
 -- param year_from: 0 — first publication year (0 = no lower bound)

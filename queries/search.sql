@@ -1,9 +1,10 @@
 -- title: Search finding sentences
--- description: Findings whose sentence contains a phrase (case-insensitive, taken literally: %
---   and _ are not wildcards), with the paper, section, page, stance and confidence, so the
---   sentence can be quoted with its place. Stance and category narrow the search.
+-- description: Findings whose sentence contains a phrase (case-insensitive, taken literally: % and
+--   _ are not wildcards), with the paper, section, page, stance and confidence, so the sentence can
+--   be quoted with its place. Stance and category narrow the search.
 -- param phrase: required — the words to find in the sentence, e.g. "silicon sample"
--- param stance: '' — only findings of this stance: use, cited, background, negated, future ('' = all)
+-- param stance: '' — only findings of this stance: use, cited, background, negated or future
+--   ('' = all)
 -- param category: '' — only findings of this TAXONOMY category ('' = all)
 -- columns: title, doi, year, venue, section, page, stance, category, confidence, sentence,
 --   finding_id, source_path

@@ -1,9 +1,9 @@
 -- title: Top generators
 -- description: The generators (models, tools, simulators: GPT-4, Synthea, StyleGAN2, SMOTE, ...)
---   most often named in use findings of papers that use synthetic data: how many papers name
---   each one, their share of the papers that use synthetic data (of the category, when set),
---   the number of use findings, the categories those findings have, and the first and last
---   publication year. Only generators in the paper's verdict are counted.
+--   most often named in use findings of papers that use synthetic data: how many papers name each
+--   one, their share of the papers that use synthetic data (of the category, when set), the number
+--   of use findings, the categories those findings have, and the first and last publication year.
+--   Only generators in the paper's verdict are counted.
 -- param category: '' — only use findings of this TAXONOMY category ('' = any)
 -- param field: '' — only papers of this research field, case-insensitive ('' = all)
 -- param year_from: 0 — first publication year (0 = no lower bound)

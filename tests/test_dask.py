@@ -145,3 +145,14 @@ def test_unreachable_scheduler_exits_1_with_a_hint(tmp_path, papers, monkeypatch
     result = CliRunner().invoke(main, [*args, "--scheduler", "tcp://127.0.0.1:9"])
     assert result.exit_code == 1
     assert "cannot reach the Dask scheduler" in result.stderr and "dask scheduler" in result.stderr
+
+
+def test_a_version_1_database_is_migrated_to_have_the_shards_table(tmp_path):
+    db = tmp_path / "v1.duckdb"
+    with Store(db) as store:  # made as version 2, then taken back to what version 1 was
+        store.con.execute("DROP TABLE shards")
+        store.con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+    with Store(db) as store:
+        version = store.con.execute("SELECT value FROM meta").fetchall()
+        shards = store.con.execute("SELECT count(*) FROM shards").fetchall()
+    assert (version, shards) == ([("2",)], [(0,)])

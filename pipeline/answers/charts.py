@@ -14,6 +14,7 @@ import io
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -57,7 +58,76 @@ RC = {
     "figure.facecolor": "white",
     "savefig.facecolor": "white",
 }
+# A bar of the venue and field charts needs this many papers.
+MIN_CHART_PAPERS = 5
 _XML_PROLOGUE = re.compile(r"^.*?(?=<svg\b)", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart of the report: a file-name part, a caption and the figure."""
+
+    name: str
+    caption: str
+    figure: Figure
+
+
+def corpus_charts(
+    frames: Mapping[str, pd.DataFrame],
+    concern: Sequence[tuple[str, int]],
+    min_period_papers: int,
+) -> list[Chart]:
+    """The corpus report's charts, from the frames its data were read into.
+
+    ``frames`` holds ``by_category``, ``by_venue``, ``by_field`` and one ``by_period:<label>``
+    per panel of the chart over time. Call inside ``style()``.
+    """
+    by_period = {k.split(":", 1)[1]: v for k, v in frames.items() if k.startswith("by_period:")}
+    out = [
+        Chart(
+            "prevalence-by-year",
+            "Share of assessed papers that use synthetic data, per period of publication years "
+            f"(years pooled until a period has {min_period_papers} papers) and category, with "
+            "95% Wilson intervals; each panel has its own scale. Papers without a year are "
+            "left out (see the table).",
+            prevalence_over_time(by_period),
+        ),
+        Chart(
+            "prevalence-by-category",
+            "Share of assessed papers with a use finding of each category (a paper can count in "
+            "several), with 95% Wilson intervals.",
+            prevalence_bars(frames["by_category"], "category", "by category"),
+        ),
+    ]
+    venues = frames["by_venue"]
+    if (venues["n"] >= MIN_CHART_PAPERS).any():
+        out.append(
+            Chart(
+                "prevalence-by-venue",
+                f"Venues with at least {MIN_CHART_PAPERS} assessed papers, with 95% Wilson "
+                "intervals (all of the top venues are in the table).",
+                prevalence_bars(venues, "venue", "by venue", min_papers=MIN_CHART_PAPERS),
+            )
+        )
+    fields = frames["by_field"]
+    named = fields["field"].notna() & (fields["field"] != "")
+    if (named & (fields["n"] >= MIN_CHART_PAPERS)).any():
+        out.append(
+            Chart(
+                "prevalence-by-field",
+                "Research fields (the field column of the scan manifest) with at least "
+                f"{MIN_CHART_PAPERS} assessed papers, with 95% Wilson intervals.",
+                prevalence_bars(fields, "field", "by field", min_papers=MIN_CHART_PAPERS),
+            )
+        )
+    out.append(
+        Chart(
+            "concern",
+            "Papers read, by concern level (TAXONOMY.md rules).",
+            concern_bars(concern),
+        )
+    )
+    return out
 
 
 def _pyplot() -> Any:
@@ -114,62 +184,111 @@ def _pct(ax: Any, axis: str = "y") -> None:
 
 
 def prevalence_over_time(by_category: Mapping[str, pd.DataFrame]) -> Figure:
-    """Small multiples: one panel per category, share of papers per year with Wilson 95% bars.
+    """Small multiples: one panel per category, share of papers per period with 95% intervals.
 
-    ``by_category`` maps a label ("any synthetic data", "llm_text", ...) to the rows of the
-    prevalence_by_year query; rows without a year are left out (the table lists them).
+    ``by_category`` maps a label ("any synthetic data", "llm_text", ...) to rows with
+    ``year_from``, ``year_to``, ``n``, ``count``, ``proportion``, ``wilson_low``,
+    ``wilson_high`` and ``corrected``: one row per period of publication years. Each period is
+    a line at its share, as wide as the period, over a box that spans its Wilson interval.
     """
     plt = _pyplot()
-    panels = [(label, df[df["year"].notna() & (df["n"] > 0)]) for label, df in by_category.items()]
-    panels = [(label, df) for label, df in panels if not df.empty]
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch, Rectangle
+
+    panels = [(label, df[df["n"] > 0]) for label, df in by_category.items()]
+    # a category with no dated paper would be an empty panel
+    panels = [(label, df) for label, df in panels if not df.empty and df["count"].sum() > 0]
     if not panels:
         return _empty("no paper has a publication year")
     ncols = 3 if len(panels) > 4 else min(2, len(panels))
     nrows = -(-len(panels) // ncols)
-    years = sorted({int(y) for _, df in panels for y in df["year"]})
+    first = min(int(df["year_from"].min()) for _, df in panels)
+    last = max(int(df["year_to"].max()) for _, df in panels)
     fig, axes = plt.subplots(
         nrows,
         ncols,
-        figsize=(WIDTH_IN, 2.35 * nrows + 0.4),
+        figsize=(WIDTH_IN, 2.3 * nrows + 0.5),
         sharex=True,
         squeeze=False,
         layout="constrained",
     )
     for ax in axes.flat[len(panels) :]:
         ax.set_visible(False)
-    for ax, (label, df) in zip(axes.flat, panels, strict=False):
-        x = df["year"].astype(int).to_numpy()
-        p = df["proportion"].astype(float).to_numpy()
-        low = df["wilson_low"].astype(float).to_numpy()
-        high = df["wilson_high"].astype(float).to_numpy()
-        ax.fill_between(x, low, high, color=BLUE, alpha=0.13, linewidth=0, step=None)
-        ax.plot(x, p, color=BLUE, linewidth=1.2, marker="o", markersize=3.2)
-        if "corrected" in df and df["corrected"].notna().any():
-            ax.plot(
-                x,
-                df["corrected"].astype(float).to_numpy(),
-                color=CORRECTED,
-                linewidth=1,
-                linestyle="--",
-                label="corrected",
+    for i, (ax, (label, df)) in enumerate(zip(axes.flat, panels, strict=False)):
+        high_max = 0.0
+        for row in df.itertuples(index=False):
+            left, width = row.year_from - 0.5, row.year_to - row.year_from + 1
+            ax.add_patch(
+                Rectangle(
+                    (left, row.wilson_low),
+                    width,
+                    row.wilson_high - row.wilson_low,
+                    facecolor=BLUE,
+                    alpha=0.14,
+                    linewidth=0,
+                )
             )
-        positive = int(df["count"].sum())
-        ax.set_title(f"{label}  ({positive} of {int(df['n'].sum())})", loc="left")
-        ax.set_ylim(0, max(0.25, min(1.0, float(high.max()) * 1.08)))
+            ax.hlines(row.proportion, left, left + width, color=BLUE, linewidth=2.2)
+            if row.corrected == row.corrected and row.corrected is not None:
+                ax.hlines(
+                    row.corrected,
+                    left,
+                    left + width,
+                    color=CORRECTED,
+                    linewidth=1.2,
+                    linestyles=(0, (3, 2)),
+                )
+            high_max = max(high_max, float(row.wilson_high))
+        if i == 0:
+            handles = [
+                Line2D([], [], color=BLUE, linewidth=2.2, label="share of papers"),
+                Patch(facecolor=BLUE, alpha=0.14, label="95% Wilson interval"),
+            ]
+            if df["corrected"].notna().any():
+                handles.append(
+                    Line2D(
+                        [],
+                        [],
+                        color=CORRECTED,
+                        linewidth=1.2,
+                        linestyle=(0, (3, 2)),
+                        label="corrected for detector error",
+                    )
+                )
+            fig.legend(handles=handles, loc="outside upper right", ncol=3, frameon=False)
+        ax.set_title(label, loc="left")
+        ax.text(
+            0.99,
+            0.97,
+            f"{int(df['count'].sum())} of {int(df['n'].sum())} papers",
+            transform=ax.transAxes,
+            ha="right",
+            va="top",
+            fontsize=8,
+            color=MUTED,
+        )
+        ax.set_ylim(0, max(0.1, min(1.0, high_max * 1.15)))
         _pct(ax)
-        ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
-        ax.tick_params(axis="x", labelrotation=0)
-    for ax in axes[-1]:
+        ax.set_xlim(first - 1, last + 1)
+    for ax in axes.flat[: len(panels)]:
+        ax.tick_params(axis="x", labelbottom=True)  # sharex hides them above an empty slot
+    for ax in axes.flat[len(panels) - ncols : len(panels)]:
         ax.set_xlabel("publication year")
     for row in axes:
         row[0].set_ylabel("share of papers")
     return fig
 
 
-def prevalence_bars(df: pd.DataFrame, label_column: str, title: str, max_bars: int = 15) -> Figure:
-    """Horizontal bars: share of papers per group with Wilson 95% whiskers (and corrected)."""
+def prevalence_bars(
+    df: pd.DataFrame, label_column: str, title: str, max_bars: int = 15, min_papers: int = 1
+) -> Figure:
+    """Horizontal bars: share of papers per group with Wilson 95% whiskers (and corrected).
+
+    Groups with fewer than ``min_papers`` assessed papers are left out: their interval spans
+    most of the axis and says nothing.
+    """
     plt = _pyplot()
-    rows = df[df["n"] > 0].head(max_bars)
+    rows = df[df["n"] >= max(1, min_papers)].head(max_bars)
     if rows.empty:
         return _empty(f"no assessed paper for {title.lower()}")
     labels = [
@@ -182,7 +301,7 @@ def prevalence_bars(df: pd.DataFrame, label_column: str, title: str, max_bars: i
     height = 0.32 * len(rows) + 0.9
     fig, ax = plt.subplots(figsize=(WIDTH_IN, height), layout="constrained")
     y = list(range(len(rows)))[::-1]
-    ax.barh(y, p, color=BLUE, alpha=0.85, height=0.62)
+    ax.barh(y, p, color=BLUE, height=0.62, zorder=2)
     ax.errorbar(p, y, xerr=[p - low, high - p], fmt="none", ecolor=INK, elinewidth=1, capsize=2.5)
     if rows["corrected"].notna().any():
         ax.scatter(
@@ -194,13 +313,12 @@ def prevalence_bars(df: pd.DataFrame, label_column: str, title: str, max_bars: i
             zorder=3,
             label="corrected for detector error",
         )
-        ax.legend(loc="lower right", frameon=False)
+        ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False, ncol=2)
     ax.set_yticks(y, labels)
     ax.set_xlim(0, min(1.0, max(0.1, float(high.max()) * 1.05)))
     _pct(ax, "x")
     ax.grid(axis="y", visible=False)
-    ax.set_title(title, loc="left")
-    ax.set_xlabel("share of assessed papers that use synthetic data (95% Wilson interval)")
+    ax.set_xlabel(f"{title}: share of assessed papers (95% Wilson interval)")
     return fig
 
 
@@ -223,8 +341,7 @@ def concern_bars(counts: Sequence[tuple[str, int]]) -> Figure:
     ax.set_yticks(y, [k for k, _ in counts])
     ax.set_xlim(0, max([*values, 1]) * 1.12)
     ax.grid(axis="y", visible=False)
-    ax.set_title("papers by concern level", loc="left")
-    ax.set_xlabel("papers")
+    ax.set_xlabel("papers read, by concern level")
     return fig
 
 

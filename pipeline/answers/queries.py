@@ -40,8 +40,23 @@ _PLACEHOLDER = re.compile(r"\$([A-Za-z_]\w*)")
 _STRING_LITERAL = re.compile(r"'(?:[^']|'')*'")
 _TRUE = {"true", "yes", "1"}
 _FALSE = {"false", "no", "0"}
-# Columns the prevalence SQL hands to the statistics step, which replaces them.
-_CALIBRATION_INPUTS = ("cal_category", "cal_created_at", "cal_tp", "cal_fn", "cal_tn", "cal_fp")
+# What the SQL of a `stats: prevalence` query returns after its grouping columns; the cal_*
+# counts of the calibration row are replaced by the statistics.
+_PREVALENCE_INPUTS = (
+    "n",
+    "count",
+    "proportion",
+    "n_failed",
+    "n_not_assessed",
+    "sensitivity",
+    "specificity",
+    "cal_category",
+    "cal_created_at",
+    "cal_tp",
+    "cal_fn",
+    "cal_tn",
+    "cal_fp",
+)
 _PREVALENCE_COLUMNS = (
     "n",
     "count",
@@ -185,7 +200,11 @@ def parse_query(name: str, text: str) -> CannedQuery:
         if line.strip() == "--":
             continue
         head = _HEADER_LINE.match(line)
-        if head is None or head.group("key") not in HEADER_KEYS:
+        if (
+            head is None
+            or head.group("key") not in HEADER_KEYS
+            or bool(head.group("arg")) != (head.group("key") == "param")
+        ):
             raise QueryError(
                 f"{name}.sql: header line {i + 1} is not '-- key: value' with key one of "
                 f"{', '.join(HEADER_KEYS)}: {line!r}"
@@ -299,10 +318,13 @@ def run_query(
 def add_prevalence(frame: pd.DataFrame) -> pd.DataFrame:
     """Turn the counts of a prevalence query into proportions with intervals.
 
-    The SQL returns its grouping columns, then n, count, proportion, n_failed, n_not_assessed,
-    sensitivity, specificity and the calibration counts (cal_*). Each row gets the Wilson
-    interval of count/n and the prevalence corrected with the calibration row, if any.
+    The SQL returns its grouping columns, then ``_PREVALENCE_INPUTS``: the counts, the
+    calibration row's sensitivity and specificity, and its counts (cal_*). Each row gets the
+    Wilson interval of count/n and the prevalence corrected with the calibration row, if any.
     """
+    missing = [c for c in _PREVALENCE_INPUTS if c not in frame.columns]
+    if missing:
+        raise QueryError(f"a prevalence query must return {', '.join(missing)}")
     groups = list(frame.columns[: list(frame.columns).index("n")])
     rows = []
     for record in frame.to_dict("records"):

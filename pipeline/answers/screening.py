@@ -21,6 +21,8 @@ from pipeline.results import PaperResult
 
 LIGHTS = ("red", "amber", "green", "grey")
 MAX_EVIDENCE = 3
+# The first row quotes the most confident use sentences; the rest are under Findings.
+MAX_USE_EVIDENCE = 2
 EXCERPT_CHARS = 70
 CHECK_PREFIX = "real-data check: "
 # Roles whose results rest on the synthetic data being faithful to real data.
@@ -303,7 +305,7 @@ def _checks(result: PaperResult, v: dict[str, Any], document: Document | None) -
         add(
             "uses_synthetic",
             "amber",
-            [_evidence(f) for f in ranked[:MAX_EVIDENCE]],
+            [_evidence(f) for f in ranked[:MAX_USE_EVIDENCE]],
             f"{len(uses)} use sentence(s) counted (confidence ≥ {MIN_USE_CONFIDENCE}); "
             "all are listed under Findings",
         )

@@ -7,7 +7,9 @@ import click
 from pipeline import __version__
 from pipeline.cli.common import CONTEXT_SETTINGS
 from pipeline.cli.eval import eval_command
+from pipeline.cli.export import export_command
 from pipeline.cli.query import query_group
+from pipeline.cli.report import report_command
 from pipeline.cli.scan import scan_command
 from pipeline.cli.screen import screen_command
 from pipeline.cli.sql import sql_command
@@ -36,3 +38,5 @@ main.add_command(screen_command)
 main.add_command(sql_command)
 main.add_command(eval_command)
 main.add_command(query_group)
+main.add_command(report_command)
+main.add_command(export_command)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import math
 from collections.abc import Iterator, Sequence
-from datetime import date, datetime
 from typing import Any
 
 import click
@@ -16,6 +15,7 @@ import pandas as pd
 from pipeline.answers.queries import CannedQuery, list_queries, load_query, run_query
 from pipeline.cli.common import (
     CONTEXT_SETTINGS,
+    _cell,
     db_option,
     dumps,
     emit_rows,
@@ -279,21 +279,8 @@ def rows_of(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
 
 
 def _markdown_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, list | tuple):
-        return "; ".join(_markdown_cell(v) for v in value)
-    if isinstance(value, bool):
-        return str(value).lower()
-    if isinstance(value, float):
-        return f"{value:.4g}"
-    if isinstance(value, datetime | date):
-        return (
-            value.isoformat(sep=" ", timespec="seconds")
-            if isinstance(value, datetime)
-            else str(value)
-        )
-    return str(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
+    """The table cell of the other formats, made safe inside a Markdown table row."""
+    return _cell(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
 
 
 def markdown_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:

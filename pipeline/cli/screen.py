@@ -78,8 +78,14 @@ def screen_command(file: str, extractor: str, max_pages: int, fmt: str, output: 
     else:
         text = render_text(result) + "\n"
     if output:
-        Path(output).write_text(text, encoding="utf-8")
-        stderr_console().print(f"screening report written to {output}", highlight=False)
+        try:
+            Path(output).parent.mkdir(parents=True, exist_ok=True)
+            Path(output).write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+        stderr_console().print(
+            f"screening report written to {output}", highlight=False, soft_wrap=True
+        )
     else:
         click.echo(text, nl=False)
     if result.status != "ok":

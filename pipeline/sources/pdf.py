@@ -17,6 +17,7 @@ from pipeline.document import Document, Metadata, section_kind
 from pipeline.errors import MalformedInput, UsageError
 from pipeline.sources import pdf_layout as layout
 from pipeline.sources.build import DocumentBuilder, flatten
+from pipeline.sources.meta import clean_doi
 from pipeline.sources.pdf_backends import Line, RawPDF, extract_pdfminer, extract_pypdfium2
 
 EXTRACTORS: dict[str, Callable[[bytes, int], RawPDF]] = {
@@ -264,8 +265,8 @@ def find_doi(lines: list[str]) -> str | None:
     found: list[tuple[bool, str]] = []
     for text in lines:
         for m in _DOI.finditer(text):
-            doi = m.group(1).rstrip(".,;:)]}'\"’”").lower()
-            if "/" in doi and not doi.endswith("/"):
+            doi = clean_doi(m.group(1).rstrip(".,;:)]}'\"’”"))
+            if doi and "/" in doi and not doi.endswith("/"):
                 found.append((bool(_DOI_CUE.search(text[: m.start()])), doi))
     # "10.1371/journal." at a line end and "10.1371/journal.pone.0197919" later: the cut one goes.
     found = [(cue, d) for cue, d in found if not any(o != d and o.startswith(d) for _, o in found)]

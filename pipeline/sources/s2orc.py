@@ -14,8 +14,8 @@ from typing import Any
 from pipeline.document import Document, Metadata, section_kind
 from pipeline.errors import MalformedInput, NoText
 from pipeline.sources.build import DocumentBuilder, decode_text, flatten
-from pipeline.sources.text import Outline
-from pipeline.sources.xmlsafe import clean_doi, year_from
+from pipeline.sources.meta import clean_doi, reference_line, year_from
+from pipeline.sources.outline import Outline
 
 FORMAT = "s2orc"
 PARSE_KEYS = ("pdf_parse", "latex_parse", "grobid_parse")
@@ -70,27 +70,17 @@ def _reference(entry: dict[str, Any]) -> str:
     raw = flatten(_str(entry.get("raw_text")))
     if raw:
         return raw
-    authors = [_person(a) for a in _dicts(entry.get("authors"))]
-    parts: list[str] = []
-    names = [a for a in authors if a]
-    if names:
-        parts.append(", ".join(names))
-    if entry.get("year"):
-        parts.append(f"({entry['year']})")
+    authors = [name for name in map(_person, _dicts(entry.get("authors"))) if name]
     title = flatten(_str(entry.get("title")))
-    if title:
-        parts.append(title.rstrip(".") + ".")
     venue = flatten(_str(entry.get("venue")))
     volume = flatten(str(entry.get("volume") or ""))
     pages = flatten(str(entry.get("pages") or "")).replace("--", "-")
     where = " ".join(p for p in (venue, volume) if p) + (f": {pages}" if pages else "")
-    if where.strip(": "):
-        parts.append(where.strip() + ".")
     other_ids = entry.get("other_ids") if isinstance(entry.get("other_ids"), dict) else {}
     dois = other_ids.get("DOI") or other_ids.get("doi") or []
-    if isinstance(dois, list) and dois and isinstance(dois[0], str):
-        parts.append(f"doi:{dois[0]}")
-    return " ".join(parts)
+    doi = [f"doi:{dois[0]}"] if isinstance(dois, list) and dois and isinstance(dois[0], str) else []
+    where = where.strip() if where.strip(": ") else ""
+    return reference_line(authors, entry.get("year"), [title], where, doi)
 
 
 def read(data: bytes) -> Document:

@@ -12,8 +12,9 @@ from xml.etree.ElementTree import Element
 from pipeline.document import Document, Metadata, section_kind
 from pipeline.errors import MalformedInput, NoText
 from pipeline.sources.build import DocumentBuilder, flatten
-from pipeline.sources.text import Outline
-from pipeline.sources.xmlsafe import clean_doi, first, parse_xml, text_of, year_from
+from pipeline.sources.meta import clean_doi, reference_line, year_from
+from pipeline.sources.outline import Outline
+from pipeline.sources.xmlsafe import first, parse_xml, text_of
 
 FORMAT = "tei"
 # Inside a paragraph: formulas and figure/table bodies are not prose; notes are separate.
@@ -84,26 +85,20 @@ def _reference(bibl: Element) -> str:
     authors = [a for a in authors if a]
     date = bibl.find(".//imprint/date")
     year = (year_from(date.get("when")) or year_from(text_of(date))) if date is not None else None
-    parts: list[str] = []
-    if authors:
-        parts.append(", ".join(authors))
-    if year:
-        parts.append(f"({year})")
-    for path in ("analytic/title", "monogr/title"):
-        title = _inline(bibl.find(path))
-        if title:
-            parts.append(title.rstrip(".") + ".")
+    titles = [_inline(bibl.find(path)) for path in ("analytic/title", "monogr/title")]
     scopes = {s.get("unit"): flatten(text_of(s)) for s in bibl.iter("biblScope")}
+    where = ""
     if scopes.get("volume"):
         where = scopes["volume"] + (f"({scopes['issue']})" if scopes.get("issue") else "")
         page = bibl.find(".//biblScope[@unit='page']")
         if page is not None and page.get("from"):
             where += f": {page.get('from')}-{page.get('to', '')}".rstrip("-")
-        parts.append(where + ".")
-    for idno in bibl.iter("idno"):
-        if (idno.get("type") or "").lower() == "doi":
-            parts.append(f"doi:{flatten(text_of(idno))}")
-    return " ".join(parts)
+    dois = [
+        f"doi:{flatten(text_of(idno))}"
+        for idno in bibl.iter("idno")
+        if (idno.get("type") or "").lower() == "doi"
+    ]
+    return reference_line(authors, year, titles, where, dois)
 
 
 class _Reader:

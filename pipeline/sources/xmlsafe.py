@@ -158,20 +158,3 @@ def text_of(
 
     walk(el)
     return "".join(parts)
-
-
-def year_from(text: str | None) -> int | None:
-    """The first plausible publication year (1800-2199) in ``text``, or None."""
-    if not text:
-        return None
-    m = re.search(r"(?<!\d)(1[89]\d\d|2[01]\d\d)(?!\d)", text)
-    return int(m.group(1)) if m else None
-
-
-def clean_doi(text: str | None) -> str | None:
-    """Lowercase DOI without a resolver prefix ("https://doi.org/", "doi:"), or None."""
-    if not text:
-        return None
-    doi = re.sub(r"\s+", "", text).strip().lower()
-    doi = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", doi)
-    return doi if doi.startswith("10.") else None

@@ -9,7 +9,7 @@ import pytest
 
 from pipeline.document import Document
 from pipeline.errors import MalformedInput, NoText
-from pipeline.sources import latex
+from pipeline.sources import latex, latex_inline
 
 MISTRAL = "other/docling__2310.06825_main.tex"
 HORTON_AGENTS = "other/hortonagents__general_social_agents.tex"
@@ -198,7 +198,8 @@ def test_latex_missing_brace_in_a_heading_does_not_swallow_the_rest() -> None:
 
 
 def test_latex_nested_beyond_reason_is_malformed() -> None:
-    deep = "\\textcolor{red}{" * (latex.MAX_NESTING + 50) + "x" + "}" * (latex.MAX_NESTING + 50)
+    depth = latex_inline.MAX_NESTING + 50
+    deep = "\\textcolor{red}{" * depth + "x" + "}" * depth
     with pytest.raises(MalformedInput, match="levels deep"):
         latex.read(tex(deep))
 

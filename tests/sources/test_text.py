@@ -1,4 +1,4 @@
-"""Plain-text and Markdown readers, and the Outline that gives flat headings their kinds."""
+"""Plain-text and Markdown readers."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from pipeline.document import Document
 from pipeline.errors import MalformedInput, NoText
 from pipeline.sources import text
-from pipeline.sources.text import Outline, strip_markdown
+from pipeline.sources.text import strip_markdown
 
 OASTM = "other/oastm__S0012821X13002185.txt"
 OASTM_STRUCTURED = "other/oastm__S0006322312001096.txt"  # structured abstract, no Introduction
@@ -133,33 +133,6 @@ def test_markdown_drops_tables_and_display_math_keeps_code() -> None:
         "A Title\n\nMethods\n\nprompt = 'write a review'\n\nitem one\n\nitem two\n\n"
     )
     assert headings(doc) == [("Methods", "methods")]
-
-
-@pytest.mark.parametrize(
-    ("sequence", "expected"),
-    [
-        (["2 Methods", "2.3 Participants"], ["methods", "methods"]),
-        (["Methods", "Participants", "Statistical analysis"], ["methods", "methods", "methods"]),
-        (["Introduction", "Study area"], ["introduction", "other"]),
-        (["3 Our Framework", "3.1 Encoder"], ["other", "other"]),
-        (["IV. Simulation", "A. Reward Uncertainty", "1) Gaussian Rewards"], ["methods"] * 3),
-        (["Discussion", "Limitations"], ["discussion", "limitations"]),
-        (
-            ["References", "A Persona Attributes", "A.1 Age", "Acknowledgements"],
-            ["references", "appendix", "appendix", "acknowledgements"],
-        ),
-        (["A Simple Baseline"], ["other"]),
-    ],
-)
-def test_outline_gives_flat_headings_their_kinds(sequence: list[str], expected: list[str]) -> None:
-    outline = Outline()
-    assert [outline.kind(h) for h in sequence] == expected
-
-
-def test_outline_uses_a_number_given_apart_from_the_heading() -> None:
-    outline = Outline()
-    assert outline.kind("Results", number="3") == "results"
-    assert outline.kind("Subgroups", number="3.1") == "results"
 
 
 def test_text_that_is_not_utf8_is_malformed_input() -> None:

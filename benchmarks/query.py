@@ -1,0 +1,243 @@
+"""Benchmark the canned queries on a database of 1,000,000 papers and 10,000,000 findings.
+
+Builds the database with DuckDB SQL only (``range`` and ``hash``, no Python loop) in the real
+schema (``Store`` creates it, indexes included): papers of every status, format, field,
+venue and year, about 15% using synthetic data, ~10 findings a paper on average, a ``files``
+row per paper and a calibration row, so the prevalence queries apply their correction. The
+rows are pseudo-random from ``hash(row number, --seed)``: the same on every run and thread
+count (``random()`` with ``setseed`` is not, once DuckDB runs the insert on several threads).
+Then times every canned query (``pipeline.answers.queries``) on a read-only connection, as
+``synthwatch query`` runs them, and prints the database's size per 1M papers.
+
+Target: every query < 1 s.
+
+Example:
+    .venv/bin/python benchmarks/query.py                  # 1M papers, ~10M findings
+    .venv/bin/python benchmarks/query.py --papers 100000  # a quicker, smaller run
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from pipeline import detect  # noqa: E402
+from pipeline.answers.queries import list_queries, run_query  # noqa: E402
+from pipeline.detect.model import CATEGORIES, ROLES  # noqa: E402
+from pipeline.store import Store, connect_readonly  # noqa: E402
+
+DEFAULT_PAPERS = 1_000_000
+# A paper read and assessed (~94%) has 0..21 findings: ~10 a paper over all papers.
+MAX_FINDINGS = 21
+REPEATS = 3
+TARGET_S = 1.0
+FIELDS = ("medicine", "computer science", "psychology", "economics", "biology", "physics")
+GENERATORS = ("GPT-4", "ChatGPT", "Synthea", "StyleGAN2", "SMOTE", "CTGAN", "Llama 2", "DALL-E")
+STANCES = ("use", "use", "use", "cited", "background", "negated", "future")
+# parameters of the queries that need one (the paper: one in the middle); the rest run with
+# their defaults
+PARAMS = {
+    "paper": {"id": "10.5555/bench.{middle}"},
+    "search": {"phrase": "silicon sample"},
+}
+
+
+def _sql_list(values: tuple[str, ...]) -> str:
+    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
+
+
+def _pick(values: tuple[str, ...], salt: str, key: str = "i") -> str:
+    """A value of ``values`` chosen by the hash of the row and a salt."""
+    return f"{_sql_list(values)}[1 + (hash({key}, $seed, '{salt}') % {len(values)})::INTEGER]"
+
+
+def _u(salt: str, key: str = "i") -> str:
+    """A uniform number in [0, 1) from the hash of the row and a salt."""
+    return f"((hash({key}, $seed, '{salt}') % 1000000) / 1000000.0)"
+
+
+def build(db: Path, n_papers: int, seed: int) -> tuple[int, int, float]:
+    """Fill ``db`` with generated rows; (papers, findings, seconds)."""
+    patterns_version = detect.patterns_version()
+    start = time.perf_counter()
+    with Store(db) as store:
+        con = store.con
+        seed_only = {"seed": seed}
+        con.execute(
+            f"""
+            CREATE TEMP TABLE gen AS
+            SELECT
+                i,
+                sha256(i::VARCHAR || ':' || $seed::VARCHAR) AS paper_id,
+                CASE WHEN {_u("status")} < 0.97 THEN 'ok'
+                     WHEN {_u("status")} < 0.99 THEN 'failed'
+                     WHEN {_u("status")} < 0.995 THEN 'no_text'
+                     WHEN {_u("status")} < 0.998 THEN 'timeout' ELSE 'skipped' END AS status,
+                CASE WHEN {_u("lang")} < 0.97 THEN 'en' ELSE 'pt' END AS language,
+                {_u("uses")} < 0.15 AS positive,
+                (hash(i, $seed, 'k') % {MAX_FINDINGS + 1})::INTEGER AS k
+            FROM range($n) t(i)
+            """,
+            {**seed_only, "n": n_papers},
+        )
+        con.execute(
+            f"""
+            INSERT INTO papers
+            SELECT
+                paper_id,
+                'corpus/' || (i % 1000)::VARCHAR || '/paper-' || i::VARCHAR || '.pdf',
+                CASE WHEN i % 10 < 7 THEN 'pdf' WHEN i % 10 < 9 THEN 'jats' ELSE 'text' END,
+                CASE WHEN i % 10 < 7 THEN 'pypdfium2' WHEN i % 10 < 9 THEN 'jats' ELSE 'text' END,
+                status,
+                CASE WHEN status <> 'ok' THEN 'generated ' || status || ' row' END,
+                [],
+                'Generated paper ' || i::VARCHAR || ' on synthetic data',
+                ['A. Author', 'B. Author'],
+                '10.5555/bench.' || i::VARCHAR,
+                (1995 + hash(i, $seed, 'year') % 31)::INTEGER,
+                'Venue ' || (hash(i, $seed, 'venue') % 500)::VARCHAR,
+                {_pick(FIELDS, "field")},
+                language,
+                (5 + hash(i, $seed, 'pages') % 36)::INTEGER,
+                (20000 + hash(i, $seed, 'chars') % 200000)::BIGINT,
+                (100000 + hash(i, $seed, 'bytes') % 5000000)::BIGINT,
+                status = 'ok' AND language = 'en',
+                CASE WHEN status = 'ok' AND language = 'en' THEN positive END,
+                CASE WHEN positive THEN list_distinct([
+                    {_pick(CATEGORIES, "c1")}, {_pick(CATEGORIES, "c2")}]) ELSE [] END,
+                CASE WHEN positive THEN [{_pick(ROLES, "r1")}] ELSE [] END,
+                CASE WHEN positive THEN [{_pick(GENERATORS, "g1")}] ELSE [] END,
+                CASE WHEN status = 'ok' AND language = 'en' THEN {_u("med")} < 0.3 END,
+                CASE WHEN status = 'ok' AND language = 'en' THEN positive
+                     AND {_u("part")} < 0.1 END,
+                CASE WHEN positive THEN
+                    CASE WHEN {_u("real")} < 0.6 THEN 'found' ELSE 'not_found' END END,
+                CASE WHEN positive THEN {_u("abs")} < 0.7 END,
+                CASE WHEN NOT (status = 'ok' AND language = 'en') THEN NULL
+                     WHEN NOT positive THEN 'none'
+                     WHEN {_u("concern")} < 0.2 THEN 'high'
+                     WHEN {_u("concern")} < 0.5 THEN 'medium' ELSE 'low' END,
+                CASE WHEN language <> 'en' THEN ['language not supported: pt'] ELSE [] END,
+                CASE WHEN status = 'ok' AND language = 'en' THEN k ELSE 0 END,
+                0.3,
+                '0.1.0',
+                $pv,
+                'bench',
+                TIMESTAMP '2026-01-01'
+            FROM gen
+            """,
+            {**seed_only, "pv": patterns_version},
+        )
+        con.execute(
+            """
+            INSERT INTO files
+            SELECT 'corpus/' || (i % 1000)::VARCHAR || '/paper-' || i::VARCHAR || '.pdf',
+                   paper_id, 1000, 'bench', TIMESTAMP '2026-01-01'
+            FROM gen
+            """
+        )
+        con.execute(
+            f"""
+            INSERT INTO findings
+            WITH f AS (
+                SELECT g.paper_id, g.positive, g.i, unnest(range(g.k)) AS ordinal
+                FROM gen g
+                WHERE g.status = 'ok' AND g.language = 'en'
+            ),
+            h AS (SELECT *, i * 100 + ordinal AS j FROM f)
+            SELECT
+                left(paper_id, 16) || ':' || ordinal::VARCHAR,
+                paper_id,
+                ordinal,
+                {_pick(("abstract", "introduction", "methods", "results", "discussion"), "s", "j")},
+                (1 + hash(j, $seed, 'page') % 20)::INTEGER,
+                ordinal * 400,
+                ordinal * 400 + 180,
+                'We generated synthetic '
+                    || {_pick(("records", "images", "text", "labels", "survey answers"), "w", "j")}
+                    || ' with ' || {_pick(GENERATORS, "fg", "j")}
+                    || CASE WHEN {_u("silicon", "j")} < 0.01
+                            THEN ' as a silicon sample of respondents' ELSE '' END
+                    || ' to train and evaluate the model (finding ' || j::VARCHAR || ').',
+                CASE WHEN positive THEN {_pick(STANCES, "st", "j")}
+                     ELSE {_pick(STANCES[3:], "st", "j")} END,
+                {_pick(CATEGORIES, "fc", "j")},
+                [{_pick(ROLES, "fr", "j")}],
+                {_pick(GENERATORS, "fg", "j")},
+                [{_pick(GENERATORS, "fg", "j")}],
+                ['synth.synthetic_data', 'stance.we_action'],
+                0.5 + {_u("conf", "j")} / 2
+            FROM h
+            """,
+            seed_only,
+        )
+        con.execute(
+            "INSERT INTO calibration VALUES (TIMESTAMP '2026-01-01', 'bench', '0.1.0', $pv, "
+            "'pypdfium2', 'any', 200, 40, 4, 6, 150, 0.87, 0.974)",
+            {"pv": patterns_version},
+        )
+        con.execute("DROP TABLE gen")
+        con.execute("CHECKPOINT")
+        papers = con.execute("SELECT count(*) FROM papers").fetchall()[0][0]
+        findings = con.execute("SELECT count(*) FROM findings").fetchall()[0][0]
+    return papers, findings, time.perf_counter() - start
+
+
+def time_queries(db: Path, n_papers: int) -> list[tuple[str, int, float, float]]:
+    """(query, rows, first run s, median of the next runs s) of every canned query."""
+    con = connect_readonly(db)
+    timings = []
+    try:
+        for query in list_queries():
+            params = {
+                k: v.format(middle=n_papers // 2) for k, v in PARAMS.get(query.name, {}).items()
+            }
+            seconds = []
+            rows = 0
+            for _ in range(1 + REPEATS):
+                start = time.perf_counter()
+                rows = len(run_query(con, query.name, params))
+                seconds.append(time.perf_counter() - start)
+            timings.append((query.name, rows, seconds[0], statistics.median(seconds[1:])))
+    finally:
+        con.close()
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--papers", type=int, default=DEFAULT_PAPERS, help="papers to generate")
+    parser.add_argument("--seed", type=int, default=42, help="seed of the generated rows")
+    parser.add_argument("--keep", type=Path, help="build the database here and keep it")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        db = args.keep or Path(tmp) / "bench.duckdb"
+        if db.exists():
+            parser.error(f"{db} exists: give a new file to --keep")
+        papers, findings, build_s = build(db, args.papers, args.seed)
+        size_mb = os.path.getsize(db) / 2**20
+        print(f"built {papers:,} papers and {findings:,} findings in {build_s:.1f} s")
+        print(
+            f"database {size_mb:,.0f} MB: {size_mb * 1_000_000 / papers:,.0f} MB per 1M papers "
+            f"(with ~{findings / papers:.0f} findings each)"
+        )
+        timings = time_queries(db, papers)
+    print(f"{'query':40} {'rows':>6} {'first s':>8} {'median s':>9}")
+    for name, rows, first, median in timings:
+        print(f"{name:40} {rows:6d} {first:8.3f} {median:9.3f}")
+    worst = max(timings, key=lambda t: max(t[2], t[3]))
+    slowest = max(worst[2], worst[3])
+    verdict = "met" if slowest < TARGET_S else "NOT MET"
+    print(f"target every query < {TARGET_S:g} s: slowest {worst[0]} {slowest:.3f} s, {verdict}")
+
+
+if __name__ == "__main__":
+    main()

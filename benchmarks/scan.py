@@ -1,0 +1,270 @@
+"""Benchmark ``synthwatch scan`` end to end against raw pypdfium2 extraction.
+
+Runs the real CLI (a fresh database each time, so nothing is skipped) on the shared corpus's
+PDFs with one worker and with all cores, and compares papers/s and pages/s with raw pypdfium2
+text extraction of the same PDFs measured in the same run; then JATS papers/s, a Dask run
+(``--engine dask`` on a local cluster, when dask is installed) and the whole corpus. While each
+scan runs, the peak resident memory (VmHWM, else RSS) of every process under the CLI is
+sampled: the workers' peak is the largest of them, the driver's is the CLI's own. CPU seconds
+of all of them (``RUSAGE_CHILDREN``) are printed beside the wall-clock time, and the load
+average before each run: other work on the machine slows the wall clock, not the CPU seconds.
+
+Targets: one worker >= 0.5x raw pypdfium2 (pages/s); all cores >= 1.7x one worker; peak RSS
+per worker < 400 MB.
+
+Example:
+    .venv/bin/python benchmarks/scan.py --corpus ../shared/corpora
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pypdfium2 as pdfium
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from extract import page_count, raw_pypdfium2  # noqa: E402
+
+DEFAULT_CORPUS = Path(os.environ.get("SYNTHWATCH_CORPUS", ROOT.parent / "shared" / "corpora"))
+SAMPLE_S = 0.1
+MB = 1024 * 1024
+TARGET_ONE_WORKER = 0.5  # x raw pypdfium2 pages/s
+TARGET_SCALING = 1.7  # all cores / one worker
+TARGET_RSS_MB = 400
+
+
+@dataclass
+class Run:
+    label: str
+    papers: int
+    pages: int
+    seconds: float
+    driver_mb: float
+    worker_mb: float
+    cpu_s: float
+    load: float
+    statuses: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def papers_s(self) -> float:
+        return self.papers / self.seconds
+
+    @property
+    def pages_s(self) -> float:
+        return self.pages / self.seconds
+
+
+def _peak_kb(pid: int) -> int | None:
+    """The process's peak resident set (VmHWM), else its current one, in kB."""
+    try:
+        with open(f"/proc/{pid}/status") as fh:
+            fields = dict(line.split(":", 1) for line in fh if ":" in line)
+    except OSError:
+        return None
+    for key in ("VmHWM", "VmRSS"):
+        if key in fields:
+            return int(fields[key].split()[0])
+    return None
+
+
+def _descendants(pid: int) -> list[int]:
+    try:
+        import psutil
+
+        return [p.pid for p in psutil.Process(pid).children(recursive=True)]
+    except ImportError:
+        pass
+    except Exception:  # the process ended between two samples
+        return []
+    children: list[int] = []
+    todo = [pid]
+    while todo:
+        parent = todo.pop()
+        try:
+            for task in os.listdir(f"/proc/{parent}/task"):
+                with open(f"/proc/{parent}/task/{task}/children") as fh:
+                    found = [int(c) for c in fh.read().split()]
+                children += found
+                todo += found
+        except OSError:
+            continue
+    return children
+
+
+class Sampler(threading.Thread):
+    """Samples the peak memory of a process and of every process below it until stopped."""
+
+    def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
+        self.pid = pid
+        self.peaks: dict[int, int] = {}
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.is_set():
+            for pid in [self.pid, *_descendants(self.pid)]:
+                kb = _peak_kb(pid)
+                if kb is not None:
+                    self.peaks[pid] = max(self.peaks.get(pid, 0), kb)
+            self.done.wait(SAMPLE_S)
+
+    def stop(self) -> tuple[float, float]:
+        """(driver MB, largest other process MB)."""
+        self.done.set()
+        self.join()
+        driver = self.peaks.get(self.pid, 0) / 1024
+        others = [kb / 1024 for pid, kb in self.peaks.items() if pid != self.pid]
+        return driver, max(others, default=0.0)
+
+
+def synthwatch() -> list[str]:
+    script = Path(sys.executable).parent / "synthwatch"
+    if script.is_file():
+        return [str(script)]
+    return [sys.executable, "-c", "from pipeline.cli import main; main()"]
+
+
+def scan(label: str, paths: list[Path], workers: int, *extra: str) -> Run:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.duckdb"
+        cmd = [*synthwatch(), "scan", *map(str, paths), "--db", str(db), "--format", "json"]
+        cmd += ["--workers", str(workers), *extra]
+        load = os.getloadavg()[0]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT
+        )
+        sampler = Sampler(proc.pid)
+        sampler.start()
+        _, err = proc.communicate()
+        seconds = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu_s = sum(getattr(after, k) - getattr(before, k) for k in ("ru_utime", "ru_stime"))
+        driver_mb, worker_mb = sampler.stop()
+        if proc.returncode != 0:
+            sys.exit(f"{label}: synthwatch scan failed ({proc.returncode}):\n{err}")
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            papers, pages = con.execute(
+                "SELECT count(*), coalesce(sum(n_pages), 0) FROM papers"
+            ).fetchall()[0]
+            statuses = dict(
+                con.execute("SELECT status, count(*) FROM papers GROUP BY ALL").fetchall()
+            )
+        finally:
+            con.close()
+    return Run(label, papers, pages, seconds, driver_mb, worker_mb, cpu_s, load, statuses)
+
+
+def raw_rate(pdfs: list[Path]) -> tuple[int, float, float]:
+    """(pages, seconds, CPU seconds) of raw pypdfium2 text extraction in this process."""
+    pages = 0
+    seconds = cpu_s = 0.0
+    for path in pdfs:
+        data = path.read_bytes()
+        pages += page_count(data)
+        start, cpu_start = time.perf_counter(), time.process_time()
+        with contextlib.suppress(pdfium.PdfiumError):  # a damaged PDF costs what it costs
+            raw_pypdfium2(data)
+        seconds += time.perf_counter() - start
+        cpu_s += time.process_time() - cpu_start
+    return pages, seconds, cpu_s
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="corpora folder")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="all cores (default: nproc)"
+    )
+    parser.add_argument("--no-dask", action="store_true", help="leave out the --engine dask run")
+    args = parser.parse_args()
+    pdf_dir, jats_dir = args.corpus / "pdf", args.corpus / "jats"
+    pdfs = sorted(pdf_dir.glob("*.pdf"))
+    if not pdfs:
+        parser.error(f"no PDFs in {pdf_dir}")
+    n = args.workers
+
+    raw_load = os.getloadavg()[0]
+    raw_pages, raw_seconds, raw_cpu_s = raw_rate(pdfs)
+    raw_pages_s = raw_pages / raw_seconds
+    runs = [
+        scan("pdf, 1 worker", [pdf_dir], 1),
+        scan(f"pdf, {n} workers", [pdf_dir], n),
+        scan("jats, 1 worker", [jats_dir], 1),
+        scan(f"jats, {n} workers", [jats_dir], n),
+    ]
+    try:
+        import distributed  # noqa: F401
+
+        has_dask = not args.no_dask
+    except ImportError:
+        has_dask = False
+    if has_dask:
+        runs.append(scan(f"pdf, dask {n} workers", [pdf_dir], n, "--engine", "dask"))
+    runs.append(scan(f"whole corpus, {n} workers", [args.corpus], n))
+
+    print(f"{len(pdfs)} PDFs, {raw_pages} pages, from {pdf_dir}; {os.cpu_count()} cores")
+    print(
+        f"raw pypdfium2 (1 process): {raw_pages_s:.1f} pages/s ({raw_seconds:.1f} s, "
+        f"{raw_pages / raw_cpu_s:.1f} pages per CPU-s; load before {raw_load:.2f})"
+    )
+    header = ("run", "papers", "pages", "seconds", "papers/s", "pages/s", "vs raw", "CPU s")
+    header += ("pages/CPU-s", "driver", "worker", "load")
+    widths = (26, 6, 6, 7, 8, 7, 6, 6, 11, 7, 7, 5)
+    print(
+        " ".join(
+            f"{h:{'<' if i == 0 else '>'}{w}}"
+            for i, (h, w) in enumerate(zip(header, widths, strict=True))
+        )
+    )
+    for r in runs:
+        ratio = f"{r.pages_s / raw_pages_s:5.2f}x" if r.pages else "     -"
+        print(
+            f"{r.label:26} {r.papers:6d} {r.pages:6d} {r.seconds:7.1f} {r.papers_s:8.2f} "
+            f"{r.pages_s:7.1f} {ratio} {r.cpu_s:6.1f} {r.pages / r.cpu_s:11.1f} "
+            f"{r.driver_mb:5.0f}MB {r.worker_mb:5.0f}MB {r.load:5.2f}"
+        )
+    one, many = runs[0], runs[1]
+    scaling = many.pages_s / one.pages_s
+    worst_rss = max(r.worker_mb for r in runs)
+    print("targets (wall clock; 'load' over ~0.5 before a run means other work shared the CPU):")
+    _target("one worker vs raw pypdfium2", one.pages_s / raw_pages_s, TARGET_ONE_WORKER, "x", ">=")
+    raw_cpu_rate = raw_pages / raw_cpu_s
+    _target(
+        "  the same in CPU seconds",
+        one.pages / one.cpu_s / raw_cpu_rate,
+        TARGET_ONE_WORKER,
+        "x",
+        ">=",
+    )
+    _target(f"{n} workers vs one worker", scaling, TARGET_SCALING, "x", ">=")
+    _target("peak RSS per worker", worst_rss, TARGET_RSS_MB, " MB", "<")
+    statuses = runs[-1].statuses
+    print("whole corpus statuses: " + ", ".join(f"{k} {v}" for k, v in sorted(statuses.items())))
+
+
+def _target(name: str, value: float, target: float, unit: str, op: str) -> None:
+    met = value >= target if op == ">=" else value < target
+    print(
+        f"  {name:32} {value:8.2f}{unit}  target {op} {target:g}{unit}  "
+        f"{'met' if met else 'NOT MET'}"
+    )
+
+
+if __name__ == "__main__":
+    main()

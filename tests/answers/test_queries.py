@@ -1,0 +1,625 @@
+"""Canned queries: headers, parameters, and every query's answer on a database we know.
+
+The expected answers are computed here with plain Python from ``known_corpus.PAPERS`` (counts,
+proportions, Wilson bounds and the corrections by their textbook formulas), independently of
+the SQL and of ``pipeline.answers.stats``.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from pipeline.answers.queries import STATS, list_queries, load_query, parse_query, run_query
+from pipeline.detect.model import CATEGORIES
+from pipeline.errors import QueryError
+from pipeline.store import connect_readonly
+from tests.answers.known_corpus import PAPERS, P, build, newest_calibration
+
+ROOT = Path(__file__).resolve().parents[2]
+Z = 1.96
+CHECKED: set[str] = set()
+
+
+def checks(name: str) -> Callable:
+    """Mark a test as checking the answers of the canned query ``name``."""
+    CHECKED.add(name)
+    return lambda test: test
+
+
+@pytest.fixture
+def con(known_db):
+    con = connect_readonly(known_db)
+    yield con
+    con.close()
+
+
+def value(v):
+    """A DataFrame cell as plain Python: arrays to lists, NA/NaN to None."""
+    if hasattr(v, "tolist"):
+        return v.tolist()
+    if v is None or v is pd.NA or (isinstance(v, float) and math.isnan(v)):
+        return None
+    return v
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    return [{k: value(v) for k, v in r.items()} for r in frame.to_dict("records")]
+
+
+# -- independent formulas ---------------------------------------------------------------------
+def wilson(k: int, n: int) -> tuple[float, float]:
+    p = k / n
+    centre = p + Z * Z / (2 * n)
+    spread = Z * math.sqrt(p * (1 - p) / n + Z * Z / (4 * n * n))
+    return max(0.0, (centre - spread) / (1 + Z * Z / n)), min(
+        1.0, (centre + spread) / (1 + Z * Z / n)
+    )
+
+
+def clip(x: float) -> float:
+    return min(1.0, max(0.0, x))
+
+
+def corrected(k: int, n: int, tp: int, fn: int, tn: int, fp: int) -> tuple[float, float, float]:
+    """Rogan-Gladen estimate; Lang & Reiczigel (2014) adjusted interval."""
+    se, sp = tp / (tp + fn), tn / (tn + fp)
+    estimate = clip((k / n + sp - 1) / (se + sp - 1))
+    z2 = Z * Z
+    pa, sea, spa = (k + z2 / 2) / (n + z2), (tp + 1) / (tp + fn + 2), (tn + 1) / (tn + fp + 2)
+    j = sea + spa - 1
+    prev = (pa + spa - 1) / j
+    vse, vsp = sea * (1 - sea) / (tp + fn + 2), spa * (1 - spa) / (tn + fp + 2)
+    sd = math.sqrt(pa * (1 - pa) / (n + z2) + prev**2 * vse + (1 - prev) ** 2 * vsp) / j
+    shift = 2 * z2 * (prev * vse - (1 - prev) * vsp)
+    return estimate, clip(prev + shift - Z * sd), clip(prev + shift + Z * sd)
+
+
+def expected_prevalence(
+    group: Callable[[P], object] | None, category: str = "", keep: Callable[[P], bool] = bool
+) -> dict[object, dict]:
+    rows: dict[object, dict] = {}
+    for p in PAPERS:
+        if not keep(p):
+            continue
+        r = rows.setdefault(
+            group(p) if group else None,
+            dict.fromkeys(("n", "count", "n_failed", "n_not_assessed"), 0),
+        )
+        if p.status != "ok":
+            r["n_failed"] += 1
+        elif not p.assessed:
+            r["n_not_assessed"] += 1
+        else:
+            r["n"] += 1
+            r["count"] += (category in p.categories) if category else p.uses
+    return rows
+
+
+def assert_prevalence_row(row: dict, want: dict, calibration_category: str) -> None:
+    for key in ("n", "count", "n_failed", "n_not_assessed"):
+        assert row[key] == want[key], key
+    n, k = want["n"], want["count"]
+    if n == 0:
+        assert row["proportion"] is None and row["wilson_low"] is None
+        return
+    assert row["proportion"] == pytest.approx(k / n)
+    assert (row["wilson_low"], row["wilson_high"]) == pytest.approx(wilson(k, n))
+    cal = newest_calibration(calibration_category)
+    if cal is None:
+        assert row["corrected"] is None and row["sensitivity"] is None
+        assert row["calibration"] == "no calibration: run synthwatch eval"
+        return
+    tp, fn, tn, fp = cal
+    assert row["sensitivity"] == pytest.approx(tp / (tp + fn) if tp + fn else None)
+    assert row["specificity"] == pytest.approx(tn / (tn + fp))
+    if tp + fn < 5:
+        assert row["corrected"] is None and row["corrected_low"] is None
+        assert row["calibration"] == f"only {tp + fn} labelled positive papers (need 5)"
+        return
+    got = (row["corrected"], row["corrected_low"], row["corrected_high"])
+    assert got == pytest.approx(corrected(k, n, tp, fn, tn, fp))
+    assert row["calibration"].startswith("eval ")
+    assert row["calibration"].endswith(f", {tp + fn + tn + fp} labelled papers")
+
+
+def lower(text: str | None) -> str | None:
+    return text.lower() if text else None
+
+
+# -- headers ----------------------------------------------------------------------------------
+def test_every_query_file_is_documented():
+    files = sorted(p.stem for p in (ROOT / "queries").glob("*.sql"))
+    queries = list_queries()
+    assert [q.name for q in queries] == files and len(files) >= 13
+    for q in queries:
+        assert q.title and len(q.description) > 40, q.name
+        assert q.columns and all(q.columns), q.name
+        for p in q.params:
+            assert p.description, f"{q.name}: parameter {p.name} has no description"
+        assert q.name not in ("list", "run"), "would be shadowed by a `synthwatch query` command"
+
+
+def test_installed_package_holds_every_query_file():
+    shipped = {e.name for e in resources.files("pipeline.queries").iterdir()}
+    assert {p.name for p in (ROOT / "queries").glob("*.sql")} <= shipped
+
+
+def test_pyproject_ships_queries_and_lists_every_package():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    assert config["package-dir"]["pipeline.queries"] == "queries"
+    assert "*.sql" in config["package-data"]["pipeline.queries"]
+    packages = {
+        ".".join(d.relative_to(ROOT).parts)
+        for d in (ROOT / "pipeline").rglob("*")
+        if d.is_dir() and (d / "__init__.py").exists()
+    }
+    assert packages | {"pipeline", "pipeline.queries"} <= set(config["packages"])
+
+
+HEADER = "-- title: T\n-- description: D\n-- columns: a\n"
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        ("-- description: D\n-- columns: a\nSELECT 1", "no title"),
+        ("-- title: T\n-- columns: a\nSELECT 1", "no description"),
+        ("-- title: T\n-- description: D\nSELECT 1", "no columns"),
+        (HEADER + "SELECT $x", "undocumented parameter"),
+        (HEADER + "-- param x: 0 — help\nSELECT 1", "never used"),
+        (HEADER + "-- param x: 0\nSELECT $x", "needs a default and a description"),
+        (HEADER + "-- param x: zero — help\nSELECT $x", "not a SQL literal"),
+        (HEADER + "-- stats: median\nSELECT 1", "unknown stats"),
+        (HEADER + "-- colour: red\nSELECT 1", "header line 4"),
+        (HEADER + "-- param: 0 — help\nSELECT 1", "header line 4"),
+        ("-- title x: T\n-- description: D\n-- columns: a\nSELECT 1", "header line 1"),
+        (HEADER, "no SQL"),
+    ],
+)
+def test_header_without_what_a_reader_needs_is_refused(text, message):
+    with pytest.raises(QueryError, match=message):
+        parse_query("q", text)
+
+
+def test_header_continuation_lines_and_typed_defaults():
+    q = parse_query(
+        "q",
+        "-- title: T\n-- description: one\n--   two\n-- columns: a,\n--   b\n"
+        "-- param s: 'it''s' — text\n-- param i: 3 — number\n-- param b: true — flag\n"
+        "-- param r: required — must\nSELECT $s, $i, $b, $r, '$notaparam'",
+    )
+    assert q.description == "one two" and q.columns == ("a", "b")
+    assert [(p.name, p.type, p.default, p.required) for p in q.params] == [
+        ("s", str, "it's", False),
+        ("i", int, 3, False),
+        ("b", bool, True, False),
+        ("r", str, None, True),
+    ]
+    assert q.bind({"r": "x", "i": "7", "b": "no"}) == {"s": "it's", "i": 7, "b": False, "r": "x"}
+
+
+def test_prevalence_statistics_need_the_counts_they_correct(con):
+    query = parse_query(
+        "bad", "-- title: T\n-- description: D\n-- stats: prevalence\n-- columns: n\nSELECT 1 AS n"
+    )
+    with pytest.raises(QueryError, match="must return count, proportion"):
+        STATS[query.stats](con.execute(query.sql).df())
+
+
+def test_unknown_query_names_the_known_ones():
+    with pytest.raises(QueryError, match=r"no canned query 'nope'.*prevalence_by_year"):
+        load_query("nope")
+
+
+def test_unknown_parameter_names_the_allowed_ones(con):
+    with pytest.raises(QueryError, match="has no parameter colour; its parameters: phrase, stance"):
+        run_query(con, "search", {"phrase": "x", "colour": "red"})
+
+
+@pytest.mark.parametrize(
+    "name,params,message",
+    [
+        ("prevalence_by_year", {"year_from": "twenty"}, "must be an integer"),
+        ("prevalence_by_year", {"year_from": 2020.5}, "must be an integer"),
+        ("top_generators", {"limit": True}, "must be an integer"),
+        ("search", {}, "needs a value for parameter phrase"),
+        ("paper", {"id": None}, "must be text"),
+    ],
+)
+def test_bad_parameter_values_are_refused(con, name, params, message):
+    with pytest.raises(QueryError, match=message):
+        run_query(con, name, params)
+
+
+# -- answers on the known database ------------------------------------------------------------
+@checks("prevalence")
+def test_prevalence_counts_and_corrects(con):
+    [row] = records(run_query(con, "prevalence", {}))
+    want = expected_prevalence(None)[None]
+    assert (want["n"], want["count"], want["n_failed"], want["n_not_assessed"]) == (11, 7, 3, 1)
+    assert_prevalence_row(row, want, "any")
+    assert list(run_query(con, "prevalence", {}).columns) == list(load_query("prevalence").columns)
+
+
+@checks("prevalence_by_year")
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"category": "llm_text"},
+        {"category": "generated_media"},
+        {"category": "simulated_participants"},
+        {"field": "MEDICINE"},
+        {"venue": "journal a", "year_from": 2022, "year_to": 2022},
+        {"year_from": 2023},
+    ],
+)
+def test_prevalence_by_year(con, params):
+    category, field = params.get("category", ""), params.get("field", "")
+    venue = params.get("venue", "")
+    y0, y1 = params.get("year_from", 0), params.get("year_to", 0)
+
+    def keep(p: P) -> bool:
+        return (
+            (not field or lower(p.field) == field.lower())
+            and (not venue or lower(p.venue) == venue.lower())
+            and (not y0 or (p.year is not None and p.year >= y0))
+            and (not y1 or (p.year is not None and p.year <= y1))
+        )
+
+    want = expected_prevalence(lambda p: p.year, category, keep)
+    rows = records(run_query(con, "prevalence_by_year", params))
+    assert [r["year"] for r in rows] == sorted(want, key=lambda y: (y is None, y or 0))
+    for row in rows:
+        assert_prevalence_row(row, want[row["year"]], category or "any")
+
+
+def test_prevalence_by_year_counts_failed_and_not_assessed_beside_n(con):
+    rows = {r["year"]: r for r in records(run_query(con, "prevalence_by_year", {}))}
+    assert (rows[2022]["n"], rows[2022]["n_failed"]) == (3, 1)  # f01 has a manifest year
+    assert (rows[2023]["n"], rows[2023]["n_failed"], rows[2023]["n_not_assessed"]) == (3, 1, 1)
+    assert (rows[None]["n"], rows[None]["n_failed"]) == (1, 1)  # p10; f02 has no metadata
+
+
+@checks("prevalence_by_field")
+@pytest.mark.parametrize("params", [{}, {"category": "llm_text"}, {"venue": "Conf D"}])
+def test_prevalence_by_field_groups_case_insensitively(con, params):
+    venue = params.get("venue", "")
+    want = expected_prevalence(
+        lambda p: lower(p.field),
+        params.get("category", ""),
+        lambda p: not venue or lower(p.venue) == venue.lower(),
+    )
+    rows = records(run_query(con, "prevalence_by_field", params))
+    assert [lower(r["field"]) for r in rows] == sorted(want, key=lambda f: (f is None, f or ""))
+    for row in rows:
+        assert_prevalence_row(row, want[lower(row["field"])], params.get("category") or "any")
+
+
+@checks("prevalence_by_venue")
+@pytest.mark.parametrize("params", [{}, {"field": "medicine"}, {"year_to": 2022}])
+def test_prevalence_by_venue(con, params):
+    field, y1 = params.get("field", ""), params.get("year_to", 0)
+    want = expected_prevalence(
+        lambda p: lower(p.venue),
+        "",
+        lambda p: (
+            (not field or lower(p.field) == field)
+            and (not y1 or (p.year is not None and p.year <= y1))
+        ),
+    )
+    rows = records(run_query(con, "prevalence_by_venue", params))
+    assert sorted(lower(r["venue"]) or "" for r in rows) == sorted(v or "" for v in want)
+    assert rows[-1]["venue"] is None or None not in want  # papers without a venue come last
+    ns = [r["n"] for r in rows if r["venue"] is not None]
+    assert ns == sorted(ns, reverse=True)
+    for row in rows:
+        assert_prevalence_row(row, want[lower(row["venue"])], "any")
+    if not params:
+        journal_a = next(r for r in rows if lower(r["venue"]) == "journal a")
+        assert (journal_a["n"], journal_a["count"], journal_a["n_failed"]) == (3, 2, 1)
+
+
+@checks("by_category")
+@pytest.mark.parametrize("params", [{}, {"field": "computer science"}])
+def test_by_category_uses_each_categorys_calibration(con, params):
+    field = params.get("field", "")
+    rows = records(run_query(con, "by_category", params))
+    assert sorted(r["category"] for r in rows) == sorted(CATEGORIES)
+    counts = [r["count"] for r in rows]
+    assert counts == sorted(counts, reverse=True)
+    for row in rows:
+        want = expected_prevalence(
+            None, row["category"], lambda p: not field or lower(p.field) == field
+        )[None]
+        assert_prevalence_row(row, want, row["category"])
+    by_name = {r["category"]: r for r in rows}
+    if not params:
+        assert by_name["llm_text"]["count"] == 3 and by_name["llm_text"]["corrected"] is not None
+        assert by_name["generated_media"]["calibration"].startswith("only 2 labelled positive")
+
+
+def test_prevalence_without_calibration_says_to_run_eval(tmp_path):
+    db = build(tmp_path / "nocal.duckdb", calibrations=())
+    con = connect_readonly(db)
+    try:
+        for name in ("prevalence", "prevalence_by_year", "by_category"):
+            frame = run_query(con, name, {})
+            assert frame["corrected"].isna().all() and frame["corrected_low"].isna().all()
+            assert set(frame["calibration"]) == {"no calibration: run synthwatch eval"}
+    finally:
+        con.close()
+
+
+def best_use(p: P, prefer: Callable = lambda f: 0):
+    uses = [(i, f) for i, f in enumerate(p.findings) if f.stance == "use"]
+    return max(uses, key=lambda t: (prefer(t[1]), t[1].confidence, -t[0]))[1]
+
+
+def assert_evidence(row: dict, f) -> None:
+    assert (row["evidence"], row["section"], row["page"]) == (f.sentence, f.section, f.page)
+    assert row["confidence"] == pytest.approx(f.confidence)
+
+
+@checks("high_concern")
+@pytest.mark.parametrize(
+    "params,keys",
+    [
+        ({}, {"p01", "p04", "p05"}),
+        ({"field": "Medicine"}, {"p01", "p04"}),
+        ({"category": "simulated_participants"}, {"p05"}),
+        ({"year_from": 2023, "year_to": 2023}, {"p04", "p05"}),
+    ],
+)
+def test_high_concern_with_reasons_and_best_evidence(con, params, keys):
+    rows = records(run_query(con, "high_concern", params))
+    papers = {p.paper_id: p for p in PAPERS}
+    assert {papers[r["paper_id"]].key for r in rows} == keys
+    for row in rows:
+        p = papers[row["paper_id"]]
+        assert row["reasons"] == list(p.reasons) and row["title"] == f"Paper {p.key}"
+        assert_evidence(row, best_use(p))
+
+
+@checks("medical_training_without_real_check")
+def test_medical_training_without_real_check_prefers_training_evidence(con):
+    rows = records(run_query(con, "medical_training_without_real_check", {}))
+    papers = {p.paper_id: p for p in PAPERS}
+    want = {
+        p.key
+        for p in PAPERS
+        if p.assessed
+        and p.medical
+        and p.uses
+        and "training" in p.roles
+        and p.real_data_check == "not_found"
+    }
+    assert {papers[r["paper_id"]].key for r in rows} == want == {"p01", "p04"}
+    for row in rows:
+        p = papers[row["paper_id"]]
+        assert_evidence(row, best_use(p, lambda f: "training" in f.roles))
+    p04 = next(r for r in rows if papers[r["paper_id"]].key == "p04")
+    assert p04["section"] == "methods"  # the training sentence, not the likelier abstract one
+
+
+@checks("participants_replaced")
+def test_participants_replaced_quotes_the_simulated_participants_sentence(con):
+    [row] = records(run_query(con, "participants_replaced", {}))
+    p = next(p for p in PAPERS if p.key == "p05")
+    assert row["paper_id"] == p.paper_id and row["concern"] == "high"
+    assert_evidence(row, best_use(p, lambda f: f.category == "simulated_participants"))
+    assert records(run_query(con, "participants_replaced", {"year_from": 2024})) == []
+
+
+@checks("buried_disclosure")
+def test_buried_disclosure_lists_use_found_only_outside_the_abstract(con):
+    rows = records(run_query(con, "buried_disclosure", {}))
+    papers = {p.paper_id: p for p in PAPERS}
+    want = {p.key for p in PAPERS if p.uses and p.in_abstract is False}
+    assert {papers[r["paper_id"]].key for r in rows} == want == {"p02", "p05", "p08"}
+    for row in rows:
+        p = papers[row["paper_id"]]
+        uses = [f for f in p.findings if f.stance == "use"]
+        assert row["n_use_findings"] == len(uses)
+        assert row["sections"] == sorted({f.section for f in uses})
+        assert "abstract" not in row["sections"]
+        assert_evidence(row, best_use(p))
+    medicine = records(run_query(con, "buried_disclosure", {"field": "medicine"}))
+    assert [papers[r["paper_id"]].key for r in medicine] == ["p02"]
+
+
+def expected_generators(category: str = "") -> list[tuple]:
+    users = [p for p in PAPERS if p.uses and (not category or category in p.categories)]
+    found: dict[str, dict] = {}
+    for p in users:
+        for f in p.findings:
+            if f.stance != "use" or (category and f.category != category):
+                continue
+            for g in f.generators:
+                if g not in p.generators:
+                    continue
+                e = found.setdefault(
+                    g, {"papers": set(), "findings": 0, "cats": set(), "years": set()}
+                )
+                e["papers"].add(p.key)
+                e["findings"] += 1
+                e["cats"].add(f.category)
+                e["years"].add(p.year)
+    rows = [
+        (
+            g,
+            len(e["papers"]),
+            len(e["papers"]) / len(users),
+            e["findings"],
+            sorted(e["cats"]),
+            min((y for y in e["years"] if y), default=None),
+            max((y for y in e["years"] if y), default=None),
+        )
+        for g, e in found.items()
+    ]
+    return sorted(rows, key=lambda r: (-r[1], -r[3], r[0]))
+
+
+@checks("top_generators")
+@pytest.mark.parametrize("params", [{}, {"category": "llm_text"}, {"limit": 2}, {"limit": 0}])
+def test_top_generators_counts_named_generators_of_use_findings(con, params):
+    want = expected_generators(params.get("category", ""))
+    if params.get("limit"):
+        want = want[: params["limit"]]
+    rows = records(run_query(con, "top_generators", params))
+    got = [
+        (
+            r["generator"],
+            r["papers"],
+            r["share"],
+            r["findings"],
+            r["categories"],
+            r["first_year"],
+            r["last_year"],
+        )
+        for r in rows
+    ]
+    assert [g[0] for g in got] == [w[0] for w in want]
+    for g, w in zip(got, want, strict=True):
+        assert g[2] == pytest.approx(w[2])
+        assert (g[1], g[3], g[4], g[5], g[6]) == (w[1], w[3], w[4], w[5], w[6])
+    assert "Claude" not in [g[0] for g in got] and "GAN" not in [g[0] for g in got]
+
+
+@checks("paper")
+@pytest.mark.parametrize(
+    "id_,key",
+    [
+        ("https://doi.org/10.1000/p01", "p01"),  # stored as 10.1000/P01
+        ("10.1000/P07", "p07"),
+        ("p02.pdf", "p02"),
+        ("/corpus/p04.pdf", "p04"),
+    ],
+)
+def test_paper_by_doi_path_or_id_returns_every_finding_in_order(con, id_, key):
+    p = next(p for p in PAPERS if p.key == key)
+    for ident in (id_, p.paper_id, p.paper_id[:16]):
+        rows = records(run_query(con, "paper", {"id": ident}))
+        assert {r["paper_id"] for r in rows} == {p.paper_id}
+        assert [r["ordinal"] for r in rows] == list(range(len(p.findings)))
+        assert [r["sentence"] for r in rows] == [f.sentence for f in p.findings]
+        assert [r["stance"] for r in rows] == [f.stance for f in p.findings]
+
+
+def test_paper_without_findings_or_unreadable_is_one_row_and_unknown_is_none(con):
+    [failed] = records(run_query(con, "paper", {"id": "f01.pdf"}))
+    assert failed["status"] == "failed" and failed["error"] == "truncated PDF: repair it"
+    assert failed["finding_id"] is None
+    [quiet] = records(run_query(con, "paper", {"id": "10.1000/p09"}))
+    assert quiet["status"] == "ok" and quiet["sentence"] is None
+    assert records(run_query(con, "paper", {"id": "10.9999/none"})) == []
+
+
+@checks("search")
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"phrase": "SYNTHETIC"},
+        {"phrase": "synthetic", "stance": "use"},
+        {"phrase": "gpt-4", "category": "llm_text"},
+        {"phrase": "model's 50%"},
+        {"phrase": "%"},
+        {"phrase": '"synthetic minority"'},
+    ],
+)
+def test_search_matches_the_phrase_literally_and_case_insensitively(con, params):
+    phrase = params["phrase"].lower()
+    want = sorted(
+        f.sentence
+        for p in PAPERS
+        for f in p.findings
+        if phrase in f.sentence.lower()
+        and params.get("stance", f.stance) == f.stance
+        and params.get("category", f.category) == f.category
+    )
+    rows = records(run_query(con, "search", params))
+    assert sorted(r["sentence"] for r in rows) == want and want
+    assert all(r["page"] is None or r["page"] >= 1 for r in rows)
+
+
+def test_search_phrase_with_sql_in_it_is_only_a_value(con, known_db):
+    for phrase in ("x'; DROP TABLE papers; --", "' OR 1=1 --", "$phrase", "_"):
+        assert records(run_query(con, "search", {"phrase": phrase})) == []
+    assert con.execute("SELECT count(*) FROM papers").fetchall() == [(len(PAPERS),)]
+
+
+@checks("failures")
+@pytest.mark.parametrize("status", ["", "timeout", "no_text"])
+def test_failures_lists_unreadable_papers_with_their_error(con, status):
+    want = sorted(
+        (p.path, p.status, p.error)
+        for p in PAPERS
+        if p.status != "ok" and (not status or p.status == status)
+    )
+    rows = records(run_query(con, "failures", {"status": status}))
+    assert sorted((r["source_path"], r["status"], r["error"]) for r in rows) == want
+    assert all(r["paths"] == [r["source_path"]] for r in rows)
+
+
+@checks("not_assessed")
+@pytest.mark.parametrize("language,expected", [("", ["pt1"]), ("PT", ["pt1"]), ("es", [])])
+def test_not_assessed_lists_papers_in_other_languages(con, language, expected):
+    rows = records(run_query(con, "not_assessed", {"language": language}))
+    assert [r["source_path"] for r in rows] == [f"/corpus/{k}.pdf" for k in expected]
+    assert all(r["reasons"] == ["language not supported: pt"] for r in rows)
+
+
+def test_every_query_is_checked_against_known_answers():
+    assert {q.name for q in list_queries()} == CHECKED
+
+
+def default_params(con, name: str) -> dict[str, str]:
+    q = load_query(name)
+    if q.param("id"):
+        return {"id": con.execute("SELECT min(paper_id) FROM papers").fetchall()[0][0]}
+    if q.param("phrase"):
+        return {"phrase": "synthetic"}
+    return {}
+
+
+@pytest.mark.parametrize("name", [q.name for q in list_queries()])
+def test_every_query_returns_its_documented_columns(con, name):
+    frame = run_query(con, name, default_params(con, name))
+    assert list(frame.columns) == list(load_query(name).columns)
+
+
+def test_query_file_runs_in_a_plain_duckdb_session_with_prepare(known_db):
+    # What the README tells duckdb shell users: PREPARE the file, EXECUTE it with the params.
+    text = (ROOT / "queries" / "prevalence_by_year.sql").read_text()
+    con = duckdb.connect(str(known_db), read_only=True)
+    try:
+        con.execute("PREPARE prevalence_by_year AS " + text)
+        rows = con.execute(
+            "EXECUTE prevalence_by_year(category := '', field := '', venue := '', "
+            "year_from := 0, year_to := 0)"
+        ).fetchall()
+    finally:
+        con.close()
+    assert len(rows) == len(expected_prevalence(lambda p: p.year))
+
+
+@pytest.mark.parametrize("name", [q.name for q in list_queries()])
+def test_every_query_runs_on_the_scanned_shared_corpus(corpus_db, name):
+    con = connect_readonly(corpus_db)
+    try:
+        frame = run_query(con, name, default_params(con, name))
+    finally:
+        con.close()
+    assert list(frame.columns) == list(load_query(name).columns)
+    if name == "prevalence":
+        [row] = records(frame)
+        assert row["n"] > 400 and 0 < row["count"] < row["n"]
+        assert row["wilson_low"] < row["proportion"] < row["wilson_high"]

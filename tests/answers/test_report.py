@@ -1,0 +1,186 @@
+"""Reports: the screening report's HTML and Markdown, the corpus report, the shipped templates."""
+
+from __future__ import annotations
+
+import re
+import sys
+import tomllib
+from itertools import pairwise
+from pathlib import Path
+
+import pytest
+
+from pipeline.answers.queries import run_query
+from pipeline.answers.report import (
+    gather_corpus,
+    md_escape,
+    render_corpus,
+    render_screening,
+    year_periods,
+)
+from pipeline.errors import SynthwatchError
+from pipeline.store import connect_readonly
+from pipeline.work import screen_file
+
+ROOT = Path(__file__).resolve().parents[2]
+# A resource the page would fetch: src=, href=, url(), @import pointing off the page.
+REMOTE = re.compile(r"""(src|href)\s*=\s*["']?\s*(https?:)?//|url\(\s*["']?(https?:)?//|@import""")
+CORPUS_SECTIONS = (
+    'id="summary"',
+    "Why papers could not be read",
+    'id="time"',
+    'id="category"',
+    'id="field"',
+    'id="venue"',
+    'id="concern"',
+    'id="generators"',
+    'id="high"',
+    'id="methods"',
+    "Calibration used",
+    "Detector versions",
+    "What counts as use",
+)
+# Plain text: the Markdown reader would drop the tags before they reach a report.
+HOSTILE = """Synthetic <script>alert('title')</script> study
+
+Abstract
+
+We trained a classifier on 5,000 synthetic patient records generated with Synthea
+<script>alert('evidence')</script> and | pipes | [links](http://evil.example) *stars*.
+
+Methods
+
+We generated synthetic patient records with Synthea <img src=x onerror=alert(1)> for training.
+"""
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory):
+    path = tmp_path_factory.mktemp("hostile") / "hostile.txt"
+    path.write_text(HOSTILE, encoding="utf-8")
+    result = screen_file(path)
+    assert result.status == "ok" and result.verdict.uses_synthetic
+    return result
+
+
+@pytest.fixture(scope="module")
+def demo_report(demo_db):
+    con = connect_readonly(demo_db)
+    try:
+        return gather_corpus(con, str(demo_db))
+    finally:
+        con.close()
+
+
+def test_screening_html_escapes_text_from_the_paper(hostile):
+    html = render_screening(hostile, "html")
+    assert "<script>alert" not in html and "<img src=x" not in html
+    assert "&lt;script&gt;alert(&#39;evidence&#39;)&lt;/script&gt;" in html
+    assert "<script" not in html.lower()
+    assert not REMOTE.search(html)
+
+
+def test_screening_markdown_escapes_text_from_the_paper(hostile):
+    md = render_screening(hostile, "markdown")
+    assert not re.search(r"(?<!\\)<(script|img)", md)
+    assert r"\<script>" in md and r"\| pipes \|" in md and r"\[links\]" in md
+
+
+def test_md_escape_keeps_snake_case_and_flattens_lines():
+    assert md_escape("synthetic_records\n| _x_ <b>") == r"synthetic_records \| \_x\_ \<b>"
+
+
+def test_screening_report_needs_no_matplotlib(demo, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # any import of it now fails
+    html = render_screening(screen_file(demo / "pdf" / "sepsis-synthea.pdf"), "html")
+    assert "Checklist" in html and "HIGH" in html
+
+
+def test_corpus_report_without_matplotlib_says_what_to_install(demo_report, monkeypatch):
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    with pytest.raises(SynthwatchError, match=re.escape("pip install 'synthwatch[report]'")):
+        render_corpus(demo_report, "html")
+
+
+def test_corpus_report_of_demo_has_every_section_and_inline_svg(demo_report):
+    html = render_corpus(demo_report, "html").text
+    for section in CORPUS_SECTIONS:
+        assert section in html, section
+    assert html.count("<svg") >= 3 and "<?xml" not in html
+    assert not REMOTE.search(html) and "<script" not in html
+    # the three broken demo files, grouped by reason, and the Portuguese paper
+    assert "malformed XML" in html and "truncated or damaged PDF" in html
+    assert "language not supported: pt" in html
+    # the high-concern sepsis paper with its evidence sentence and page
+    assert "Predicting sepsis onset" in html and "p. 1" in html
+
+
+def test_corpus_report_is_the_same_bytes_twice(demo_report):
+    first = render_corpus(demo_report, "html")
+    assert render_corpus(demo_report, "html").text == first.text
+    assert "Date" not in first.text.split("<svg", 1)[1][:2000]
+
+
+def test_corpus_markdown_names_png_files_it_returns(demo_report):
+    rendered = render_corpus(demo_report, "markdown", stem="demo")
+    assert rendered.files and all(name.startswith("demo-") for name in rendered.files)
+    for name, data in rendered.files.items():
+        assert data.startswith(b"\x89PNG") and f"]({name})" in rendered.text
+    assert "## High-concern papers" in rendered.text and "<svg" not in rendered.text
+
+
+def test_corpus_report_of_the_shared_corpus(corpus_db):
+    con = connect_readonly(corpus_db)
+    try:
+        report = gather_corpus(con, str(corpus_db))
+    finally:
+        con.close()
+    assert report.n_papers > 400 and report.n_files >= report.n_papers
+    html = render_corpus(report, "html").text
+    for section in CORPUS_SECTIONS:
+        assert section in html, section
+    assert not REMOTE.search(html)
+    assert ("No calibration for this pattern version" in html) == (not report.calibration)
+    for paper in report.high_concern:
+        assert paper["evidence"] and paper["section"]
+
+
+def test_periods_pool_sparse_years_and_match_the_canned_query(known_db):
+    con = connect_readonly(known_db)
+    try:
+        report = gather_corpus(con, str(known_db))
+        by_year = run_query(con, "prevalence_by_year")
+        for row in report.by_period:
+            canned = run_query(
+                con, "prevalence", {"year_from": row["year_from"], "year_to": row["year_to"]}
+            ).iloc[0]
+            assert (row["n"], row["count"]) == (canned["n"], canned["count"])
+            assert row["wilson_low"] == pytest.approx(canned["wilson_low"])
+            if row["corrected"] is not None:
+                assert row["corrected"] == pytest.approx(canned["corrected"])
+    finally:
+        con.close()
+    periods = year_periods(by_year, min_papers=2)
+    years = sorted(int(y) for y in by_year["year"].dropna())
+    assert periods[0][0] == years[0] and periods[-1][1] == years[-1]
+    assert all(a[1] < b[0] for a, b in pairwise(periods))
+    assert report.calibration and report.failures
+    assert {g.status for g in report.failures} == {"failed", "timeout", "no_text"}
+
+
+def test_every_subpackage_is_listed_and_every_template_is_shipped():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
+    listed = set(config["setuptools"]["packages"])
+    mapped = config["setuptools"]["package-dir"]
+    found = {
+        ".".join(p.relative_to(ROOT).parent.parts)
+        for p in (ROOT / "pipeline").rglob("*.py")
+        if "__pycache__" not in p.parts
+    }
+    assert found - listed == set(), "add these packages to [tool.setuptools] packages"
+    assert mapped["pipeline.templates"] == "reports"
+    globs = config["setuptools"]["package-data"]["pipeline.templates"]
+    templates = [p for p in (ROOT / "reports").iterdir() if p.is_file() and p.suffix != ".py"]
+    assert templates
+    for path in templates:
+        assert any(path.match(g) for g in globs), f"{path.name} is not shipped"

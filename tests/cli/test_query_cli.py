@@ -1,0 +1,158 @@
+"""``synthwatch query``: list, run by name, formats, -o, exit codes and bound parameters."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import duckdb
+import pytest
+from click.testing import CliRunner
+
+from pipeline.answers.queries import list_queries
+from pipeline.cli import main
+from pipeline.cli.query import markdown_table
+from tests.answers.known_corpus import PAPERS, build
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> str:
+    return str(build(tmp_path_factory.mktemp("query-cli") / "known.duckdb"))
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, ["query", *args])
+
+
+def test_list_shows_every_query_with_title_and_params():
+    result = run("list", "--format", "csv")
+    assert result.exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["name"] for r in rows] == [q.name for q in list_queries()]
+    by_name = {r["name"]: r for r in rows}
+    assert by_name["prevalence_by_year"]["title"] == "Prevalence by year"
+    assert "year_from=0" in by_name["prevalence_by_year"]["params"]
+    assert "id (required)" in by_name["paper"]["params"]
+    table = run("list")
+    assert table.exit_code == 0 and "prevalence_by_year" in table.stdout
+
+
+def test_list_json_and_one_query_in_full():
+    data = json.loads(run("list", "--format", "json").stdout)
+    search = next(q for q in data if q["name"] == "search")
+    assert search["params"][0] == {
+        "name": "phrase",
+        "type": "str",
+        "default": None,
+        "required": True,
+        "description": search["params"][0]["description"],
+    }
+    one = run("list", "prevalence_by_year")
+    assert one.exit_code == 0
+    assert "Rogan-Gladen" in one.stdout and "year_to=0" in one.stdout and "columns:" in one.stdout
+    assert run("list", "nope").exit_code == 1
+
+
+def test_query_by_name_with_params_gives_csv(db):
+    result = run("prevalence_by_year", "-p", "field=medicine", "--db", db, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["year"] for r in rows] == ["2022", "2023"]
+    assert rows[0]["n"] == "3" and rows[0]["count"] == "2" and rows[0]["n_failed"] == "1"
+    assert rows[1]["n_not_assessed"] == "1"
+    explicit = run(
+        "run", "prevalence_by_year", "-p", "field=medicine", "--db", db, "--format", "csv"
+    )
+    assert explicit.stdout == result.stdout
+
+
+def test_table_for_people_puts_intervals_in_one_column_and_calibration_below(db):
+    result = CliRunner(env={"COLUMNS": "140"}).invoke(main, ["query", "prevalence", "--db", db])
+    assert result.exit_code == 0
+    assert "Prevalence" in result.stdout and "proportion (95% CI)" in result.stdout
+    assert "0.636 (" in result.stdout  # 7 of 11
+    assert "calibration: eval " in result.stdout and "sensitivity 0.875" in result.stdout
+
+
+def test_markdown_and_json(db):
+    md = run("high_concern", "--db", db, "--format", "markdown")
+    assert md.exit_code == 0
+    lines = md.stdout.splitlines()
+    assert lines[0].startswith("| title | doi | year |") and lines[1].startswith("|---|")
+    assert len(lines) == 2 + 3
+    data = json.loads(run("high_concern", "--db", db, "--format", "json").stdout)
+    assert {r["title"] for r in data} == {"Paper p01", "Paper p04", "Paper p05"}
+    assert all(isinstance(r["reasons"], list) for r in data)
+
+
+def test_markdown_cells_cannot_break_the_table():
+    table = markdown_table(["a", "b"], [("x|y", ["p", "q"]), (None, "line\nbreak")])
+    assert table.splitlines() == ["| a | b |", "|---|---|", "| x\\|y | p; q |", "|  | line break |"]
+
+
+def test_output_file_and_nothing_on_stdout(db, tmp_path):
+    out = tmp_path / "years.csv"
+    result = run("prevalence_by_year", "--db", db, "--format", "csv", "-o", str(out))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert "row(s) written to" in result.stderr
+    assert out.read_text().startswith("year,n,count,proportion,wilson_low")
+
+
+def test_parquet_needs_an_output_file_and_keeps_types(db, tmp_path):
+    result = run("by_category", "--db", db, "--format", "parquet")
+    assert result.exit_code == 2 and "-o FILE" in result.stderr
+    out = tmp_path / "gens.parquet"
+    result = run("top_generators", "--db", db, "--format", "parquet", "-o", str(out))
+    assert result.exit_code == 0, result.output
+    con = duckdb.connect()
+    described = con.execute("DESCRIBE SELECT * FROM read_parquet($p)", {"p": str(out)})
+    types = {row[0]: row[1] for row in described.fetchall()}
+    assert types["categories"] == "VARCHAR[]" and types["papers"] == "BIGINT"
+    top = con.execute("SELECT generator, papers FROM read_parquet($p) LIMIT 1", {"p": str(out)})
+    assert top.fetchall() == [("GPT-4", 2)]
+
+
+def test_unknown_query_exits_1_with_the_list(db):
+    result = run("nope", "--db", db)
+    assert result.exit_code == 1
+    assert "no canned query 'nope'" in result.stderr and "prevalence_by_year" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "params,message",
+    [
+        (["-p", "phrase"], "is not key=value"),
+        (["-p", "=x"], "is not key=value"),
+        (["-p", "phrase=a", "-p", "phrase=b"], "phrase given twice"),
+    ],
+)
+def test_bad_param_syntax_is_a_usage_error(db, params, message):
+    result = run("search", *params, "--db", db)
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_unknown_or_mistyped_param_is_a_usage_error_naming_the_allowed_ones(db):
+    result = run("search", "-p", "colour=red", "--db", db)
+    assert result.exit_code == 2 and "its parameters: phrase, stance, category" in result.stderr
+    result = run("prevalence_by_year", "-p", "year_from=last", "--db", db)
+    assert result.exit_code == 2 and "must be an integer" in result.stderr
+    result = run("paper", "--db", db)
+    assert result.exit_code == 2 and "needs a value for parameter id" in result.stderr
+
+
+def test_sql_in_a_parameter_is_only_a_value(db):
+    result = run("search", "-p", "phrase=x'; DROP TABLE papers; --", "--db", db, "--format", "json")
+    assert result.exit_code == 0 and json.loads(result.stdout) == []
+    assert "no rows" in result.stderr
+    quoted = run("search", "-p", "phrase=model's 50%", "--db", db, "--format", "json")
+    assert [r["page"] for r in json.loads(quoted.stdout)] == [6]
+    count = CliRunner().invoke(
+        main, ["sql", "SELECT count(*) AS n FROM papers", "--db", db, "--format", "csv"]
+    )
+    assert count.stdout == f"n\n{len(PAPERS)}\n"
+
+
+def test_missing_database_says_how_to_make_one(tmp_path):
+    result = run("prevalence", "--db", str(tmp_path / "none.duckdb"))
+    assert result.exit_code == 1 and "synthwatch scan" in result.stderr
