@@ -39,8 +39,11 @@ CHECK_NEGATION = re.compile(
     r"|\bfuture (work|research|studies)\b|\b(could|would|should|might)\b",
     re.IGNORECASE,
 )
+# "real" as in real data, not "real time", "real numbers" or "real-world applications"
 REAL_WORD = re.compile(
-    r"\b(real|real-world|actual)\b(?! time| number| numbers| line)", re.IGNORECASE
+    r"\b(real|real-world|actual)\b(?! time| numbers?| line|[- ]world\b)"
+    r"(?! (applications?|problems?|scenarios?|settings?|use|impact|deployments?|tasks?)\b)",
+    re.IGNORECASE,
 )
 
 
