@@ -36,8 +36,11 @@ def measure(corpus: Path, extractor: str, workdir: Path) -> tuple[dict[str, floa
     db = workdir / f"eval-{extractor}.duckdb"
     started = time.perf_counter()
     with Store(db) as store:
-        scan([Input(str(corpus / lab.file)) for lab in labels], store,
-             ScanOptions(extractor=extractor))
+        scan(
+            [Input(str(corpus / lab.file)) for lab in labels],
+            store,
+            ScanOptions(extractor=extractor),
+        )
     seconds = time.perf_counter() - started
     con = connect_readonly(db)
     ev = evaluate(con, labels, corpus, sha)
@@ -62,15 +65,19 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         results = {x: measure(args.corpus, x, Path(tmp)) for x in ("pypdfium2", "pdfminer")}
-    print(f"synthwatch {__version__}, patterns {detect.patterns_version()}, "
-          f"labels {args.corpus / 'labels-dev.csv'} (certainty=clear)")
+    print(
+        f"synthwatch {__version__}, patterns {detect.patterns_version()}, "
+        f"labels {args.corpus / 'labels-dev.csv'} (certainty=clear)"
+    )
     print(f"{'measure':36} {'pypdfium2':>10} {'pdfminer':>10} {'target':>8}")
     for name, target in TARGETS.items():
         cells = [results[x][0][name] for x in ("pypdfium2", "pdfminer")]
         shown = [f"{c:10.3f}" if c is not None else f"{'n/a':>10}" for c in cells]
         print(f"{name:36} {shown[0]} {shown[1]} {'' if target is None else f'>= {target:.2f}':>8}")
-    print(f"{'scan + detect seconds (all labelled)':36} "
-          f"{results['pypdfium2'][1]:10.1f} {results['pdfminer'][1]:10.1f}")
+    print(
+        f"{'scan + detect seconds (all labelled)':36} "
+        f"{results['pypdfium2'][1]:10.1f} {results['pdfminer'][1]:10.1f}"
+    )
 
 
 if __name__ == "__main__":

@@ -4,8 +4,7 @@ The driver (``scan``) hashes files and skips known papers as for a local scan, t
 papers left into batches and submits one Dask task per batch, a few batches per worker thread
 ahead (a bounded queue). On the worker, each paper runs in a child process of the worker
 thread's own, kept from paper to paper and killed and replaced when a paper runs past the
-timeout or kills it: the local pool's contract. The child is started with ``subprocess``
-because Dask workers are daemonic processes, which ``multiprocessing`` may not give children.
+timeout or kills it: the local pool's contract (``pipeline.dask_child``).
 
 A finished batch is written with the store's own ``Store.write`` into an in-memory DuckDB and
 copied to ``papers.parquet`` and ``findings.parquet`` in a temporary folder that is renamed to
@@ -17,31 +16,25 @@ left by an interrupted run are ingested when the next Dask scan into the databas
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import logging
 import math
 import os
 import shutil
-import signal
-import subprocess
-import sys
-import threading
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import islice
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pipeline
 from pipeline import __version__, detect
-from pipeline.errors import EngineError, WorkerStartError
-from pipeline.pool import Limits, quiet_libraries
+from pipeline.dask_child import child_for
+from pipeline.errors import EngineError
+from pipeline.pool import Limits
 from pipeline.results import PaperResult
 from pipeline.store import Store
-from pipeline.work import Settings, Task, failed, process
+from pipeline.work import Settings, Task
 
 if TYPE_CHECKING:
     from distributed import Client
@@ -58,14 +51,9 @@ MAX_BATCH = 32
 BATCHES_PER_THREAD = 4  # the papers are cut into this many batches per worker thread at least
 IN_FLIGHT_PER_THREAD = 2  # batches submitted ahead per worker thread
 CONNECT_TIMEOUT_S = 30
-START_TIMEOUT_S = 120.0
-READY = "ready"
 SHARD_PREFIX = "shard-"
 PAPERS_FILE = "papers.parquet"
 FINDINGS_FILE = "findings.parquet"
-MB = 1024 * 1024
-# The folder that holds the ``pipeline`` package, for children of workers run from a checkout.
-PACKAGE_ROOT = str(Path(pipeline.__file__).resolve().parent.parent)
 
 
 @dataclass(frozen=True)
@@ -315,7 +303,8 @@ def scan_batch(batch: Batch) -> BatchDone:
         )
     results = []
     for item in batch.items:
-        result = _child(batch.limits.max_memory_mb).run(item.task, batch.settings, batch.limits)
+        child = child_for(batch.limits.max_memory_mb)
+        result = child.run(item.task, batch.settings, batch.limits)
         results.append(replace(result, source_path=item.source_path).with_overrides(item.overrides))
     shard = write_shard(
         results,
@@ -326,144 +315,3 @@ def scan_batch(batch: Batch) -> BatchDone:
         patterns_version=batch.patterns_version,
     )
     return BatchDone(str(shard), tuple(results))
-
-
-class _Child:
-    """A process that reads papers for one worker thread, kept from paper to paper."""
-
-    def __init__(self, max_memory_mb: int | None) -> None:
-        self.max_memory_mb = max_memory_mb
-        child_reads, parent_writes = os.pipe()
-        parent_reads, child_writes = os.pipe()
-        code = (
-            "from pipeline.dask_engine import child_main; "
-            f"child_main({child_reads}, {child_writes}, {max_memory_mb!r})"
-        )
-        path = os.environ.get("PYTHONPATH")
-        env = {**os.environ, "PYTHONPATH": PACKAGE_ROOT + (os.pathsep + path if path else "")}
-        try:
-            self.proc = subprocess.Popen(
-                [sys.executable, "-c", code],
-                pass_fds=(child_reads, child_writes),
-                stdin=subprocess.DEVNULL,
-                env=env,
-            )
-        except OSError:
-            os.close(parent_writes)
-            os.close(parent_reads)
-            raise
-        finally:
-            os.close(child_reads)
-            os.close(child_writes)
-        self.send = Connection(parent_writes, readable=False)
-        self.receive = Connection(parent_reads, writable=False)
-        _CHILDREN.add(self)
-        if not self.receive.poll(START_TIMEOUT_S):
-            self.stop()
-            raise WorkerStartError(f"a worker process did not start within {START_TIMEOUT_S:g} s")
-        try:
-            ready = self.receive.recv()
-        except (EOFError, OSError):
-            ready = None
-        if ready != READY:
-            raise WorkerStartError(
-                f"a worker process could not start (exit code {self.stop()}); run "
-                "`synthwatch screen FILE` on one file on the worker to see the error"
-            )
-
-    def alive(self) -> bool:
-        return self.proc.poll() is None
-
-    def run(self, task: Task, settings: Settings, limits: Limits) -> PaperResult:
-        """Process one paper; a timeout or the child's death is the paper's result."""
-        try:
-            self.send.send((task, settings))
-        except OSError:
-            return failed(task, "failed", _death_reason(self.stop()))
-        if not self.receive.poll(limits.timeout_s):
-            self.stop()
-            return failed(
-                task,
-                "timeout",
-                f"stopped after {limits.timeout_s:g} s (--timeout); the file "
-                "may be huge or pathological",
-            )
-        try:
-            return self.receive.recv()
-        except (EOFError, OSError):
-            return failed(task, "failed", _death_reason(self.stop()))
-
-    def stop(self) -> int | None:
-        """Kill the child if it runs; its exit code."""
-        _CHILDREN.discard(self)
-        if self.alive():
-            self.proc.kill()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            self.proc.wait(timeout=5)
-        self.send.close()
-        self.receive.close()
-        return self.proc.returncode
-
-
-_CHILDREN: set[_Child] = set()
-_THREAD = threading.local()
-
-
-def _child(max_memory_mb: int | None) -> _Child:
-    """This worker thread's child process, started (again) when needed."""
-    child: _Child | None = getattr(_THREAD, "child", None)
-    if child is None or not child.alive() or child.max_memory_mb != max_memory_mb:
-        if child is not None:
-            child.stop()
-        _THREAD.child = child = _Child(max_memory_mb)
-    return child
-
-
-@atexit.register
-def _stop_children() -> None:
-    for child in list(_CHILDREN):
-        child.stop()
-
-
-def _death_reason(code: int | None) -> str:
-    if code is not None and code < 0:
-        if -code == signal.SIGKILL:
-            return (
-                "worker process was killed (signal 9), most likely by the system for "
-                "using too much memory; try --max-memory or --workers 1"
-            )
-        return f"worker process died from signal {-code} while reading this file"
-    return f"worker process exited unexpectedly (exit code {code}) while reading this file"
-
-
-def _limit_memory(max_memory_mb: int | None) -> None:
-    if not max_memory_mb:
-        return
-    try:
-        import resource
-    except ImportError:  # not on this platform (Windows): no cap
-        return
-    cap = max_memory_mb * MB
-    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-
-
-def child_main(inbox_fd: int, outbox_fd: int, max_memory_mb: int | None) -> None:
-    """A worker's child: receive (task, settings), send back the result, until EOF or None."""
-    # the worker stops its child; Ctrl-C in a terminal reaches the driver, not the papers
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    inbox = Connection(inbox_fd, writable=False)
-    outbox = Connection(outbox_fd, readable=False)
-    # Build the detector before the memory cap, so the cap bounds the paper, not the set-up.
-    quiet_libraries()
-    detect.warm_up()
-    _limit_memory(max_memory_mb)
-    outbox.send(READY)
-    while True:
-        try:
-            message = inbox.recv()
-        except EOFError:
-            return
-        if message is None:
-            return
-        task, settings = message
-        outbox.send(process(task, settings))

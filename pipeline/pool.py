@@ -32,7 +32,7 @@ class Limits:
     max_memory_mb: int | None = 4096
 
 
-def _limit_memory(max_memory_mb: int | None) -> None:
+def limit_memory(max_memory_mb: int | None) -> None:
     if not max_memory_mb:
         return
     try:
@@ -54,7 +54,7 @@ def _worker_main(conn: Connection, settings: Settings, max_memory_mb: int | None
 
     quiet_libraries()
     warm_up()
-    _limit_memory(max_memory_mb)
+    limit_memory(max_memory_mb)
     conn.send(READY)
     while True:
         try:
@@ -119,15 +119,14 @@ def run_pool(
                     try:
                         result = w.conn.recv()
                     except (EOFError, OSError):
-                        result = failed(task, "failed", _death_reason(_exit_code(w), limits))
+                        result = failed(task, "failed", death_reason(_exit_code(w)))
                         pool[i] = _Worker(ctx, settings, limits)
                 elif now - w.started > limits.timeout_s:
                     w.kill()
                     result = failed(
                         task,
                         "timeout",
-                        f"stopped after {limits.timeout_s:g} s (--timeout); the file "
-                        "may be huge or pathological",
+                        timeout_reason(limits.timeout_s),
                     )
                     pool[i] = _Worker(ctx, settings, limits)
                 if result is not None:
@@ -175,7 +174,12 @@ def _start(
     return w
 
 
-def _death_reason(code: int | None, limits: Limits) -> str:
+def timeout_reason(timeout_s: float) -> str:
+    return f"stopped after {timeout_s:g} s (--timeout); the file may be huge or pathological"
+
+
+def death_reason(code: int | None) -> str:
+    """Why a worker process died, in words, from its exit code."""
     if code is not None and code < 0:
         sig = -code
         if sig == 9:

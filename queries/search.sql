@@ -6,6 +6,7 @@
 -- param stance: '' — only findings of this stance: use, cited, background, negated or future
 --   ('' = all)
 -- param category: '' — only findings of this TAXONOMY category ('' = all)
+-- param limit: 1000 — at most this many sentences, newest papers first (0 = all)
 -- columns: title, doi, year, venue, section, page, stance, category, confidence, sentence,
 --   finding_id, source_path
 SELECT
@@ -26,4 +27,5 @@ JOIN papers AS p USING (paper_id)
 WHERE contains(lower(f.sentence), lower($phrase))
   AND ($stance = '' OR f.stance = $stance)
   AND ($category = '' OR f.category = $category)
-ORDER BY p.year DESC NULLS LAST, p.title, p.source_path, f.ordinal;
+ORDER BY p.year DESC NULLS LAST, p.title, p.source_path, f.ordinal
+LIMIT (CASE WHEN $limit = 0 THEN NULL ELSE $limit END);

@@ -11,7 +11,7 @@
 -- param limit: 20 — at most this many generators (0 = all)
 -- columns: generator, papers, share, findings, categories, first_year, last_year
 WITH scope AS (
-    SELECT *
+    SELECT paper_id, year, generators
     FROM papers
     WHERE uses_synthetic
       AND ($category = '' OR list_contains(categories, $category))
@@ -21,12 +21,15 @@ WITH scope AS (
 ),
 named AS (
     SELECT f.paper_id, g.generator, f.category, s.year
-    FROM findings AS f
+    FROM (
+        SELECT paper_id, category, generators
+        FROM findings
+        WHERE stance = 'use' AND len(generators) > 0
+          AND ($category = '' OR category = $category)
+    ) AS f
     JOIN scope AS s USING (paper_id)
     CROSS JOIN unnest(f.generators) AS g (generator)
-    WHERE f.stance = 'use'
-      AND ($category = '' OR f.category = $category)
-      AND list_contains(s.generators, g.generator)
+    WHERE list_contains(s.generators, g.generator)
 )
 SELECT
     generator,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import sys
 
@@ -10,9 +11,12 @@ from click.testing import CliRunner
 
 from pipeline import dask_engine
 from pipeline.cli import main
+from pipeline.dask_child import child_for
 from pipeline.dask_engine import DASK_HINT, ingest_shards, shard_folders, shard_root
+from pipeline.pool import Limits
 from pipeline.scan import ScanOptions, discover, scan
 from pipeline.store import Store, connect_readonly
+from pipeline.work import Settings, Task
 
 # mixed formats, each under half a second to read, most of them with findings
 PAPERS = (
@@ -156,3 +160,20 @@ def test_a_version_1_database_is_migrated_to_have_the_shards_table(tmp_path):
         version = store.con.execute("SELECT value FROM meta").fetchall()
         shards = store.con.execute("SELECT count(*) FROM shards").fetchall()
     assert (version, shards) == ([("2",)], [(0,)])
+
+
+def test_a_worker_child_that_dies_fails_its_paper_and_is_replaced(corpus):
+    path = corpus / "other/oastm__S0001870812002101.txt"
+    data = path.read_bytes()
+    task = Task(str(path), hashlib.sha256(data).hexdigest(), len(data))
+    limits = Limits(timeout_s=60, max_memory_mb=None)
+    child = child_for(None)
+    child.proc.kill()  # as the system's out-of-memory killer would
+    child.proc.wait()
+    result = child.run(task, Settings(), limits)
+    assert result.status == "failed" and "signal 9" in result.error
+    again = child_for(None)
+    try:
+        assert again is not child and again.run(task, Settings(), limits).status == "ok"
+    finally:
+        again.stop()

@@ -24,8 +24,12 @@ SEEDS = {
     "s2orc": corpus_root() / "other" / "s2d__10042064.json",
 }
 # a fixed budget: examples per reader, each with a deadline
-BUDGET = settings(max_examples=60, deadline=5000, derandomize=True,
-                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+BUDGET = settings(
+    max_examples=60,
+    deadline=5000,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 
 def _mutate(data: bytes, cuts: list[tuple[int, int, bytes]]) -> bytes:
@@ -38,7 +42,8 @@ def _mutate(data: bytes, cuts: list[tuple[int, int, bytes]]) -> bytes:
 
 mutations = st.lists(
     st.tuples(st.integers(0, 1 << 20), st.integers(0, 64), st.binary(max_size=32)),
-    min_size=1, max_size=8,
+    min_size=1,
+    max_size=8,
 )
 
 
@@ -51,7 +56,7 @@ def _read(data: bytes, name: str) -> None:
     assert isinstance(doc.text, str)
     for s in doc.sections:
         assert 0 <= s.start <= s.end <= len(doc.text)
-    findings, verdict = analyse(doc)  # the detector takes whatever a reader returns
+    findings, _ = analyse(doc)  # the detector takes whatever a reader returns
     for f in findings:
         assert doc.text[f.char_start : f.char_end] == f.sentence
 

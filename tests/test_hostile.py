@@ -55,8 +55,9 @@ def hostile_scan(tmp_path_factory, corpus):
     db = tmp_path_factory.mktemp("db") / "h.duckdb"
     started = time.monotonic()
     with Store(db) as store:
-        summary = scan(list(discover([folder])), store,
-                       ScanOptions(workers=2, timeout_s=60, max_pages=500))
+        summary = scan(
+            list(discover([folder])), store, ScanOptions(workers=2, timeout_s=60, max_pages=500)
+        )
     return db, summary, time.monotonic() - started
 
 
@@ -69,15 +70,18 @@ def test_hostile_scan_finishes_with_every_file_recorded(hostile_scan):
     assert seconds < 120
 
 
-@pytest.mark.parametrize("name,status,reason", [
-    ("truncated.pdf", "failed", "truncated or damaged PDF"),
-    ("random.pdf", "failed", "binary data"),
-    ("empty.pdf", "failed", "empty file"),
-    ("locked.pdf", "failed", "password"),
-    ("scanned.pdf", "no_text", "OCR"),
-    ("bomb.xml", "failed", "entit"),
-    ("latin1.txt", "failed", "UTF-8"),
-])
+@pytest.mark.parametrize(
+    "name,status,reason",
+    [
+        ("truncated.pdf", "failed", "truncated or damaged PDF"),
+        ("random.pdf", "failed", "binary data"),
+        ("empty.pdf", "failed", "empty file"),
+        ("locked.pdf", "failed", "password"),
+        ("scanned.pdf", "no_text", "OCR"),
+        ("bomb.xml", "failed", "entit"),
+        ("latin1.txt", "failed", "UTF-8"),
+    ],
+)
 def test_bad_file_gets_status_and_readable_reason(hostile_scan, name, status, reason):
     got_status, error, _ = _rows(hostile_scan[0])[name]
     assert got_status == status
@@ -127,7 +131,8 @@ def test_file_that_changes_or_vanishes_during_the_scan(tmp_path, corpus):
     with Store(db) as store:
         scan(list(discover([folder])), store, ScanOptions(workers=1), on_plan=meddle)
     rows = _rows(db)
-    assert rows[changing.name][0] == "failed" and "changed during the scan" in rows[changing.name][1]
+    status, error, _ = rows[changing.name]
+    assert status == "failed" and "changed during the scan" in error
     assert rows[vanishing.name][0] == "failed" and "cannot read file" in rows[vanishing.name][1]
 
 
@@ -139,8 +144,9 @@ def test_memory_cap_fails_the_paper_not_the_scan(tmp_path, corpus):
     (folder / "huge.txt").write_text("Methods\n\n" + line * 1_500_000)  # ~110 MB of text
     db = tmp_path / "s.duckdb"
     with Store(db) as store:
-        scan(list(discover([folder])), store,
-             ScanOptions(workers=1, max_memory_mb=600, timeout_s=60))
+        scan(
+            list(discover([folder])), store, ScanOptions(workers=1, max_memory_mb=600, timeout_s=60)
+        )
     rows = _rows(db)
     assert rows["fine.txt"][0] == "ok"
     assert rows["huge.txt"][0] == "failed" and "memory" in rows["huge.txt"][1]
@@ -153,8 +159,11 @@ def test_kill_9_mid_scan_leaves_only_complete_papers_and_rescan_finishes(tmp_pat
     db = tmp_path / "crash.duckdb"
     folder = corpus / "jats"
     # -v prints a line per paper as results arrive; batches of 32 are committed as they fill
-    proc = subprocess.Popen([SYNTHWATCH, "scan", str(folder), "--db", str(db), "-v",
-                             "--workers", "1"], stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [SYNTHWATCH, "scan", str(folder), "--db", str(db), "-v", "--workers", "1"],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     n = 0
     for line in proc.stderr:
         n += line.startswith(("ok ", "failed ", "no_text "))
@@ -177,10 +186,12 @@ def test_kill_9_mid_scan_leaves_only_complete_papers_and_rescan_finishes(tmp_pat
         summary = scan(list(discover([folder])), store, ScanOptions(workers=2))
     assert summary.skipped == stored
     con = connect_readonly(db)
-    total, distinct = con.execute("SELECT count(*), count(DISTINCT paper_id) FROM papers"
-                                  ).fetchall()[0]
-    dup_findings = con.execute("SELECT count(*) - count(DISTINCT finding_id) FROM findings"
-                               ).fetchall()[0][0]
+    total, distinct = con.execute(
+        "SELECT count(*), count(DISTINCT paper_id) FROM papers"
+    ).fetchall()[0]
+    dup_findings = con.execute(
+        "SELECT count(*) - count(DISTINCT finding_id) FROM findings"
+    ).fetchall()[0][0]
     con.close()
     assert total == distinct == len(os.listdir(folder))
     assert dup_findings == 0
@@ -189,9 +200,15 @@ def test_kill_9_mid_scan_leaves_only_complete_papers_and_rescan_finishes(tmp_pat
 def test_second_concurrent_scan_fails_fast_with_a_clear_message(tmp_path, corpus):
     db = tmp_path / "busy.duckdb"
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys,time; from pipeline.store import Store; "
-         "s=Store(sys.argv[1]); print('open', flush=True); time.sleep(60)", str(db)],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            "import sys,time; from pipeline.store import Store; "
+            "s=Store(sys.argv[1]); print('open', flush=True); time.sleep(60)",
+            str(db),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "open"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 
 from spacy.tokens import Doc
@@ -68,13 +69,20 @@ class Finder:
 
     def find(self, document: Document) -> list[Finding]:
         findings: list[Finding] = []
-        prefilter = self.matcher.prefilter
+        # one pass of the cheap pre-filter over the whole text; passages and sentences then
+        # only look up whether a candidate hit starts inside them
+        hits = self.matcher.candidate_offsets(document.text)
+
+        def has_hit(start: int, end: int) -> bool:
+            i = bisect.bisect_left(hits, start)
+            return i < len(hits) and hits[i] < end
+
         for passage in document.passages():
-            if passage.section in SKIP_SECTIONS or not prefilter(passage.text):
+            if passage.section in SKIP_SECTIONS or not has_hit(passage.start, passage.end):
                 continue
             for start, end in split_sentences(passage.text, passage.start):
                 sentence = document.text[start:end]
-                if not prefilter(sentence):
+                if not has_hit(start, end):
                     continue
                 finding = self._sentence(
                     sentence, start, end, passage.section, document.page_at(start), len(findings)

@@ -75,6 +75,16 @@ class SentenceMatcher:
         """Cheap test: could any cue or generator match in ``text``?"""
         return self._candidates.search(text) or bool(self._anchors.search(text))
 
+    def candidate_offsets(self, text: str) -> list[int]:
+        """Sorted start offsets of every pre-filter hit in ``text``.
+
+        A sentence that could match holds at least one hit start (a hit never spans a sentence
+        boundary that matters: cue phrases have no full stops).
+        """
+        starts = {start for start, _ in self._candidates.finditer(text)}
+        starts |= {m.start() for m in self._anchors.finditer(text)}
+        return sorted(starts)
+
     def match(self, sentence: str) -> tuple[Doc, list[Match]]:
         doc = self.nlp.make_doc(sentence)
         found = []
