@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.table import Table
 
 from pipeline.errors import DatabaseLocked, StoreError, SynthwatchError, UsageError
+from pipeline.sources import DEFAULT_EXTRACTOR, DEFAULT_MAX_PAGES, EXTRACTORS
 from pipeline.store import DEFAULT_DB
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -32,6 +33,26 @@ def db_option(func: F) -> F:
         type=click.Path(dir_okay=False),
         envvar="SYNTHWATCH_DB",
         help="DuckDB file (env SYNTHWATCH_DB).",
+    )(func)
+
+
+def extractor_option(func: F) -> F:
+    return click.option(
+        "--extractor",
+        type=click.Choice(EXTRACTORS),
+        default=DEFAULT_EXTRACTOR,
+        show_default=True,
+        help="PDF text extractor (pdfminer.six is slower; pypdfium2 measured as accurate).",
+    )(func)
+
+
+def max_pages_option(func: F) -> F:
+    return click.option(
+        "--max-pages",
+        type=click.IntRange(min=1),
+        default=DEFAULT_MAX_PAGES,
+        show_default=True,
+        help="Read at most this many pages of a PDF.",
     )(func)
 
 

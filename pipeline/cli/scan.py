@@ -13,7 +13,9 @@ from pipeline.cli.common import (
     db_option,
     dumps,
     emit_rows,
+    extractor_option,
     format_option,
+    max_pages_option,
     stderr_console,
     translate_errors,
 )
@@ -28,7 +30,6 @@ from pipeline.scan import (
     read_manifest,
 )
 from pipeline.scan import scan as run_scan
-from pipeline.sources import DEFAULT_EXTRACTOR, DEFAULT_MAX_PAGES, EXTRACTORS
 from pipeline.store import Store, connect_readonly
 
 SUMMARY_SQL = """
@@ -72,13 +73,7 @@ SELECT p.* FROM papers p JOIN run_papers USING (paper_id)
     help="With --engine dask: folder for the workers' Parquet shards, on a filesystem the "
     "workers share  [default: <db>.shards]",
 )
-@click.option(
-    "--extractor",
-    type=click.Choice(EXTRACTORS),
-    default=DEFAULT_EXTRACTOR,
-    show_default=True,
-    help="PDF text extractor (pdfminer is slower).",
-)
+@extractor_option
 @click.option("--force", is_flag=True, help="Rescan papers even if unchanged since last scan.")
 @click.option(
     "--timeout",
@@ -87,13 +82,7 @@ SELECT p.* FROM papers p JOIN run_papers USING (paper_id)
     show_default=True,
     help="Seconds one document may take before it is stopped (status timeout).",
 )
-@click.option(
-    "--max-pages",
-    type=click.IntRange(min=1),
-    default=DEFAULT_MAX_PAGES,
-    show_default=True,
-    help="Read at most this many pages of a PDF.",
-)
+@max_pages_option
 @click.option(
     "--max-memory",
     type=click.IntRange(min=0),

@@ -9,12 +9,18 @@ import click
 from pipeline import sources
 from pipeline.answers.report import render_screening
 from pipeline.answers.screening import check_sentence
-from pipeline.cli.common import dumps, format_option, stderr_console, translate_errors
+from pipeline.cli.common import (
+    dumps,
+    extractor_option,
+    format_option,
+    max_pages_option,
+    stderr_console,
+    translate_errors,
+)
 from pipeline.detect.model import STANCES
 from pipeline.document import Document
 from pipeline.errors import ReadError
 from pipeline.results import PaperResult
-from pipeline.sources import DEFAULT_EXTRACTOR, DEFAULT_MAX_PAGES, EXTRACTORS
 from pipeline.work import Settings, screen_file
 
 VERDICT_LABELS = (
@@ -32,20 +38,8 @@ VERDICT_LABELS = (
 
 @click.command("screen")
 @click.argument("file", type=click.Path(dir_okay=False))
-@click.option(
-    "--extractor",
-    type=click.Choice(EXTRACTORS),
-    default=DEFAULT_EXTRACTOR,
-    show_default=True,
-    help="PDF text extractor.",
-)
-@click.option(
-    "--max-pages",
-    type=click.IntRange(min=1),
-    default=DEFAULT_MAX_PAGES,
-    show_default=True,
-    help="Read at most this many pages of a PDF.",
-)
+@extractor_option
+@max_pages_option
 @format_option("text", "json", "markdown", "html", default="text")
 @click.option(
     "-o",
