@@ -212,8 +212,8 @@ class _Assembler:
     def _paragraph(self, lines: list[str]) -> None:
         text, repaired = layout.join_lines(lines, self.vocabulary)
         self.hyphens += repaired
-        m = _RUN_IN.match(flatten(text))
-        if m and self.kind != "references":
+        m = _RUN_IN.match(flatten(text)) if self.kind != "references" else None
+        if m:
             name = m.group("name")
             kind = "abstract" if name.lower() == "abstract" else "acknowledgements"
             self.builder.heading(name, kind, include=False)

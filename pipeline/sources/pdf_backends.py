@@ -121,6 +121,67 @@ def extract_pypdfium2(data: bytes, max_pages: int) -> RawPDF:
     return RawPDF("pypdfium2", pages, n_pages, info)
 
 
+class _PdfiumChars:
+    """Per-character queries on one PDFium text page, reusing ctypes buffers.
+
+    Boldness is a property of the font, so it is looked up once per font of the page (keyed by
+    the address of PDFium's font object, which stays put while the page is loaded).
+    """
+
+    __slots__ = ("_b", "_bold", "_flags", "_l", "_matrix", "_name", "_r", "_raw", "_t", "_x", "_y")
+
+    def __init__(self, textpage: pdfium.PdfTextPage) -> None:
+        self._raw = textpage.raw
+        self._l, self._r = ctypes.c_double(), ctypes.c_double()
+        self._b, self._t = ctypes.c_double(), ctypes.c_double()
+        self._x, self._y = ctypes.c_double(), ctypes.c_double()
+        self._matrix = pdfium_raw.FS_MATRIX()
+        self._name = ctypes.create_string_buffer(_FONT_NAME_BYTES)
+        self._flags = ctypes.c_int()
+        self._bold: dict[int, bool] = {}
+
+    def charbox(self, index: int) -> tuple[float, float, float, float]:
+        """Left, bottom, right, top of a character's tight box, as ``get_charbox`` gives them."""
+        x0, x1, y0, y1 = self._l, self._r, self._b, self._t
+        if not pdfium_raw.FPDFText_GetCharBox(self._raw, index, x0, x1, y0, y1):  # yes, lrbt!
+            raise pdfium.PdfiumError("Failed to get charbox.")
+        return x0.value, y0.value, x1.value, y1.value
+
+    def baseline(self, index: int) -> float:
+        # A failed query leaves the buffers as they were: read it as 0, as fresh ones would be.
+        if not pdfium_raw.FPDFText_GetCharOrigin(self._raw, index, self._x, self._y):
+            return 0.0
+        return self._y.value
+
+    def size(self, index: int) -> float:
+        # GetFontSize is the size set by Tf; the text matrix can scale it (bioRxiv stamps: 1 pt
+        # x 8).
+        matrix = self._matrix
+        size = pdfium_raw.FPDFText_GetFontSize(self._raw, index)
+        if pdfium_raw.FPDFText_GetMatrix(self._raw, index, matrix):
+            size *= abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
+        return size
+
+    def bold(self, index: int) -> bool:
+        text_object = pdfium_raw.FPDFText_GetTextObject(self._raw, index)
+        font = pdfium_raw.FPDFTextObj_GetFont(text_object) if text_object else None
+        if not font:
+            return self._query_bold(index)
+        key = ctypes.addressof(font.contents)
+        bold = self._bold.get(key)
+        if bold is None:
+            bold = self._bold[key] = self._query_bold(index)
+        return bold
+
+    def _query_bold(self, index: int) -> bool:
+        n = pdfium_raw.FPDFText_GetFontInfo(
+            self._raw, index, self._name, _FONT_NAME_BYTES, self._flags
+        )
+        # A name longer than the buffer is not copied at all (n is then the length it needs).
+        name = self._name.value.decode("utf-8", "replace") if 0 < n <= _FONT_NAME_BYTES else ""
+        return is_bold_font(name, pdfium_raw.FPDFText_GetFontWeight(self._raw, index))
+
+
 def _pdfium_page(pdf: pdfium.PdfDocument, index: int) -> Page:
     page = pdf[index]
     textpage = page.get_textpage()
@@ -128,12 +189,15 @@ def _pdfium_page(pdf: pdfium.PdfDocument, index: int) -> Page:
         left, bottom, right, top = page.get_bbox()
         out = Page(index + 1, right - left, top - bottom)
         text = textpage.get_text_range()
+        chars = _PdfiumChars(textpage)
         # PDFium counts text in UTF-16 units: a character beyond the BMP (math italic 𝑍) is two.
         astral = [m.start() for m in _ASTRAL.finditer(text)]
         for m in _PDFIUM_SEGMENT.finditer(text):
-            pos = m.start() + bisect.bisect_left(astral, m.start())
-            line = _pdfium_line(textpage, m.group(0), pos, left, top)
-            if line is None and (words := re.sub(_PDFIUM_HYPHEN, "-", m.group(0)).strip()):
+            segment = m.group(0)
+            start = m.start()
+            pos = start + bisect.bisect_left(astral, start) if astral else start
+            line = _pdfium_line(textpage, chars, segment, pos, left, top, bool(astral))
+            if line is None and (words := re.sub(_PDFIUM_HYPHEN, "-", segment).strip()):
                 # No position for this text (never seen in the corpus): keep the words, placed
                 # after the line before so that they are not taken for a header.
                 mid = out.height / 2
@@ -148,57 +212,51 @@ def _pdfium_page(pdf: pdfium.PdfDocument, index: int) -> Page:
 
 
 def _pdfium_line(
-    textpage: pdfium.PdfTextPage, segment: str, pos: int, left: float, top: float
+    textpage: pdfium.PdfTextPage,
+    chars: _PdfiumChars,
+    segment: str,
+    pos: int,
+    left: float,
+    top: float,
+    astral: bool = True,
 ) -> Line | None:
     hyphen = segment[-1] in "\ufffe\x02"
     body = segment[:-1] if hyphen else segment
-    if not body.strip():
+    stripped = body.strip()
+    if not stripped:
         return None
-    first = pos + _utf16_len(body[: len(body) - len(body.lstrip())])
-    last = pos + _utf16_len(body.rstrip()) - 1
-    i = pdfium_raw.FPDFText_GetCharIndexFromTextIndex(textpage.raw, first)
-    j = pdfium_raw.FPDFText_GetCharIndexFromTextIndex(textpage.raw, last)
+    lead = body[: len(body) - len(body.lstrip())]
+    tail = body.rstrip()
+    if astral:
+        first = pos + _utf16_len(lead)
+        last = pos + _utf16_len(tail) - 1
+    else:  # no character beyond the BMP on the page: UTF-16 units are characters
+        first = pos + len(lead)
+        last = pos + len(tail) - 1
+    raw = textpage.raw
+    i = pdfium_raw.FPDFText_GetCharIndexFromTextIndex(raw, first)
+    j = pdfium_raw.FPDFText_GetCharIndexFromTextIndex(raw, last)
     if i < 0 or j < 0:
         return None
-    x0, _, _, _ = textpage.get_charbox(i)
-    _, _, x1, _ = textpage.get_charbox(j)
+    x0 = chars.charbox(i)[0]
+    x1 = chars.charbox(j)[2]
     # Median of first, middle and last: a drop capital or a trailing footnote mark is outvoted.
-    sizes = sorted(_pdfium_size(textpage, k) for k in (i, (i + j) // 2, j))
-    size = sizes[1]
+    # When first and last agree, the middle cannot change the median.
+    size_i = chars.size(i)
+    size_j = size_i if j == i else chars.size(j)
+    size = size_i if size_i == size_j else sorted((size_i, chars.size((i + j) // 2), size_j))[1]
     # Tight glyph boxes jump with the letters' shapes; the baseline does not. The line box is
     # the font's usual ascent and descent around the baseline of its first character.
-    origin_x, baseline = ctypes.c_double(), ctypes.c_double()
-    pdfium_raw.FPDFText_GetCharOrigin(
-        textpage.raw, i, ctypes.byref(origin_x), ctypes.byref(baseline)
-    )
-    line_top = top - baseline.value - ASCENT * size
-    line_bottom = top - baseline.value + DESCENT * size
-    bold = _pdfium_bold(textpage, i) and _pdfium_bold(textpage, j)
-    text = body.strip() + ("-" if hyphen else "")
+    baseline = chars.baseline(i)
+    line_top = top - baseline - ASCENT * size
+    line_bottom = top - baseline + DESCENT * size
+    bold = chars.bold(i) and chars.bold(j)
+    text = stripped + ("-" if hyphen else "")
     return Line(text, x0 - left, x1 - left, line_top, line_bottom, round(size, 2), bold)
 
 
 def _utf16_len(text: str) -> int:
     return len(text) + len(_ASTRAL.findall(text))
-
-
-def _pdfium_size(textpage: pdfium.PdfTextPage, index: int) -> float:
-    # GetFontSize is the size set by Tf; the text matrix can scale it (bioRxiv stamps: 1 pt x 8).
-    matrix = pdfium_raw.FS_MATRIX()
-    size = pdfium_raw.FPDFText_GetFontSize(textpage.raw, index)
-    if pdfium_raw.FPDFText_GetMatrix(textpage.raw, index, ctypes.byref(matrix)):
-        size *= abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
-    return size
-
-
-def _pdfium_bold(textpage: pdfium.PdfTextPage, index: int) -> bool:
-    buf = ctypes.create_string_buffer(_FONT_NAME_BYTES)
-    flags = ctypes.c_int()
-    n = pdfium_raw.FPDFText_GetFontInfo(
-        textpage.raw, index, buf, _FONT_NAME_BYTES, ctypes.byref(flags)
-    )
-    name = buf.value.decode("utf-8", "replace") if n else ""
-    return is_bold_font(name, pdfium_raw.FPDFText_GetFontWeight(textpage.raw, index))
 
 
 # --- pdfminer.six ------------------------------------------------------------------------------

@@ -59,6 +59,10 @@ _REFERENCE_ENTRY = re.compile(
     r"\b(?:19|20)\d\d[a-z]?\b|^\[\d+\]|^\d{1,3}\.\s|\bet al\b|\bdoi\b|10\.\d{4,9}/", re.I
 )
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_LAST_WORD = re.compile(r"[^\W\d_]+$")
+_FIRST_WORD = re.compile(r"[^\W\d_]+")
+# _last_word looks at this many characters at the end of a paragraph first.
+_LAST_WORD_WINDOW = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -218,8 +222,10 @@ def is_references_heading(text: str) -> bool:
 def is_heading(line: Line, next_line: Line | None, body: Body) -> bool:
     """Whether a line is certainly a heading; a missed heading costs less than a false one."""
     text = line.text.strip()
+    if not text or len(text) > HEADING_MAX_CHARS:
+        return False
     words = text.split()
-    if not text or len(text) > HEADING_MAX_CHARS or len(words) > HEADING_MAX_WORDS:
+    if len(words) > HEADING_MAX_WORDS:
         return False
     if next_line is not None and next_line.text[:1].islower() and not line.bold:
         return False  # the sentence goes on
@@ -354,7 +360,7 @@ def join_lines(lines: list[str], vocabulary: Counter[str]) -> tuple[str, int]:
             out = text
             continue
         if out.endswith("-") and len(out) > 1 and out[-2].isalpha() and text[:1].islower():
-            head = _last_word(out[:-1])
+            head = _last_word(out, len(out) - 1)
             tail = _first_word(text)
             if _keeps_hyphen(head, tail, vocabulary):
                 out += text
@@ -384,13 +390,17 @@ def _keeps_hyphen(head: str, tail: str, vocabulary: Counter[str]) -> bool:
     )
 
 
-def _last_word(text: str) -> str:
-    m = re.search(r"[^\W\d_]+$", text)
+def _last_word(text: str, end: int) -> str:
+    """The run of letters that ends ``text[:end]``, or "" (without copying a long paragraph)."""
+    start = max(0, end - _LAST_WORD_WINDOW)
+    m = _LAST_WORD.search(text, start, end)
+    if m and start and m.start() == start:  # the word may begin before the window
+        m = _LAST_WORD.search(text, 0, end)
     return m.group(0) if m else ""
 
 
 def _first_word(text: str) -> str:
-    m = re.match(r"[^\W\d_]+", text)
+    m = _FIRST_WORD.match(text)
     return m.group(0) if m else ""
 
 
@@ -399,5 +409,5 @@ def count_words(pages: list[Page]) -> Counter[str]:
     counts: Counter[str] = Counter()
     for page in pages:
         for line in page.lines:
-            counts.update(w.lower() for w in _WORD.findall(line.text))
+            counts.update(map(str.lower, _WORD.findall(line.text)))
     return counts
