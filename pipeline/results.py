@@ -101,6 +101,9 @@ class PaperResult:
                 "in_abstract": None,
                 "concern": None,
                 "reasons": [],
+                "real_data_sentence": None,
+                "real_data_section": None,
+                "real_data_page": None,
             }
         d = self.verdict.to_dict()
         d.pop("language")

@@ -206,6 +206,15 @@ def check_sentence(reasons: Iterable[str]) -> str | None:
     return None
 
 
+def _check_evidence(
+    v: dict[str, Any], sentence: str, findings: Sequence[Finding], document: Document | None
+) -> Evidence:
+    """The real-data-check sentence with the place the verdict recorded for it."""
+    if v.get("real_data_sentence") == sentence and v.get("real_data_section"):
+        return Evidence(sentence, v["real_data_section"], v.get("real_data_page"))
+    return place_sentence(sentence, findings, document)
+
+
 def place_sentence(
     sentence: str, findings: Sequence[Finding], document: Document | None
 ) -> Evidence:
@@ -336,7 +345,7 @@ def _checks(result: PaperResult, v: dict[str, Any], document: Document | None) -
     light = "grey" if not used else "green" if generators else "amber"
     add("generators", light, _per_label(uses, generators, lambda f, g: g in f.generators))
 
-    sentence = check_sentence(v["reasons"])
+    sentence = v.get("real_data_sentence") or check_sentence(v["reasons"])
     if not used:
         light = "grey"
     elif not no_check:
@@ -348,7 +357,7 @@ def _checks(result: PaperResult, v: dict[str, Any], document: Document | None) -
     add(
         "real_data_check",
         light,
-        [place_sentence(sentence, result.findings, document)] if sentence else [],
+        [_check_evidence(v, sentence, result.findings, document)] if sentence else [],
         "" if sentence or not used else "no sentence evaluates or validates on real data",
     )
 

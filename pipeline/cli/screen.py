@@ -89,13 +89,18 @@ def screen_command(file: str, extractor: str, max_pages: int, fmt: str, output: 
 def _document_for_check(file: str, settings: Settings, result: PaperResult) -> Document | None:
     """The paper's Document, read again, to put the real-data-check sentence on its page.
 
-    The verdict quotes that sentence without its place; when no finding holds it, reading the
-    file once more is the only way to show the editor where it is. None when not needed.
+    Only for a verdict that quotes the sentence without its place (the verdict records the place
+    since 0.1.0, so this is a fallback); None when not needed.
     """
     if result.status != "ok":
         return None
-    sentence = check_sentence(result.verdict_dict()["reasons"])
-    if sentence is None or any(sentence in f.sentence for f in result.findings):
+    v = result.verdict_dict()
+    sentence = check_sentence(v["reasons"])
+    if (
+        sentence is None
+        or v["real_data_section"]
+        or any(sentence in f.sentence for f in result.findings)
+    ):
         return None
     try:
         return sources.read_bytes(

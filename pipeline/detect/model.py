@@ -75,6 +75,10 @@ class Verdict:
     in_abstract: bool | None = None
     concern: str | None = None
     reasons: tuple[str, ...] = field(default=())
+    # where the real-data check was found, for evidence (None when not found)
+    real_data_sentence: str | None = None
+    real_data_section: str | None = None
+    real_data_page: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from pipeline.detect.language import detect_language
 from pipeline.detect.lexicon import Lexicon
@@ -62,12 +63,17 @@ def judge_context() -> _Context:
     return _Context(Lexicon(phrases["medical"]), Lexicon(phrases["real_check"]))
 
 
-def _body_text(document: Document) -> str:
-    parts = [document.text[s.start : s.end] for s in document.sections if s.kind != "references"]
+def _body_spans(document: Document) -> list[tuple[int, int]]:
+    """(start, end) of the text outside the references: the title block and every section."""
     if not document.sections:
-        return document.text
-    # text before the first section (title block) counts too
-    return document.text[: document.sections[0].start] + "".join(parts)
+        return [(0, len(document.text))]
+    spans = [(0, document.sections[0].start)]
+    spans += [(s.start, s.end) for s in document.sections if s.kind != "references"]
+    return [(a, b) for a, b in spans if b > a]
+
+
+def _body_text(document: Document) -> str:
+    return "".join(document.text[a:b] for a, b in _body_spans(document))
 
 
 def _head_text(document: Document) -> str:
@@ -93,8 +99,8 @@ def is_medical(document: Document) -> bool:
     return lexicon.count(body) * 1000 / n_words >= MEDICAL_BODY_PER_1000_WORDS
 
 
-def find_real_data_check(document: Document) -> str | None:
-    """The first sentence that evaluates on real data, or None.
+def find_real_data_check(document: Document) -> tuple[str, int] | None:
+    """The first sentence that evaluates on real data and its offset in the text, or None.
 
     A sentence qualifies when it names real data ("real photographs", "real-world data",
     "human annotators", the ``real_check`` context patterns), an evaluation act (tested,
@@ -102,16 +108,17 @@ def find_real_data_check(document: Document) -> str | None:
     "remains to be established").
     """
     ctx = judge_context()
-    body = _body_text(document)
-    for m in _real_mentions(body, ctx.real_check):
-        lo = max(0, m - 600)
-        window = body[lo : m + 600]
-        for s, e in split_sentences(window):
-            if s <= m - lo < e:
-                sentence = window[s:e]
-                if CHECK_VERBS.search(sentence) and not CHECK_NEGATION.search(sentence):
-                    return sentence
-                break
+    for lo, hi in _body_spans(document):
+        body = document.text[lo:hi]
+        for m in _real_mentions(body, ctx.real_check):
+            w0 = max(0, m - 600)
+            window = body[w0 : m + 600]
+            for s, e in split_sentences(window):
+                if s <= m - w0 < e:
+                    sentence = window[s:e]
+                    if CHECK_VERBS.search(sentence) and not CHECK_NEGATION.search(sentence):
+                        return sentence, lo + w0 + s
+                    break
     return None
 
 
@@ -169,8 +176,8 @@ def judge(document: Document, findings: list[Finding], *, language: str | None =
     roles = {r for f in uses for r in f.roles}
     generators = _specific(dict.fromkeys(g for f in uses for g in f.generators))
     participants_replaced = "simulated_participants" in categories
-    check_sentence = find_real_data_check(document)
-    real_check = "found" if check_sentence else "not_found"
+    check = find_real_data_check(document)
+    real_check = "found" if check else "not_found"
     in_abstract = any(f.section == "abstract" for f in uses)
     reasons: list[str] = []
     if medical and roles & TRAINING_ROLES and real_check == "not_found":
@@ -203,8 +210,16 @@ def judge(document: Document, findings: list[Finding], *, language: str | None =
             + ")"
             + (", checked against real data" if real_check == "found" else "")
         )
-    if check_sentence:
-        reasons.append(f"real-data check: {check_sentence[:300]}")
+    evidence: dict[str, Any] = {}
+    if check:
+        sentence, at = check
+        reasons.append(f"real-data check: {sentence[:300]}")
+        section = document.section_at(at)
+        evidence = {
+            "real_data_sentence": sentence,
+            "real_data_section": section.kind if section else "other",
+            "real_data_page": document.page_at(at),
+        }
     return Verdict(
         language=language,
         assessed=True,
@@ -218,4 +233,5 @@ def judge(document: Document, findings: list[Finding], *, language: str | None =
         in_abstract=in_abstract,
         concern=concern,
         reasons=tuple(reasons),
+        **evidence,
     )
