@@ -21,6 +21,8 @@ from pipeline.results import PaperResult
 from pipeline.work import Settings, Task, failed, process
 
 POLL_S = 0.2
+# Tasks a worker holds at once: the one it runs and the next, already in its pipe.
+PREFETCH = 2
 READY = "ready"
 START_TIMEOUT_S = 120.0
 MB = 1024 * 1024
@@ -67,6 +69,9 @@ def _worker_main(conn: Connection, settings: Settings, max_memory_mb: int | None
 
 
 class _Worker:
+    """One worker process and the tasks it holds: the first is running, the rest wait in its
+    pipe, so that it starts the next paper without waiting for the parent."""
+
     def __init__(self, ctx: mp.context.SpawnContext, settings: Settings, limits: Limits) -> None:
         self.conn, child = ctx.Pipe()
         self.proc = ctx.Process(
@@ -74,14 +79,21 @@ class _Worker:
         )
         self.proc.start()
         child.close()
-        self.task: Task | None = None
-        self.started = time.monotonic()
+        self.tasks: deque[Task] = deque()
+        self.started = time.monotonic()  # of the first task (of the process until ready)
         self.ready = False
 
     def give(self, task: Task) -> None:
-        self.task = task
-        self.started = time.monotonic()
+        if not self.tasks:
+            self.started = time.monotonic()
+        self.tasks.append(task)
         self.conn.send(task)
+
+    def done(self) -> Task:
+        """The running task has finished: the next one in the pipe starts now."""
+        task = self.tasks.popleft()
+        self.started = time.monotonic()
+        return task
 
     def kill(self) -> None:
         if self.proc.is_alive():
@@ -90,54 +102,75 @@ class _Worker:
         self.conn.close()
 
 
-def run_pool(
-    tasks: Iterable[Task], *, workers: int, settings: Settings, limits: Limits
-) -> Iterator[PaperResult]:
-    """Process ``tasks`` on ``workers`` processes; yield one result per task as each finishes.
+class WorkerPool:
+    """``workers`` processes that read, detect and judge papers; start it early, since a
+    worker takes a second or two to import spaCy and build its matchers.
 
-    Only ``workers`` tasks are in flight at a time, so memory is bounded by the pool size.
+    Use it as a context manager; ``map`` yields one result per task as each finishes. At most
+    ``PREFETCH`` tasks per worker are in flight, so memory stays bounded by the pool size.
     """
-    ctx = mp.get_context("spawn")
-    pending = deque(tasks)
-    pool = [_Worker(ctx, settings, limits) for _ in range(max(1, min(workers, len(pending))))]
-    try:
-        while pending or any(w.task for w in pool):
+
+    def __init__(self, workers: int, *, settings: Settings, limits: Limits) -> None:
+        self._ctx = mp.get_context("spawn")
+        self._settings = settings
+        self._limits = limits
+        self._pool = [self._spawn() for _ in range(max(1, workers))]
+
+    def _spawn(self) -> _Worker:
+        return _Worker(self._ctx, self._settings, self._limits)
+
+    def __enter__(self) -> WorkerPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def map(self, tasks: Iterable[Task]) -> Iterator[PaperResult]:
+        pending = deque(tasks)
+        pool = self._pool
+        limits = self._limits
+        while pending or any(w.tasks for w in pool):
             for w in pool:
-                if w.ready and w.task is None and pending:
+                while w.ready and len(w.tasks) < PREFETCH and pending:
                     w.give(pending.popleft())
-            ready = set(wait([w.conn for w in pool if w.task or not w.ready], timeout=POLL_S))
+            ready = set(wait([w.conn for w in pool if w.tasks or not w.ready], timeout=POLL_S))
             now = time.monotonic()
             for i, w in enumerate(pool):
                 if not w.ready:
-                    pool[i] = _start(ctx, w, ready, now, settings, limits)
+                    pool[i] = _start(self._ctx, w, ready, now, self._settings, limits)
                     continue
-                task = w.task
-                if task is None:
+                if not w.tasks:
                     continue
                 result: PaperResult | None = None
                 if w.conn in ready:
                     try:
                         result = w.conn.recv()
+                        w.done()
                     except (EOFError, OSError):
-                        result = failed(task, "failed", death_reason(_exit_code(w)))
-                        pool[i] = _Worker(ctx, settings, limits)
+                        result = failed(w.tasks[0], "failed", death_reason(_exit_code(w)))
+                        pool[i] = self._replace(w, pending)
                 elif now - w.started > limits.timeout_s:
                     w.kill()
-                    result = failed(
-                        task,
-                        "timeout",
-                        timeout_reason(limits.timeout_s),
-                    )
-                    pool[i] = _Worker(ctx, settings, limits)
+                    result = failed(w.tasks[0], "timeout", timeout_reason(limits.timeout_s))
+                    pool[i] = self._replace(w, pending)
                 if result is not None:
-                    w.task = None
                     yield result
-    finally:
-        for w in pool:
-            if w.proc.is_alive():
+
+    def _replace(self, w: _Worker, pending: deque[Task]) -> _Worker:
+        """A new worker for a dead or killed one; its waiting tasks go back to the queue."""
+        w.tasks.popleft()
+        pending.extendleft(reversed(w.tasks))
+        w.tasks.clear()
+        return self._spawn()
+
+    def close(self) -> None:
+        for w in self._pool:
+            if w.ready and w.proc.is_alive():  # one still starting up is killed at once
                 with contextlib.suppress(OSError):
                     w.conn.send(None)
-            w.proc.join(timeout=1)
+        for w in self._pool:
+            if w.ready:
+                w.proc.join(timeout=1)
             w.kill()
 
 

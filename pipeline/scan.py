@@ -15,7 +15,7 @@ from typing import Any
 
 from pipeline import __version__, dask_engine, detect
 from pipeline.errors import UsageError
-from pipeline.pool import Limits, run_pool
+from pipeline.pool import Limits, WorkerPool
 from pipeline.results import PaperResult
 from pipeline.store import Store
 from pipeline.work import Settings, Task
@@ -228,7 +228,6 @@ def scan(
             )
             continue
         tasks.append(Task(item.path, paper_id, size))
-    store.record_files(files, run_id)
     if not options.force:
         known = store.known(t.paper_id for t in tasks)
         current = {
@@ -240,67 +239,74 @@ def scan(
         todo = [t for t in tasks if t.paper_id not in current or overrides.get(t.paper_id)]
         summary.skipped = len(tasks) - len(todo)
         tasks = todo
-    if on_plan:
-        on_plan(summary, len(tasks) + len(early))
-    batch: list[PaperResult] = []
-    last_write = time.monotonic()
-
-    def flush() -> None:
-        nonlocal last_write
-        store.write(batch, run_id=run_id, version=version, patterns_version=pversion)
-        batch.clear()
-        last_write = time.monotonic()
-
-    def record(result: PaperResult, *, stored: bool = False) -> None:
-        summary.scanned += 1
-        summary.statuses[result.status] += 1
-        if not stored:
-            batch.append(result)
-            if len(batch) >= BATCH_SIZE or time.monotonic() - last_write > BATCH_SECONDS:
-                flush()
-        if on_result:
-            on_result(result, summary)
-
     settings = Settings(extractor=options.extractor, max_pages=options.max_pages)
     limits = Limits(timeout_s=options.timeout_s, max_memory_mb=options.max_memory_mb)
-    status = "interrupted"
-    try:
-        for result in early:
-            record(result.with_overrides(overrides.get(result.paper_id, {})))
-        if options.engine == "dask":
-            flush()
-            items = [
-                dask_engine.Item(
-                    Task(os.path.abspath(t.path), t.paper_id, t.n_bytes),
-                    t.path,
-                    overrides.get(t.paper_id, {}),
-                )
-                for t in tasks
-            ]
-            engine = dask_engine.run(
-                items,
-                store=store,
-                root=shard_root,
-                run_id=run_id,
-                version=version,
-                patterns_version=pversion,
-                settings=settings,
-                limits=limits,
-                scheduler=options.scheduler,
-                workers=options.workers,
+    with contextlib.ExitStack() as stack:
+        pool = None
+        if options.engine != "dask" and tasks:
+            # started now, the workers import spaCy and build their matchers while the files
+            # are recorded
+            pool = stack.enter_context(
+                WorkerPool(min(options.workers, len(tasks)), settings=settings, limits=limits)
             )
-            with contextlib.closing(engine):
-                for result in engine:
-                    record(result, stored=True)  # the engine ingested its shard
-        else:
-            for result in run_pool(
-                tasks, workers=options.workers, settings=settings, limits=limits
-            ):
+        store.record_files(files, run_id)
+        if on_plan:
+            on_plan(summary, len(tasks) + len(early))
+        batch: list[PaperResult] = []
+        last_write = time.monotonic()
+
+        def flush() -> None:
+            nonlocal last_write
+            store.write(batch, run_id=run_id, version=version, patterns_version=pversion)
+            batch.clear()
+            last_write = time.monotonic()
+
+        def record(result: PaperResult, *, stored: bool = False) -> None:
+            summary.scanned += 1
+            summary.statuses[result.status] += 1
+            if not stored:
+                batch.append(result)
+                if len(batch) >= BATCH_SIZE or time.monotonic() - last_write > BATCH_SECONDS:
+                    flush()
+            if on_result:
+                on_result(result, summary)
+
+        status = "interrupted"
+        try:
+            for result in early:
                 record(result.with_overrides(overrides.get(result.paper_id, {})))
-        flush()
-        status = "finished"
-    finally:
-        if batch:
+            if options.engine == "dask":
+                flush()
+                items = [
+                    dask_engine.Item(
+                        Task(os.path.abspath(t.path), t.paper_id, t.n_bytes),
+                        t.path,
+                        overrides.get(t.paper_id, {}),
+                    )
+                    for t in tasks
+                ]
+                engine = dask_engine.run(
+                    items,
+                    store=store,
+                    root=shard_root,
+                    run_id=run_id,
+                    version=version,
+                    patterns_version=pversion,
+                    settings=settings,
+                    limits=limits,
+                    scheduler=options.scheduler,
+                    workers=options.workers,
+                )
+                with contextlib.closing(engine):
+                    for result in engine:
+                        record(result, stored=True)  # the engine ingested its shard
+            elif pool is not None:
+                for result in pool.map(tasks):
+                    record(result.with_overrides(overrides.get(result.paper_id, {})))
             flush()
-        store.finish_run(run_id, summary.counts(), status)
+            status = "finished"
+        finally:
+            if batch:
+                flush()
+            store.finish_run(run_id, summary.counts(), status)
     return summary

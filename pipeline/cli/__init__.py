@@ -2,21 +2,43 @@
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from pipeline import __version__
 from pipeline.cli.common import CONTEXT_SETTINGS
-from pipeline.cli.eval import eval_command
-from pipeline.cli.export import export_command
-from pipeline.cli.query import query_group
-from pipeline.cli.report import report_command
-from pipeline.cli.scan import scan_command
-from pipeline.cli.screen import screen_command
-from pipeline.cli.sql import sql_command
 from pipeline.pool import quiet_libraries
 
+# name -> module and attribute of the command. A command's module (and what it imports:
+# DuckDB, pandas, spaCy, Jinja2) is loaded only when that command runs, so that
+# `synthwatch scan` starts its workers without waiting for the rest.
+COMMANDS = {
+    "scan": ("pipeline.cli.scan", "scan_command"),
+    "screen": ("pipeline.cli.screen", "screen_command"),
+    "sql": ("pipeline.cli.sql", "sql_command"),
+    "eval": ("pipeline.cli.eval", "eval_command"),
+    "query": ("pipeline.cli.query", "query_group"),
+    "report": ("pipeline.cli.report", "report_command"),
+    "export": ("pipeline.cli.export", "export_command"),
+}
 
-@click.group(context_settings=CONTEXT_SETTINGS)
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, attribute = COMMANDS[cmd_name]
+        command: click.Command = getattr(importlib.import_module(module), attribute)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings=CONTEXT_SETTINGS)
 @click.version_option(__version__, "--version", prog_name="synthwatch")
 def main() -> None:
     """Find where research papers use synthetic or model-generated data.
@@ -31,12 +53,3 @@ def main() -> None:
         synthwatch sql "SELECT status, count(*) FROM papers GROUP BY status"
     """
     quiet_libraries()
-
-
-main.add_command(scan_command)
-main.add_command(screen_command)
-main.add_command(sql_command)
-main.add_command(eval_command)
-main.add_command(query_group)
-main.add_command(report_command)
-main.add_command(export_command)

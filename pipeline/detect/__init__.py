@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from functools import cache
+from typing import TYPE_CHECKING
 
-from pipeline.detect.find import Finder
 from pipeline.detect.language import detect_language
 from pipeline.detect.model import CATEGORIES, CONCERNS, ROLES, STANCES, Finding, Verdict
 from pipeline.detect.patterns import load_patterns
 from pipeline.detect.verdict import SUPPORTED_LANGUAGES, judge, judge_context
 from pipeline.document import Document
+
+if TYPE_CHECKING:
+    from pipeline.detect.finder import Finder
 
 __all__ = [
     "CATEGORIES",
@@ -27,6 +30,10 @@ __all__ = [
 
 @cache
 def _finder() -> Finder:
+    # spaCy is imported here, on first use: the driver of a scan and the query commands
+    # import this package (for the models and the patterns' version) without needing it
+    from pipeline.detect.finder import Finder
+
     return Finder()
 
 

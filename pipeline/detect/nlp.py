@@ -6,6 +6,7 @@ Built once per process (``get_matcher``); no model is downloaded or loaded.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
@@ -31,6 +32,35 @@ class Match:
     char_end: int
 
 
+_LEADING_LOOKBEHIND = re.compile(r"^\(\?<[!=](?:[^()\\]|\\.)*\)")
+
+
+class Anchor:
+    """An anchor regex, found fast: where it starts with a lookbehind ("(?<![a-z])generat"),
+    Python's ``re`` tries it at every character; without it, the literal that follows lets
+    ``re`` skip ahead. So the pattern without its leading lookbehind (which matches wherever
+    the whole one does) finds the candidates, and the whole pattern confirms each of them.
+    """
+
+    def __init__(self, pattern: str) -> None:
+        fast = _LEADING_LOOKBEHIND.sub("", pattern, count=1)
+        self._fast = re.compile(fast)
+        self._exact = re.compile(pattern) if fast != pattern else None
+        self._fast_folded = re.compile(fast, re.IGNORECASE)
+        self._exact_folded = re.compile(pattern, re.IGNORECASE)
+
+    def starts(self, text: str, *, folded: bool = False) -> Iterator[int]:
+        """Every offset where the pattern matches (overlapping ones too)."""
+        fast = self._fast_folded if folded else self._fast
+        exact = self._exact_folded if folded else self._exact
+        pos = 0
+        while (m := fast.search(text, pos)) is not None:
+            start = m.start()
+            if exact is None or exact.match(text, start):
+                yield start
+            pos = start + 1
+
+
 def _has_upper(phrase: str) -> bool:
     return any(c.isupper() for c in phrase)
 
@@ -52,7 +82,7 @@ class SentenceMatcher:
         for p in patterns.patterns:
             if p.pattern is not None:
                 self._tokens.add(p.id, [list(p.pattern)])
-                if p.anchor:
+                if p.anchor and p.kind == "cues":
                     anchors.append(p.anchor)
             for phrase in p.phrases:
                 self._add_phrase(p.id, phrase)
@@ -62,18 +92,16 @@ class SentenceMatcher:
             for alias in g.aliases:
                 self._add_phrase(GENERATOR_PREFIX + g.name, alias)
                 candidates.append(alias)
-        # The pre-filter must find a superset of what the matchers find: every cue phrase and
-        # generator alias (case folded), plus the anchors of token patterns.
+        # The pre-filter must find a superset of the sentences that can give a finding: those
+        # with a cue or a generator (a trap only removes cues). So: every cue phrase and
+        # generator alias (case folded), plus the anchors of cue token patterns, which are
+        # written for lower-cased text.
         self._candidates = Lexicon(candidates, fold_case=True)
-        self._anchors = re.compile("|".join(sorted(set(anchors))), re.IGNORECASE)
+        self._anchors = [Anchor(a) for a in sorted(set(anchors))]
 
     def _add_phrase(self, key: str, phrase: str) -> None:
         matcher = self._exact if _has_upper(phrase) else self._lower
         matcher.add(key, [self.nlp.make_doc(phrase)])
-
-    def prefilter(self, text: str) -> bool:
-        """Cheap test: could any cue or generator match in ``text``?"""
-        return self._candidates.search(text) or bool(self._anchors.search(text))
 
     def candidate_offsets(self, text: str) -> list[int]:
         """Sorted start offsets of every pre-filter hit in ``text``.
@@ -82,7 +110,12 @@ class SentenceMatcher:
         boundary that matters: cue phrases have no full stops).
         """
         starts = {start for start, _ in self._candidates.finditer(text)}
-        starts |= {m.start() for m in self._anchors.finditer(text)}
+        lowered = text.lower()
+        # offsets in the lower-cased text are the text's, unless a letter's lower case is
+        # longer ("İ"): then the regex folds case instead
+        folded = len(lowered) != len(text)
+        for anchor in self._anchors:
+            starts.update(anchor.starts(text if folded else lowered, folded=folded))
         return sorted(starts)
 
     def match(self, sentence: str) -> tuple[Doc, list[Match]]:

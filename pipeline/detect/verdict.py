@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
 from pipeline.detect.language import detect_language
-from pipeline.detect.lexicon import Lexicon
+from pipeline.detect.lexicon import Lexicon, Tokens
 from pipeline.detect.model import CATEGORIES, ROLES, Finding, Verdict
 from pipeline.detect.patterns import load_patterns
 from pipeline.detect.segment import split_sentences
@@ -72,10 +73,6 @@ def _body_spans(document: Document) -> list[tuple[int, int]]:
     return [(a, b) for a, b in spans if b > a]
 
 
-def _body_text(document: Document) -> str:
-    return "".join(document.text[a:b] for a, b in _body_spans(document))
-
-
 def _head_text(document: Document) -> str:
     head = [document.metadata.title or ""]
     head += [document.text[s.start : s.end] for s in document.sections if s.kind == "abstract"]
@@ -92,11 +89,13 @@ def is_review(document: Document) -> bool:
 def is_medical(document: Document) -> bool:
     """Clinical / patient / health-care work, judged from title+abstract and body density."""
     lexicon = judge_context().medical
-    if lexicon.count(_head_text(document)) >= MEDICAL_HEAD_HITS:
+    # a Tokens of its own: the shared one stays the whole text's, which the body needs
+    if lexicon.count(Tokens(_head_text(document))) >= MEDICAL_HEAD_HITS:
         return True
-    body = _body_text(document)
-    n_words = max(1, len(body.split()))
-    return lexicon.count(body) * 1000 / n_words >= MEDICAL_BODY_PER_1000_WORDS
+    spans = _body_spans(document)
+    n_words = max(1, sum(len(document.text[a:b].split()) for a, b in spans))
+    hits = sum(len(found) for found in _hits_by_span(lexicon, document.text, spans))
+    return hits * 1000 / n_words >= MEDICAL_BODY_PER_1000_WORDS
 
 
 def find_real_data_check(document: Document) -> tuple[str, int] | None:
@@ -107,10 +106,11 @@ def find_real_data_check(document: Document) -> tuple[str, int] | None:
     held-out, accuracy, compared, ...) and no negation ("has not been validated on real data",
     "remains to be established").
     """
-    ctx = judge_context()
-    for lo, hi in _body_spans(document):
+    spans = _body_spans(document)
+    phrases = _hits_by_span(judge_context().real_check, document.text, spans)
+    for (lo, hi), found in zip(spans, phrases, strict=True):
         body = document.text[lo:hi]
-        for m in _real_mentions(body, ctx.real_check):
+        for m in _real_mentions(body, [start - lo for start in found]):
             w0 = max(0, m - 600)
             window = body[w0 : m + 600]
             for s, e in split_sentences(window):
@@ -122,10 +122,28 @@ def find_real_data_check(document: Document) -> tuple[str, int] | None:
     return None
 
 
-def _real_mentions(body: str, phrases: Lexicon) -> list[int]:
+def _real_mentions(body: str, phrases: list[int]) -> list[int]:
     hits = {m.start() for m in REAL_WORD.finditer(body)}
-    hits |= {start for start, _ in phrases.finditer(body)}
+    hits.update(phrases)
     return sorted(hits)
+
+
+def _hits_by_span(lexicon: Lexicon, text: str, spans: list[tuple[int, int]]) -> list[list[int]]:
+    """Start offsets of the lexicon's hits in ``text`` that lie inside each span.
+
+    The whole text is looked up once (its words are shared with the other lexicons).
+    """
+    hits = list(lexicon.finditer(text))
+    out = []
+    for lo, hi in spans:
+        i = bisect.bisect_left(hits, (lo, lo))
+        found = []
+        while i < len(hits) and hits[i][0] < hi:
+            if hits[i][1] <= hi:
+                found.append(hits[i][0])
+            i += 1
+        out.append(found)
+    return out
 
 
 def _specific(names: dict[str, None]) -> list[str]:

@@ -23,18 +23,28 @@ _EXTRA_FOLDS = str.maketrans(
         "\u00ae": "",  # ®
     }
 )
+# Finding one of those is much cheaper than str.translate over every character.
+_HAS_EXTRA_FOLD = re.compile("[" + "".join(chr(c) for c in _EXTRA_FOLDS) + "]")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
+
+
+def _fold(text: str) -> str:
+    if _HAS_EXTRA_FOLD.search(text):
+        text = text.translate(_EXTRA_FOLDS)
+    return unicodedata.normalize("NFKC", text)
 
 
 def normalise_text(text: str) -> str:
     """Fold Unicode compatibility forms and ligatures and collapse runs of spaces."""
-    text = unicodedata.normalize("NFKC", text.translate(_EXTRA_FOLDS))
-    return _SPACES.sub(" ", text)
+    return _SPACES.sub(" ", _fold(text))
 
 
 def flatten(text: str) -> str:
-    """One paragraph on one line: normalised, every whitespace run a single space."""
-    return re.sub(r"\s+", " ", normalise_text(text)).strip()
+    """One paragraph on one line: normalised, every whitespace run a single space.
+
+    (``str.split()`` splits at exactly the characters ``\\s`` matches.)
+    """
+    return " ".join(_fold(text).split())
 
 
 class DocumentBuilder:
@@ -77,12 +87,13 @@ class DocumentBuilder:
         if include and heading:
             self._append(heading + PARAGRAPH_SEP)
 
-    def paragraph(self, text: str, *, keep_lines: bool = False) -> None:
-        """Add a paragraph; empty text is ignored. ``keep_lines`` keeps single newlines."""
+    def paragraph(self, text: str, *, keep_lines: bool = False, flat: bool = False) -> None:
+        """Add a paragraph; empty text is ignored. ``keep_lines`` keeps single newlines;
+        ``flat`` says the text has been through ``flatten`` already."""
         if keep_lines:
             text = "\n".join(flatten(line) for line in normalise_text(text).split("\n"))
             text = re.sub(r"\n{2,}", "\n", text).strip()
-        else:
+        elif not flat:
             text = flatten(text)
         if text:
             self._append(text + PARAGRAPH_SEP)

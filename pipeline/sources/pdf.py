@@ -212,7 +212,8 @@ class _Assembler:
     def _paragraph(self, lines: list[str]) -> None:
         text, repaired = layout.join_lines(lines, self.vocabulary)
         self.hyphens += repaired
-        m = _RUN_IN.match(flatten(text)) if self.kind != "references" else None
+        flat = flatten(text)
+        m = _RUN_IN.match(flat) if self.kind != "references" else None
         if m:
             name = m.group("name")
             kind = "abstract" if name.lower() == "abstract" else "acknowledgements"
@@ -225,7 +226,7 @@ class _Assembler:
                 self.builder.heading("", "other", include=False)
                 self.kind = "other"
                 self.abstract_cut = too_long
-        self.builder.paragraph(text)
+        self.builder.paragraph(flat, flat=True)
 
     def notes(self) -> list[str]:
         out = []

@@ -408,6 +408,8 @@ def count_words(pages: list[Page]) -> Counter[str]:
     """Lower-case word counts over the document, hyphenated compounds included."""
     counts: Counter[str] = Counter()
     for page in pages:
-        for line in page.lines:
-            counts.update(map(str.lower, _WORD.findall(line.text)))
+        # a line break is no letter, so no word runs across one
+        found = _WORD.findall("\n".join(line.text for line in page.lines))
+        # NUL lets no case rule (final sigma) reach across words: each is lower-cased alone
+        counts.update("\x00".join(found).lower().split("\x00") if found else ())
     return counts

@@ -9,13 +9,15 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
-import pandas as pd
 
 from pipeline.errors import DatabaseLocked, SchemaTooNew, StoreError
 from pipeline.results import PaperResult
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SCHEMA_VERSION = 2
 DEFAULT_DB = "synthwatch.duckdb"
@@ -207,12 +209,11 @@ class Store:
     # -- papers ---------------------------------------------------------------------------
     def known(self, paper_ids: Iterable[str]) -> dict[str, tuple[str, str, str, str | None]]:
         """paper_id -> (pipeline_version, patterns_version, format, extractor) of stored papers."""
-        ids = pd.DataFrame({"paper_id": list(dict.fromkeys(paper_ids))})
-        with _registered(self.con, ids=ids):
-            rows = self.con.execute(
-                "SELECT p.paper_id, p.pipeline_version, p.patterns_version, p.format, p.extractor "
-                "FROM papers p JOIN ids USING (paper_id)"
-            ).fetchall()
+        rows = self.con.execute(
+            "SELECT p.paper_id, p.pipeline_version, p.patterns_version, p.format, p.extractor "
+            "FROM papers p JOIN (SELECT unnest($ids::VARCHAR[]) AS paper_id) USING (paper_id)",
+            {"ids": list(dict.fromkeys(paper_ids))},
+        ).fetchall()
         return {r[0]: (r[1], r[2], r[3], r[4]) for r in rows}
 
     def write(
@@ -227,13 +228,13 @@ class Store:
         if not results:
             return
         scanned_at = _now()
-        paper_df = pd.DataFrame(
+        paper_df = _frame(
             [paper_row(r, run_id, version, patterns_version, scanned_at) for r in results],
             columns=list(PAPER_COLUMNS),
         )
         finding_rows = [row for r in results for row in finding_rows_of(r)]
-        finding_df = pd.DataFrame(finding_rows, columns=list(FINDING_COLUMNS))
-        ids_df = pd.DataFrame({"paper_id": paper_df["paper_id"].unique()})
+        finding_df = _frame(finding_rows, columns=list(FINDING_COLUMNS))
+        ids_df = _frame({"paper_id": paper_df["paper_id"].unique()})
         with _registered(self.con, new_ids=ids_df, new_papers=paper_df, new_findings=finding_df):
             self._transaction(
                 "DELETE FROM findings WHERE paper_id IN (SELECT paper_id FROM new_ids)",
@@ -246,7 +247,7 @@ class Store:
         """Remember every input path and the paper it holds (copies share a paper_id)."""
         if not files:
             return
-        df = pd.DataFrame(files, columns=["path", "paper_id", "n_bytes"])
+        df = _frame(files, columns=["path", "paper_id", "n_bytes"])
         df["run_id"] = run_id
         df["seen_at"] = _now()
         with _registered(self.con, new_files=df):
@@ -258,7 +259,7 @@ class Store:
 
     def write_calibration(self, rows: Sequence[dict[str, Any]]) -> None:
         """Append the detector's measured rates (one row per category, 'any' for the paper)."""
-        df = pd.DataFrame(rows, columns=CALIBRATION_COLUMNS)
+        df = _frame(rows, columns=CALIBRATION_COLUMNS)
         df["created_at"] = _now()
         with _registered(self.con, new_calibration=df):
             self._transaction(
@@ -320,6 +321,14 @@ class Store:
         except BaseException:
             con.rollback()
             raise
+
+
+def _frame(*args: Any, **kwargs: Any) -> pd.DataFrame:
+    """A pandas DataFrame; pandas is imported on the first write, not with the package, so
+    that worker processes and read-only commands start without it."""
+    import pandas as pd
+
+    return pd.DataFrame(*args, **kwargs)
 
 
 @contextmanager

@@ -45,7 +45,10 @@ FINDING_KEYS = {
 
 def _commands(group: click.Group, prefix: str = "") -> list[tuple[str, click.Command]]:
     out = []
-    for name, cmd in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # the top-level group imports commands lazily
+        cmd = group.get_command(ctx, name)
+        assert cmd is not None, name
         out.append((prefix + name, cmd))
         if isinstance(cmd, click.Group):
             out += _commands(cmd, prefix + name + " ")
@@ -57,6 +60,13 @@ def test_every_command_has_help_with_an_example(name, command):
     assert command.help and "Example:" in command.help, f"{name} --help has no Example"
     result = CliRunner().invoke(main, [*name.split(), "-h"])
     assert result.exit_code == 0 and "Example:" in result.output
+
+
+def test_every_command_is_listed_and_loads():
+    names = [name for name, _ in _commands(main)]
+    assert {"scan", "screen", "sql", "eval", "query", "query list", "report", "export"} <= set(
+        names
+    )
 
 
 def test_version():

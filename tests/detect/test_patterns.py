@@ -9,7 +9,7 @@ from importlib import resources
 import pytest
 
 from pipeline.detect import patterns_version
-from pipeline.detect.find import Finder
+from pipeline.detect.finder import Finder
 from pipeline.detect.model import CATEGORIES, Finding
 from pipeline.detect.patterns import load_from_texts, load_patterns
 from pipeline.errors import PatternError

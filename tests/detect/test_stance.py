@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from pipeline.detect.find import Finder
+from pipeline.detect.finder import Finder
 from pipeline.detect.model import CATEGORIES, ROLES, STANCES, Finding
 from tests.detect.sentences import build_document
 

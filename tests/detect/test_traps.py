@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.detect.find import Finder
+from pipeline.detect.finder import Finder
 from pipeline.detect.patterns import load_patterns
 from tests.detect.sentences import NEUTRAL_INTRODUCTION, build_document
 
