@@ -119,6 +119,15 @@ class Section:
     end: int
 
 
+_BLANK_LINE = re.compile(r"\n\s*\n")
+_NON_SPACE = re.compile(r"\S")
+
+
+def _not_space(text: str, blank: re.Match[str]) -> bool:
+    """Whether a non-space character stands right before a blank line."""
+    return not text[blank.start() - 1].isspace()
+
+
 @dataclass(frozen=True)
 class Passage:
     """A paragraph-sized span of text with the section and page it belongs to."""
@@ -165,13 +174,34 @@ class Document:
         return i + 1 if i >= 0 else 1
 
     def passages(self) -> Iterator[Passage]:
-        """Paragraphs (runs of text separated by blank lines), each with its section and page."""
-        for m in re.finditer(r"\S(?:.*?\S)??(?=\n\s*\n|\Z)", self.text, re.DOTALL):
-            sec = self.section_at(m.start())
+        """Paragraphs (runs of text separated by blank lines), each with its section and page.
+
+        A paragraph starts at a non-space character and ends at the first non-space character
+        followed by a blank line (or the end of the text).
+        """
+        text = self.text
+        ends = [m.start() for m in _BLANK_LINE.finditer(text) if m.start() and _not_space(text, m)]
+        if text and not text[-1].isspace():
+            ends.append(len(text))
+        section_starts = [s.start for s in self.sections]
+        page_starts = [p[0] for p in self.pages]
+        pos = 0
+        while (m := _NON_SPACE.search(text, pos)) is not None:
+            start = m.start()
+            i = bisect.bisect_right(ends, start)
+            if i == len(ends):
+                break
+            end = ends[i]
+            j = bisect.bisect_right(section_starts, start) - 1
+            sec = self.sections[j] if j >= 0 and start < self.sections[j].end else None
+            page = None
+            if page_starts:
+                page = max(1, bisect.bisect_right(page_starts, start))
             yield Passage(
-                start=m.start(),
-                end=m.end(),
+                start=start,
+                end=end,
                 section=sec.kind if sec else "other",
-                page=self.page_at(m.start()),
-                text=m.group(0),
+                page=page,
+                text=text[start:end],
             )
+            pos = end

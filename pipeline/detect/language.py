@@ -43,9 +43,11 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 def detect_language(text: str) -> str:
     """ISO 639-1 code of the language whose stop words cover most of ``text``; "und" if unsure."""
-    words = [w.lower() for w in _WORD.findall(text[:SAMPLE_CHARS])]
+    words = _WORD.findall(text[:SAMPLE_CHARS])
     if len(words) < MIN_WORDS:
         return "und"
+    # lower-case every word in one call; NUL keeps case rules (final sigma) within a word
+    words = "\x00".join(words).lower().split("\x00")
     counts = Counter(words)
     scores = {lang: sum(counts[w] for w in sw) for lang, sw in STOPWORDS.items()}
     best = max(sorted(scores), key=lambda lang: scores[lang])

@@ -76,14 +76,21 @@ class SentenceMatcher:
         # is a surname, "Carla" a first name.
         self._lower = PhraseMatcher(vocab, attr="LOWER")
         self._exact = PhraseMatcher(vocab, attr="ORTH")
+        # Token patterns are the costly ones, so a pattern with an anchor runs only on a
+        # sentence where its anchor is found; the others run on every sentence.
         self._tokens = Matcher(vocab)
+        self._anchored: list[tuple[re.Pattern[str], Matcher]] = []
         anchors: list[str] = []
         candidates: list[str] = []
         for p in patterns.patterns:
-            if p.pattern is not None:
-                self._tokens.add(p.id, [list(p.pattern)])
-                if p.anchor and p.kind == "cues":
+            if p.pattern is not None and p.anchor:
+                matcher = Matcher(vocab)
+                matcher.add(p.id, [list(p.pattern)])
+                self._anchored.append((re.compile(p.anchor), matcher))
+                if p.kind == "cues":
                     anchors.append(p.anchor)
+            elif p.pattern is not None:
+                self._tokens.add(p.id, [list(p.pattern)])
             for phrase in p.phrases:
                 self._add_phrase(p.id, phrase)
                 if p.kind == "cues":
@@ -122,7 +129,10 @@ class SentenceMatcher:
         doc = self.nlp.make_doc(sentence)
         found = []
         strings = self.nlp.vocab.strings
-        for matcher in (self._lower, self._exact, self._tokens):
+        lowered = sentence.lower()
+        matchers = [self._lower, self._exact, self._tokens]
+        matchers += [m for anchor, m in self._anchored if anchor.search(lowered)]
+        for matcher in matchers:
             for match_id, start, end in matcher(doc):
                 span = doc[start:end]
                 found.append(Match(strings[match_id], start, end, span.start_char, span.end_char))

@@ -259,3 +259,28 @@ def test_patterns_version_is_stable_for_the_same_content() -> None:
     files = {"cues.jsonl": GOOD_CUE}
     assert load_from_texts(files).version == load_from_texts(dict(files)).version
     assert re.fullmatch(r"[0-9a-f]{12}", load_from_texts(files).version)
+
+
+def test_every_token_pattern_match_has_its_anchor() -> None:
+    """A token pattern runs only on sentences where its anchor is found (and the whole-text
+    pre-filter looks for the cue anchors), so an anchor must hold wherever its pattern matches:
+    checked on every test sentence, with each pattern run alone and ungated."""
+    from spacy.matcher import Matcher
+
+    from pipeline.detect.nlp import get_matcher
+    from tests.detect.test_traps import TRAP_SENTENCES
+
+    nlp = get_matcher().nlp
+    sentences = [s for case in PATTERN_CASES.values() for s in (*case.positives, *case.negatives)]
+    sentences += [s for _, s in TRAP_SENTENCES]
+    anchored = [p for p in load_patterns().patterns if p.pattern is not None and p.anchor]
+    assert anchored
+    fired: set[str] = set()
+    for p in anchored:
+        matcher = Matcher(nlp.vocab)
+        matcher.add(p.id, [list(p.pattern)])
+        for sentence in sentences:
+            if matcher(nlp.make_doc(sentence)):
+                fired.add(p.id)
+                assert re.search(p.anchor, sentence.lower()), (p.id, sentence)
+    assert fired == {p.id for p in anchored}  # every anchored pattern is exercised
