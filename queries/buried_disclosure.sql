@@ -10,7 +10,18 @@
 -- param year_to: 0 — last publication year (0 = no upper bound)
 -- columns: title, doi, year, venue, field, categories, generators, concern, n_use_findings,
 --   sections, evidence, section, page, confidence, source_path, paper_id
-WITH uses AS (
+WITH scope AS MATERIALIZED (
+    SELECT *
+    FROM papers AS p
+    WHERE p.uses_synthetic
+      AND NOT p.in_abstract
+      AND ($field = '' OR lower(p.field) = lower($field))
+      AND ($category = '' OR list_contains(p.categories, $category))
+      AND ($year_from = 0 OR p.year >= $year_from)
+      AND ($year_to = 0 OR p.year <= $year_to)
+),
+-- the use findings of those papers only, not of every paper
+uses AS (
     SELECT
         paper_id,
         count(*) AS n_use_findings,
@@ -20,7 +31,7 @@ WITH uses AS (
         arg_max(page, (confidence, -ordinal)) AS page,
         max(confidence) AS confidence
     FROM findings
-    WHERE stance = 'use'
+    WHERE stance = 'use' AND paper_id IN (SELECT paper_id FROM scope)
     GROUP BY paper_id
 )
 SELECT
@@ -40,12 +51,6 @@ SELECT
     u.confidence,
     p.source_path,
     p.paper_id
-FROM papers AS p
+FROM scope AS p
 LEFT JOIN uses AS u USING (paper_id)
-WHERE p.uses_synthetic
-  AND NOT p.in_abstract
-  AND ($field = '' OR lower(p.field) = lower($field))
-  AND ($category = '' OR list_contains(p.categories, $category))
-  AND ($year_from = 0 OR p.year >= $year_from)
-  AND ($year_to = 0 OR p.year <= $year_to)
 ORDER BY p.year DESC NULLS LAST, p.title, p.source_path;

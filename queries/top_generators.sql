@@ -19,17 +19,18 @@ WITH scope AS (
       AND ($year_from = 0 OR year >= $year_from)
       AND ($year_to = 0 OR year <= $year_to)
 ),
+-- unnest in the select list, not a lateral join: DuckDB plans that one far slower
 named AS (
-    SELECT f.paper_id, g.generator, f.category, s.year
+    SELECT paper_id, generator, category, year
     FROM (
-        SELECT paper_id, category, generators
-        FROM findings
-        WHERE stance = 'use' AND len(generators) > 0
-          AND ($category = '' OR category = $category)
-    ) AS f
-    JOIN scope AS s USING (paper_id)
-    CROSS JOIN unnest(f.generators) AS g (generator)
-    WHERE list_contains(s.generators, g.generator)
+        SELECT f.paper_id, unnest(f.generators) AS generator, f.category, s.year,
+            s.generators AS verdict
+        FROM findings AS f
+        JOIN scope AS s USING (paper_id)
+        WHERE f.stance = 'use' AND len(f.generators) > 0
+          AND ($category = '' OR f.category = $category)
+    )
+    WHERE list_contains(verdict, generator)
 )
 SELECT
     generator,
