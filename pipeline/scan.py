@@ -301,7 +301,10 @@ def scan(
                     for result in engine:
                         record(result, stored=True)  # the engine ingested its shard
             elif pool is not None:
-                for result in pool.map(tasks):
+                # biggest files first: the last papers are then small ones, and no worker is
+                # left with a long one while the others have nothing to do
+                by_size = sorted(tasks, key=lambda t: (-t.n_bytes, t.path))
+                for result in pool.map(by_size):
                     record(result.with_overrides(overrides.get(result.paper_id, {})))
             flush()
             status = "finished"
