@@ -44,6 +44,7 @@ MB = 1024 * 1024
 TARGET_ONE_WORKER = 0.5  # x raw pypdfium2 pages/s
 TARGET_SCALING = 1.7  # all cores / one worker
 TARGET_RSS_MB = 400
+RAW_PASSES = 3
 
 
 @dataclass
@@ -56,6 +57,7 @@ class Run:
     worker_mb: float
     cpu_s: float
     load: float
+    paper_s: float = 0.0  # the workers' own seconds per paper, summed (startup left out)
     statuses: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -159,30 +161,43 @@ def scan(label: str, paths: list[Path], workers: int, *extra: str) -> Run:
             sys.exit(f"{label}: synthwatch scan failed ({proc.returncode}):\n{err}")
         con = duckdb.connect(str(db), read_only=True)
         try:
-            papers, pages = con.execute(
-                "SELECT count(*), coalesce(sum(n_pages), 0) FROM papers"
+            papers, pages, paper_s = con.execute(
+                "SELECT count(*), coalesce(sum(n_pages), 0), coalesce(sum(seconds), 0) FROM papers"
             ).fetchall()[0]
             statuses = dict(
                 con.execute("SELECT status, count(*) FROM papers GROUP BY ALL").fetchall()
             )
         finally:
             con.close()
-    return Run(label, papers, pages, seconds, driver_mb, worker_mb, cpu_s, load, statuses)
+    return Run(label, papers, pages, seconds, driver_mb, worker_mb, cpu_s, load, paper_s, statuses)
 
 
-def raw_rate(pdfs: list[Path]) -> tuple[int, float, float]:
-    """(pages, seconds, CPU seconds) of raw pypdfium2 text extraction in this process."""
+def raw_rate(pdfs: list[Path], passes: int = RAW_PASSES) -> tuple[int, float, float]:
+    """(pages, seconds, CPU seconds) of raw pypdfium2 text extraction in this process.
+
+    Each file's time is the fastest of ``passes`` passes, so that the baseline is the best the
+    library does here (a slow moment of a shared machine would flatter the ratios).
+    """
     pages = 0
     seconds = cpu_s = 0.0
     for path in pdfs:
         data = path.read_bytes()
         pages += page_count(data)
-        start, cpu_start = time.perf_counter(), time.process_time()
-        with contextlib.suppress(pdfium.PdfiumError):  # a damaged PDF costs what it costs
-            raw_pypdfium2(data)
-        seconds += time.perf_counter() - start
-        cpu_s += time.process_time() - cpu_start
+        best_s = best_cpu = float("inf")
+        for _ in range(passes):
+            start, cpu_start = time.perf_counter(), time.process_time()
+            with contextlib.suppress(pdfium.PdfiumError):  # a damaged PDF costs what it costs
+                raw_pypdfium2(data)
+            best_s = min(best_s, time.perf_counter() - start)
+            best_cpu = min(best_cpu, time.process_time() - cpu_start)
+        seconds += best_s
+        cpu_s += best_cpu
     return pages, seconds, cpu_s
+
+
+def best_scan(label: str, paths: list[Path], workers: int, repeats: int) -> Run:
+    """The fastest of ``repeats`` scans (each into a fresh database)."""
+    return min((scan(label, paths, workers) for _ in range(repeats)), key=lambda r: r.seconds)
 
 
 def main() -> None:
@@ -192,6 +207,9 @@ def main() -> None:
         "--workers", type=int, default=os.cpu_count() or 1, help="all cores (default: nproc)"
     )
     parser.add_argument("--no-dask", action="store_true", help="leave out the --engine dask run")
+    parser.add_argument(
+        "--repeats", type=int, default=2, help="PDF scans to run, keeping the fastest (default 2)"
+    )
     args = parser.parse_args()
     pdf_dir, jats_dir = args.corpus / "pdf", args.corpus / "jats"
     pdfs = sorted(pdf_dir.glob("*.pdf"))
@@ -203,8 +221,8 @@ def main() -> None:
     raw_pages, raw_seconds, raw_cpu_s = raw_rate(pdfs)
     raw_pages_s = raw_pages / raw_seconds
     runs = [
-        scan("pdf, 1 worker", [pdf_dir], 1),
-        scan(f"pdf, {n} workers", [pdf_dir], n),
+        best_scan("pdf, 1 worker", [pdf_dir], 1, args.repeats),
+        best_scan(f"pdf, {n} workers", [pdf_dir], n, args.repeats),
         scan("jats, 1 worker", [jats_dir], 1),
         scan(f"jats, {n} workers", [jats_dir], n),
     ]
@@ -219,6 +237,9 @@ def main() -> None:
     runs.append(scan(f"whole corpus, {n} workers", [args.corpus], n))
 
     print(f"{len(pdfs)} PDFs, {raw_pages} pages, from {pdf_dir}; {os.cpu_count()} cores")
+    print(
+        f"PDF scans: the fastest of {args.repeats}; raw: each file's fastest of {RAW_PASSES} passes"
+    )
     print(
         f"raw pypdfium2 (1 process): {raw_pages_s:.1f} pages/s ({raw_seconds:.1f} s, "
         f"{raw_pages / raw_cpu_s:.1f} pages per CPU-s; load before {raw_load:.2f})"
@@ -251,6 +272,11 @@ def main() -> None:
         TARGET_ONE_WORKER,
         "x",
         ">=",
+    )
+    print(
+        f"  (for information: the one-worker run spent {one.paper_s:.1f} s in papers themselves, "
+        f"{raw_seconds / one.paper_s:.2f}x raw; the rest, {one.seconds - one.paper_s:.1f} s, is "
+        "start-up, queueing and writing)"
     )
     _target(f"{n} workers vs one worker", scaling, TARGET_SCALING, "x", ">=")
     _target("peak RSS per worker", worst_rss, TARGET_RSS_MB, " MB", "<")

@@ -28,6 +28,11 @@ __all__ = [
 ]
 
 
+# Strings in spaCy's vocabulary after which the matchers are built anew (~60-150 new ones a
+# paper; a rebuild takes well under a second).
+VOCABULARY_LIMIT = 200_000
+
+
 @cache
 def _finder() -> Finder:
     # spaCy is imported here, on first use: the driver of a scan and the query commands
@@ -39,7 +44,16 @@ def _finder() -> Finder:
 
 def find(document: Document) -> list[Finding]:
     """Every finding of ``document`` outside its reference list, in text order."""
-    return _finder().find(document)
+    finder = _finder()
+    findings = finder.find(document)
+    if finder.vocabulary_size() > VOCABULARY_LIMIT:
+        # spaCy keeps every word it has tokenised in its vocabulary; a process that has read
+        # many papers starts afresh, so that its memory does not grow with the corpus
+        from pipeline.detect.nlp import get_matcher
+
+        _finder.cache_clear()
+        get_matcher.cache_clear()
+    return findings
 
 
 def analyse(document: Document) -> tuple[list[Finding], Verdict]:

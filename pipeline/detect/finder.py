@@ -67,6 +67,10 @@ class Finder:
         self._by_id: dict[str, Pattern] = self.matcher.patterns.by_id()
         self._generators = {g.name: g for g in self.matcher.patterns.generators}
 
+    def vocabulary_size(self) -> int:
+        """Strings spaCy has interned so far (it never forgets one)."""
+        return len(self.matcher.nlp.vocab.strings)
+
     def find(self, document: Document) -> list[Finding]:
         findings: list[Finding] = []
         # one pass of the cheap pre-filter over the whole text; passages and sentences then

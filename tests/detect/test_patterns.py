@@ -284,3 +284,22 @@ def test_every_token_pattern_match_has_its_anchor() -> None:
                 fired.add(p.id)
                 assert re.search(p.anchor, sentence.lower()), (p.id, sentence)
     assert fired == {p.id for p in anchored}  # every anchored pattern is exercised
+
+
+def test_matchers_are_rebuilt_when_the_vocabulary_grows(monkeypatch) -> None:
+    """A worker that reads many papers rebuilds its spaCy pipeline once the vocabulary passes
+    the limit; the findings are the same before and after."""
+    import pipeline.detect as detect_package
+
+    document = build_document(
+        ("Methods", "We generated 5,000 synthetic patient records (cohort Qzvx-417) with Synthea.")
+    )
+    before = detect_package.find(document)
+    first = detect_package._finder()
+    monkeypatch.setattr(detect_package, "VOCABULARY_LIMIT", 0)
+    again = detect_package.find(document)  # passes the limit: the next call builds anew
+    rebuilt = detect_package._finder()
+    assert rebuilt is not first
+    assert rebuilt.vocabulary_size() < first.vocabulary_size()  # "Qzvx-417" is forgotten
+    assert [f.to_dict() for f in again] == [f.to_dict() for f in before] != []
+    assert [f.to_dict() for f in detect_package.find(document)] == [f.to_dict() for f in before]
