@@ -13,12 +13,16 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
+# compileall: an editable install leaves the package as source; byte-compiling it once spares
+# every worker process the compile (PYTHONDONTWRITEBYTECODE would stop Python doing it itself)
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e .
+	$(BIN)/python -m compileall -q pipeline
 	@touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/python -m compileall -q pipeline
 	@touch $@ $(VENV)/.installed
 
 install: $(VENV)/.installed
