@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.errors import ReadError  # noqa: E402
+from pipeline.pool import quiet_libraries  # noqa: E402
 from pipeline.sources import pdf  # noqa: E402
 
 DEFAULT_CORPUS = Path(os.environ.get("SYNTHWATCH_CORPUS", ROOT.parent / "shared" / "corpora"))
@@ -92,6 +93,7 @@ def main() -> None:
         help=f"files for the slow pdfminer rows (default {DEFAULT_PDFMINER_LIMIT}; 0 skips them)",
     )
     args = parser.parse_args()
+    quiet_libraries()  # pdfminer warns on every odd colour operator
     folder = args.corpus / "pdf" if (args.corpus / "pdf").is_dir() else args.corpus
     files = sorted(folder.glob("*.pdf"))[: args.limit]
     if not files:
