@@ -7,9 +7,11 @@ pdfminer``, or as the fallback when PDFium fails on a file).
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from collections.abc import Iterator
 
+import pdfminer.layout
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import (
     LAParams,
@@ -35,6 +37,33 @@ from pipeline.sources.pdf_backends import PASSWORD_HINT, Line, Page, RawPDF, des
 
 # pdfminer writes a glyph it cannot map to Unicode as "(cid:13)"; that is noise in a sentence.
 _CID = re.compile(r"\(cid:\d+\)")
+
+
+class _StableIds:
+    """A stand-in for ``id()`` inside ``pdfminer.layout``, numbering objects in the order the
+    layout analysis first asks for them.
+
+    pdfminer groups text boxes by distance and breaks ties between equal distances (table
+    cells of one size) by ``id()``, a memory address: the reading order of such cells then
+    changes from run to run. Numbers given in a fixed order make the same file give the same
+    text every time. Each number is kept on the object, so it is never reused.
+    """
+
+    _ATTRIBUTE = "_synthwatch_order"
+
+    def __init__(self) -> None:
+        self._next = itertools.count()
+
+    def __call__(self, obj: object) -> int:
+        number = getattr(obj, self._ATTRIBUTE, None)
+        if number is None:
+            number = next(self._next)
+            setattr(obj, self._ATTRIBUTE, number)
+        return number
+
+
+# pdfminer.layout calls id() only as that tie-breaker (group_textboxes)
+pdfminer.layout.id = _StableIds()  # type: ignore[attr-defined]
 
 
 def extract(data: bytes, max_pages: int) -> RawPDF:
