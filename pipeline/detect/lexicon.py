@@ -65,7 +65,6 @@ class Lexicon:
     def __init__(self, phrases: Iterable[str], *, fold_case: bool = False) -> None:
         lower: dict[str, set[tuple[str, ...]]] = {}
         exact: dict[str, set[tuple[str, ...]]] = {}
-        self.max_words = 1
         for phrase in phrases:
             ws = tuple(words(phrase))
             if not ws:
@@ -73,7 +72,6 @@ class Lexicon:
             is_exact = not fold_case and any(c.isupper() for c in phrase)
             key = ws if is_exact else tuple(w.lower() for w in ws)
             (exact if is_exact else lower).setdefault(key[0], set()).add(key)
-            self.max_words = max(self.max_words, len(ws))
         # phrases sharing a first word, in a fixed order
         self._lower = {w: sorted(keys) for w, keys in lower.items()}
         self._exact = {w: sorted(keys) for w, keys in exact.items()}
@@ -95,6 +93,3 @@ class Lexicon:
 
     def count(self, text: str | Tokens) -> int:
         return sum(1 for _ in self.finditer(text))
-
-    def search(self, text: str | Tokens) -> bool:
-        return next(self.finditer(text), None) is not None

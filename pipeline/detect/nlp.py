@@ -49,6 +49,10 @@ class Anchor:
         self._fast_folded = re.compile(fast, re.IGNORECASE)
         self._exact_folded = re.compile(pattern, re.IGNORECASE)
 
+    def found(self, text: str) -> bool:
+        """Whether the pattern matches anywhere in (lower-cased) ``text``."""
+        return next(self.starts(text), None) is not None
+
     def starts(self, text: str, *, folded: bool = False) -> Iterator[int]:
         """Every offset where the pattern matches (overlapping ones too)."""
         fast = self._fast_folded if folded else self._fast
@@ -79,16 +83,17 @@ class SentenceMatcher:
         # Token patterns are the costly ones, so a pattern with an anchor runs only on a
         # sentence where its anchor is found; the others run on every sentence.
         self._tokens = Matcher(vocab)
-        self._anchored: list[tuple[re.Pattern[str], Matcher]] = []
-        anchors: list[str] = []
+        self._anchored: list[tuple[Anchor, Matcher]] = []
+        anchors: dict[str, Anchor] = {}
         candidates: list[str] = []
         for p in patterns.patterns:
             if p.pattern is not None and p.anchor:
                 matcher = Matcher(vocab)
                 matcher.add(p.id, [list(p.pattern)])
-                self._anchored.append((re.compile(p.anchor), matcher))
+                anchor = anchors.get(p.anchor) or Anchor(p.anchor)
+                self._anchored.append((anchor, matcher))
                 if p.kind == "cues":
-                    anchors.append(p.anchor)
+                    anchors[p.anchor] = anchor
             elif p.pattern is not None:
                 self._tokens.add(p.id, [list(p.pattern)])
             for phrase in p.phrases:
@@ -104,7 +109,7 @@ class SentenceMatcher:
         # generator alias (case folded), plus the anchors of cue token patterns, which are
         # written for lower-cased text.
         self._candidates = Lexicon(candidates, fold_case=True)
-        self._anchors = [Anchor(a) for a in sorted(set(anchors))]
+        self._anchors = [anchors[a] for a in sorted(anchors)]
 
     def _add_phrase(self, key: str, phrase: str) -> None:
         matcher = self._exact if _has_upper(phrase) else self._lower
@@ -131,7 +136,7 @@ class SentenceMatcher:
         strings = self.nlp.vocab.strings
         lowered = sentence.lower()
         matchers = [self._lower, self._exact, self._tokens]
-        matchers += [m for anchor, m in self._anchored if anchor.search(lowered)]
+        matchers += [m for anchor, m in self._anchored if anchor.found(lowered)]
         for matcher in matchers:
             for match_id, start, end in matcher(doc):
                 span = doc[start:end]
