@@ -98,6 +98,20 @@ def extract_pypdfium2(data: bytes, max_pages: int) -> RawPDF:
     return RawPDF("pypdfium2", pages, n_pages, info)
 
 
+def _returning_address(function: object, *argtypes: type) -> object:
+    """The PDFium function ``function`` called with plain addresses and returning one (an int,
+    or None for NULL): pypdfium2's typed pointers cannot be compared or hashed by address, and
+    turning them into one (``ctypes.cast``) costs more than the call itself."""
+    address = ctypes.cast(function, ctypes.c_void_p).value
+    return ctypes.CFUNCTYPE(ctypes.c_void_p, *argtypes)(address)
+
+
+_text_object_at = _returning_address(
+    pdfium_raw.FPDFText_GetTextObject, ctypes.c_void_p, ctypes.c_int
+)
+_font_of = _returning_address(pdfium_raw.FPDFTextObj_GetFont, ctypes.c_void_p)
+
+
 class _PdfiumChars:
     """Per-character queries on one PDFium text page, reusing ctypes buffers.
 
@@ -105,10 +119,25 @@ class _PdfiumChars:
     the address of PDFium's font object, which stays put while the page is loaded).
     """
 
-    __slots__ = ("_b", "_bold", "_flags", "_l", "_matrix", "_name", "_r", "_raw", "_t", "_x", "_y")
+    __slots__ = (
+        "_address",
+        "_b",
+        "_bold",
+        "_flags",
+        "_l",
+        "_matrix",
+        "_name",
+        "_r",
+        "_raw",
+        "_t",
+        "_x",
+        "_y",
+        "identity",
+    )
 
-    def __init__(self, textpage: pdfium.PdfTextPage) -> None:
+    def __init__(self, textpage: pdfium.PdfTextPage, utf16_units: int) -> None:
         self._raw = textpage.raw
+        self._address = ctypes.cast(textpage.raw, ctypes.c_void_p).value
         self._l, self._r = ctypes.c_double(), ctypes.c_double()
         self._b, self._t = ctypes.c_double(), ctypes.c_double()
         self._x, self._y = ctypes.c_double(), ctypes.c_double()
@@ -116,6 +145,15 @@ class _PdfiumChars:
         self._name = ctypes.create_string_buffer(_FONT_NAME_BYTES)
         self._flags = ctypes.c_int()
         self._bold: dict[int, bool] = {}
+        # Each character of the page gives at most one UTF-16 unit of the text, in order; when
+        # the counts agree, none was left out, a text index is the character index, and PDFium
+        # need not be asked to map it (93% of the corpus's pages).
+        self.identity = utf16_units == pdfium_raw.FPDFText_CountChars(self._raw)
+
+    def char_index(self, text_index: int) -> int:
+        if self.identity:
+            return text_index
+        return pdfium_raw.FPDFText_GetCharIndexFromTextIndex(self._raw, text_index)
 
     def charbox(self, index: int) -> tuple[float, float, float, float]:
         """Left, bottom, right, top of a character's tight box, as ``get_charbox`` gives them."""
@@ -130,6 +168,19 @@ class _PdfiumChars:
             return 0.0
         return self._y.value
 
+    def text_object(self, index: int) -> int | None:
+        return _text_object_at(self._address, index)
+
+    def bold(self, index: int, text_object: int | None) -> bool:
+        """Whether character ``index``, drawn by ``text_object``, is set in a bold face."""
+        font = _font_of(text_object) if text_object is not None else None
+        if font is None:
+            return self._query_bold(index)
+        bold = self._bold.get(font)
+        if bold is None:
+            bold = self._bold[font] = self._query_bold(index)
+        return bold
+
     def size(self, index: int) -> float:
         # GetFontSize is the size set by Tf; the text matrix can scale it (bioRxiv stamps: 1 pt
         # x 8).
@@ -138,17 +189,6 @@ class _PdfiumChars:
         if pdfium_raw.FPDFText_GetMatrix(self._raw, index, matrix):
             size *= abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
         return size
-
-    def bold(self, index: int) -> bool:
-        text_object = pdfium_raw.FPDFText_GetTextObject(self._raw, index)
-        font = pdfium_raw.FPDFTextObj_GetFont(text_object) if text_object else None
-        if not font:
-            return self._query_bold(index)
-        key = ctypes.addressof(font.contents)
-        bold = self._bold.get(key)
-        if bold is None:
-            bold = self._bold[key] = self._query_bold(index)
-        return bold
 
     def _query_bold(self, index: int) -> bool:
         n = pdfium_raw.FPDFText_GetFontInfo(
@@ -166,14 +206,14 @@ def _pdfium_page(pdf: pdfium.PdfDocument, index: int) -> Page:
         left, bottom, right, top = page.get_bbox()
         out = Page(index + 1, right - left, top - bottom)
         text = textpage.get_text_range()
-        chars = _PdfiumChars(textpage)
         # PDFium counts text in UTF-16 units: a character beyond the BMP (math italic 𝑍) is two.
         astral = [m.start() for m in _ASTRAL.finditer(text)]
+        chars = _PdfiumChars(textpage, len(text) + len(astral))
         for m in _PDFIUM_SEGMENT.finditer(text):
             segment = m.group(0)
             start = m.start()
             pos = start + bisect.bisect_left(astral, start) if astral else start
-            line = _pdfium_line(textpage, chars, segment, pos, left, top, bool(astral))
+            line = _pdfium_line(chars, segment, pos, left, top, bool(astral))
             if line is None and (words := re.sub(_PDFIUM_HYPHEN, "-", segment).strip()):
                 # No position for this text (never seen in the corpus): keep the words, placed
                 # after the line before so that they are not taken for a header.
@@ -189,7 +229,6 @@ def _pdfium_page(pdf: pdfium.PdfDocument, index: int) -> Page:
 
 
 def _pdfium_line(
-    textpage: pdfium.PdfTextPage,
     chars: _PdfiumChars,
     segment: str,
     pos: int,
@@ -210,24 +249,30 @@ def _pdfium_line(
     else:  # no character beyond the BMP on the page: UTF-16 units are characters
         first = pos + len(lead)
         last = pos + len(tail) - 1
-    raw = textpage.raw
-    i = pdfium_raw.FPDFText_GetCharIndexFromTextIndex(raw, first)
-    j = pdfium_raw.FPDFText_GetCharIndexFromTextIndex(raw, last)
+    i = chars.char_index(first)
+    j = chars.char_index(last)
     if i < 0 or j < 0:
         return None
     x0 = chars.charbox(i)[0]
     x1 = chars.charbox(j)[2]
-    # Median of first, middle and last: a drop capital or a trailing footnote mark is outvoted.
-    # When first and last agree, the middle cannot change the median.
-    size_i = chars.size(i)
-    size_j = size_i if j == i else chars.size(j)
-    size = size_i if size_i == size_j else sorted((size_i, chars.size((i + j) // 2), size_j))[1]
+    # Size and font are those of the text object that drew a character: when the first and
+    # the last character of the line share one, the last need not be asked again.
+    object_i = chars.text_object(i)
+    object_j = object_i if j == i else chars.text_object(j)
+    size = chars.size(i)
+    bold = chars.bold(i, object_i)
+    if object_j != object_i or object_i is None:
+        size_j = chars.size(j)
+        bold = bold and chars.bold(j, object_j)
+        # Median of first, middle and last: a drop capital or a trailing footnote mark is
+        # outvoted. When first and last agree, the middle cannot change the median.
+        if size != size_j:
+            size = sorted((size, chars.size((i + j) // 2), size_j))[1]
     # Tight glyph boxes jump with the letters' shapes; the baseline does not. The line box is
     # the font's usual ascent and descent around the baseline of its first character.
     baseline = chars.baseline(i)
     line_top = top - baseline - ASCENT * size
     line_bottom = top - baseline + DESCENT * size
-    bold = chars.bold(i) and chars.bold(j)
     text = stripped + ("-" if hyphen else "")
     return Line(text, x0 - left, x1 - left, line_top, line_bottom, round(size, 2), bold)
 
