@@ -163,31 +163,17 @@ def _placeholder_id(path: str, why: str) -> str:
     return hashlib.sha256(f"{why}:{os.path.abspath(path)}".encode()).hexdigest()
 
 
-def scan(
+def _plan(
     inputs: Sequence[Input],
     store: Store,
     options: ScanOptions,
-    *,
-    arguments: dict[str, Any] | None = None,
-    on_result: Callable[[PaperResult, ScanSummary], None] | None = None,
-    on_plan: Callable[[ScanSummary, int], None] | None = None,
-) -> ScanSummary:
-    """Scan ``inputs`` into ``store``: one row per paper, its findings, a ``runs`` row.
-
-    ``on_plan(summary, n_to_process)`` is called once the files are hashed and known ones
-    skipped; ``on_result`` after each paper is processed. Neither may print from the library:
-    they are the CLI's hooks. With ``options.engine == "dask"`` the papers are processed on a
-    Dask cluster (see ``pipeline.dask_engine``); raises EngineError when it cannot run.
-    """
-    if options.engine == "dask":
-        dask_engine.require_dask()
-        shard_root = dask_engine.shard_root(store.path, options.shards)
-    version, pversion = __version__, detect.patterns_version()
-    run_id = store.start_run(arguments or {}, version, pversion)
-    summary = ScanSummary(run_id=run_id, files=len(inputs))
-    if options.engine == "dask":
-        # shards written by workers of an interrupted run: their papers need no new scan
-        summary.recovered_shards = dask_engine.ingest_shards(store, shard_root).shards
+    summary: ScanSummary,
+    version: str,
+    pversion: str,
+) -> tuple[list[Task], list[PaperResult], list[tuple[str, str, int | None]], dict[str, Any]]:
+    """Hash the inputs and sort them: the tasks to run (known papers and duplicates left out,
+    counted in ``summary``), the results known without a worker, every file's row, and each
+    paper's manifest overrides."""
     overrides: dict[str, dict[str, Any]] = {}
     tasks: list[Task] = []
     early: list[PaperResult] = []  # results known without a worker (unreadable, too large)
@@ -239,16 +225,47 @@ def scan(
         todo = [t for t in tasks if t.paper_id not in current or overrides.get(t.paper_id)]
         summary.skipped = len(tasks) - len(todo)
         tasks = todo
+    return tasks, early, files, overrides
+
+
+def scan(
+    inputs: Sequence[Input],
+    store: Store,
+    options: ScanOptions,
+    *,
+    arguments: dict[str, Any] | None = None,
+    on_result: Callable[[PaperResult, ScanSummary], None] | None = None,
+    on_plan: Callable[[ScanSummary, int], None] | None = None,
+) -> ScanSummary:
+    """Scan ``inputs`` into ``store``: one row per paper, its findings, a ``runs`` row.
+
+    ``on_plan(summary, n_to_process)`` is called once the files are hashed and known ones
+    skipped; ``on_result`` after each paper is processed. Neither may print from the library:
+    they are the CLI's hooks. With ``options.engine == "dask"`` the papers are processed on a
+    Dask cluster (see ``pipeline.dask_engine``); raises EngineError when it cannot run.
+    """
+    if options.engine == "dask":
+        dask_engine.require_dask()
+        shard_root = dask_engine.shard_root(store.path, options.shards)
     settings = Settings(extractor=options.extractor, max_pages=options.max_pages)
     limits = Limits(timeout_s=options.timeout_s, max_memory_mb=options.max_memory_mb)
     with contextlib.ExitStack() as stack:
         pool = None
-        if options.engine != "dask" and tasks:
-            # started now, the workers import spaCy and build their matchers while the files
-            # are recorded
+        if options.engine != "dask" and inputs:
+            # started first, the workers import spaCy and build their matchers while the files
+            # are hashed and recorded
             pool = stack.enter_context(
-                WorkerPool(min(options.workers, len(tasks)), settings=settings, limits=limits)
+                WorkerPool(min(options.workers, len(inputs)), settings=settings, limits=limits)
             )
+        version, pversion = __version__, detect.patterns_version()
+        run_id = store.start_run(arguments or {}, version, pversion)
+        summary = ScanSummary(run_id=run_id, files=len(inputs))
+        if options.engine == "dask":
+            # shards written by workers of an interrupted run: their papers need no new scan
+            summary.recovered_shards = dask_engine.ingest_shards(store, shard_root).shards
+        tasks, early, files, overrides = _plan(inputs, store, options, summary, version, pversion)
+        if pool is not None:
+            pool.keep(len(tasks))  # fewer papers to scan than workers: the spare ones stop
         store.record_files(files, run_id)
         if on_plan:
             on_plan(summary, len(tasks) + len(early))

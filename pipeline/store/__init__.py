@@ -247,15 +247,22 @@ class Store:
         """Remember every input path and the paper it holds (copies share a paper_id)."""
         if not files:
             return
-        df = _frame(files, columns=["path", "paper_id", "n_bytes"])
-        df["run_id"] = run_id
-        df["seen_at"] = _now()
-        with _registered(self.con, new_files=df):
-            self._transaction(
-                "DELETE FROM files WHERE path IN (SELECT path FROM new_files)",
+        # Lists unnested in SQL, not a DataFrame: a scan records its files before the first
+        # paper is done, and importing pandas then would hold the workers' first tasks back.
+        paths, paper_ids, sizes = (list(column) for column in zip(*files, strict=True))
+        rows = (
+            "SELECT unnest($paths::VARCHAR[]) AS path, unnest($ids::VARCHAR[]) AS paper_id, "
+            "unnest($sizes::BIGINT[]) AS n_bytes"
+        )
+        lists = {"paths": paths, "ids": paper_ids, "sizes": sizes}
+        self._transaction(
+            (f"DELETE FROM files WHERE path IN (SELECT path FROM ({rows}))", lists),
+            (
                 "INSERT INTO files (path, paper_id, n_bytes, run_id, seen_at) "
-                "SELECT path, paper_id, n_bytes, run_id, seen_at FROM new_files",
-            )
+                f"SELECT path, paper_id, n_bytes, $run_id, $seen_at FROM ({rows})",
+                {**lists, "run_id": run_id, "seen_at": _now()},
+            ),
+        )
 
     def write_calibration(self, rows: Sequence[dict[str, Any]]) -> None:
         """Append the detector's measured rates (one row per category, 'any' for the paper)."""
@@ -310,13 +317,14 @@ class Store:
             raise
         return n_papers, n_findings
 
-    def _transaction(self, *statements: str) -> None:
-        """Run statements all-or-nothing."""
+    def _transaction(self, *statements: str | tuple[str, dict[str, Any]]) -> None:
+        """Run statements (SQL, or SQL and its parameters) all-or-nothing."""
         con = self.con
         con.begin()
         try:
-            for sql in statements:
-                con.execute(sql)
+            for statement in statements:
+                sql, params = (statement, None) if isinstance(statement, str) else statement
+                con.execute(sql, params)
             con.commit()
         except BaseException:
             con.rollback()
