@@ -11,6 +11,7 @@ import contextlib
 import logging
 import multiprocessing as mp
 import os
+import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -51,13 +52,39 @@ def quiet_libraries() -> None:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
-def _worker_main(conn: Connection, settings: Settings, max_memory_mb: int | None) -> None:
-    # Build the detector before the memory cap, so the cap bounds the paper, not the set-up.
-    from pipeline.detect import warm_up
+class _Setup(threading.Thread):
+    """Imports spaCy and builds the matchers (about a second), then caps the memory, so the
+    cap bounds the papers, not the set-up. It runs beside the first paper's reading: PDFium
+    lets go of the interpreter while it loads a page, so the two overlap."""
 
+    def __init__(self, max_memory_mb: int | None) -> None:
+        super().__init__(name="synthwatch-setup", daemon=True)
+        self.max_memory_mb = max_memory_mb
+        self.error: str | None = None
+
+    def run(self) -> None:
+        from pipeline.detect import warm_up
+
+        try:
+            warm_up()
+            limit_memory(self.max_memory_mb)
+        except BaseException as exc:  # reported to the parent, which stops the scan
+            self.error = f"{type(exc).__name__}: {exc}"
+
+    def wait(self) -> None:
+        """Block until the set-up is done; raise WorkerStartError if it failed."""
+        self.join()
+        if self.error is not None:
+            raise WorkerStartError(
+                f"a worker process could not build its detector ({self.error}); run "
+                "`synthwatch screen FILE` on one file to see the whole error"
+            )
+
+
+def _worker_main(conn: Connection, settings: Settings, max_memory_mb: int | None) -> None:
     quiet_libraries()
-    warm_up()
-    limit_memory(max_memory_mb)
+    setup = _Setup(max_memory_mb)
+    setup.start()
     conn.send(READY)
     while True:
         try:
@@ -68,7 +95,12 @@ def _worker_main(conn: Connection, settings: Settings, max_memory_mb: int | None
             # Nothing is left to flush, so the interpreter is not torn down: with spaCy loaded
             # that takes a fifth of a second, which the parent would wait for.
             os._exit(0)
-        conn.send(process(task, settings))
+        try:
+            result = process(task, settings, before_detection=setup.wait)
+        except WorkerStartError as exc:
+            conn.send(exc)  # the parent raises it
+            return
+        conn.send(result)
 
 
 class _Worker:
@@ -154,6 +186,8 @@ class WorkerPool:
                 if w.conn in ready:
                     try:
                         result = w.conn.recv()
+                        if isinstance(result, WorkerStartError):
+                            raise result
                         w.done()
                     except (EOFError, OSError):
                         result = failed(w.tasks[0], "failed", death_reason(_exit_code(w)))

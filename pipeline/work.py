@@ -9,11 +9,12 @@ from __future__ import annotations
 import hashlib
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from pipeline import detect, sources
-from pipeline.errors import ReadError
+from pipeline.errors import ReadError, WorkerStartError
 from pipeline.results import PaperResult
 
 
@@ -48,8 +49,15 @@ def failed(task: Task, status: str, error: str, detail: str | None = None) -> Pa
     )
 
 
-def process(task: Task, settings: Settings) -> PaperResult:
-    """Read, detect and judge one file; every failure becomes a result with a reason."""
+def process(
+    task: Task, settings: Settings, before_detection: Callable[[], None] | None = None
+) -> PaperResult:
+    """Read, detect and judge one file; every failure becomes a result with a reason.
+
+    ``before_detection`` is called once the document is read: a worker waits there for its
+    detector, built while the first paper was read. A ``WorkerStartError`` from it is raised,
+    since no paper can be scanned.
+    """
     started = time.perf_counter()
     try:
         data = Path(task.path).read_bytes()
@@ -70,9 +78,13 @@ def process(task: Task, settings: Settings) -> PaperResult:
             max_pages=settings.max_pages,
         )
         del data
+        if before_detection is not None:
+            before_detection()
         findings, verdict = detect.analyse(document)
     except ReadError as exc:
         return failed(task, exc.status, exc.reason)
+    except WorkerStartError:
+        raise
     except MemoryError:
         return failed(
             task,

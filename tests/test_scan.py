@@ -7,7 +7,7 @@ import shutil
 
 import pytest
 
-from pipeline.errors import UsageError
+from pipeline.errors import UsageError, WorkerStartError
 from pipeline.scan import Input, ScanOptions, discover, read_manifest, scan
 from pipeline.store import Store, connect_readonly
 
@@ -127,6 +127,21 @@ def test_timeout_stops_one_paper_and_records_it(tmp_path, papers):
     assert summary.statuses == {"ok": 3, "timeout": 1}
     rows = _rows(db, "SELECT source_path, error FROM papers WHERE status = 'timeout'")
     assert rows[0][0].endswith("huge.txt") and "--timeout" in rows[0][1]
+
+
+def test_a_worker_that_cannot_build_its_detector_stops_the_scan(tmp_path, papers, monkeypatch):
+    # A broken install: the workers, spawned with this sys.path, find a spaCy that cannot be
+    # imported. The detector is built beside the first paper's reading; its failure must stop
+    # the scan with the cause, not be recorded as a failure of every paper.
+    broken = tmp_path / "broken"
+    (broken / "spacy").mkdir(parents=True)
+    (broken / "spacy" / "__init__.py").write_text("raise ImportError('this spaCy is broken')\n")
+    monkeypatch.syspath_prepend(str(broken))
+    db = tmp_path / "s.duckdb"
+    with pytest.raises(WorkerStartError, match="this spaCy is broken"):
+        _scan(db, [papers], workers=1)
+    assert _rows(db, "SELECT status FROM runs") == [("interrupted",)]
+    assert _rows(db, "SELECT count(*) FROM papers") == [(0,)]
 
 
 def test_identical_files_are_one_paper_and_every_path_is_kept(tmp_path, papers):
