@@ -11,7 +11,6 @@ import contextlib
 import logging
 import multiprocessing as mp
 import os
-import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -20,7 +19,7 @@ from multiprocessing.connection import Connection, wait
 
 from pipeline.errors import WorkerStartError
 from pipeline.results import PaperResult
-from pipeline.work import Settings, Task, failed, process
+from pipeline.work import DetectorSetup, Settings, Task, failed, process
 
 POLL_S = 0.2
 # Tasks a worker holds at once: the one it runs and the next, already in its pipe.
@@ -52,39 +51,10 @@ def quiet_libraries() -> None:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
-class _Setup(threading.Thread):
-    """Imports spaCy and builds the matchers (about a second), then caps the memory, so the
-    cap bounds the papers, not the set-up. It runs beside the first paper's reading: PDFium
-    lets go of the interpreter while it loads a page, so the two overlap."""
-
-    def __init__(self, max_memory_mb: int | None) -> None:
-        super().__init__(name="synthwatch-setup", daemon=True)
-        self.max_memory_mb = max_memory_mb
-        self.error: str | None = None
-
-    def run(self) -> None:
-        from pipeline.detect import warm_up
-
-        try:
-            warm_up()
-            limit_memory(self.max_memory_mb)
-        except BaseException as exc:  # reported to the parent, which stops the scan
-            self.error = f"{type(exc).__name__}: {exc}"
-
-    def wait(self) -> None:
-        """Block until the set-up is done; raise WorkerStartError if it failed."""
-        self.join()
-        if self.error is not None:
-            raise WorkerStartError(
-                f"a worker process could not build its detector ({self.error}); run "
-                "`synthwatch screen FILE` on one file to see the whole error"
-            )
-
-
 def _worker_main(conn: Connection, settings: Settings, max_memory_mb: int | None) -> None:
     quiet_libraries()
-    setup = _Setup(max_memory_mb)
-    setup.start()
+    # The memory cap comes after the set-up, so that it bounds the papers, not the set-up.
+    setup = DetectorSetup(then=lambda: limit_memory(max_memory_mb))
     conn.send(READY)
     while True:
         try:

@@ -7,6 +7,7 @@ with a status and a reason.
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -32,6 +33,35 @@ class Task:
 class Settings:
     extractor: str = sources.DEFAULT_EXTRACTOR
     max_pages: int = sources.DEFAULT_MAX_PAGES
+
+
+class DetectorSetup(threading.Thread):
+    """Imports spaCy and builds the matchers (about a second), then runs ``then``; started at
+    once, it runs beside the first paper's reading, since PDFium lets go of the interpreter
+    while it loads a page. ``wait`` is the ``before_detection`` hook of ``process``."""
+
+    def __init__(self, then: Callable[[], None] | None = None) -> None:
+        super().__init__(name="synthwatch-setup", daemon=True)
+        self.then = then
+        self.error: str | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            detect.warm_up()
+            if self.then is not None:
+                self.then()
+        except BaseException as exc:  # raised by wait(), in the thread that needs the detector
+            self.error = f"{type(exc).__name__}: {exc}"
+
+    def wait(self) -> None:
+        """Block until the set-up is done; raise WorkerStartError if it failed."""
+        self.join()
+        if self.error is not None:
+            raise WorkerStartError(
+                f"the detector could not be built ({self.error}); check the installation "
+                "(pip install -e . in a fresh virtual environment)"
+            )
 
 
 def sha256_bytes(data: bytes) -> str:
@@ -124,4 +154,9 @@ def screen_file(path: str | Path, settings: Settings | None = None) -> PaperResu
             status="failed",
             error=f"cannot read file: {exc.strerror or exc}",
         )
-    return process(Task(path, sha256_bytes(data), len(data)), settings or Settings())
+    setup = DetectorSetup()
+    return process(
+        Task(path, sha256_bytes(data), len(data)),
+        settings or Settings(),
+        before_detection=setup.wait,
+    )
