@@ -126,12 +126,12 @@ class SentenceMatcher:
         self._cue_tokens: list[_GatedMatcher] = []
         self._other_tokens: list[_GatedMatcher] = []
         # keys of the matches that can make a finding: cues and generators
-        self._cue_keys: set[str] = set()
+        cue_keys: set[str] = set()
         anchors: dict[str, Anchor] = {}
         candidates: list[str] = []
         for p in patterns.patterns:
             if p.kind == "cues":
-                self._cue_keys.add(p.id)
+                cue_keys.add(p.id)
             if p.pattern is not None:
                 anchor = None
                 if p.anchor:
@@ -145,7 +145,7 @@ class SentenceMatcher:
                 if p.kind == "cues":
                     candidates.append(phrase)
         for g in patterns.generators:
-            self._cue_keys.add(GENERATOR_PREFIX + g.name)
+            cue_keys.add(GENERATOR_PREFIX + g.name)
             for alias in g.aliases:
                 self._add_phrase(GENERATOR_PREFIX + g.name, alias)
                 candidates.append(alias)
@@ -155,6 +155,8 @@ class SentenceMatcher:
         # written for lower-cased text.
         self._candidates = Lexicon(candidates, fold_case=True)
         self._anchors = [anchors[a] for a in sorted(anchors)]
+        # the matchers report a key by the id the vocabulary gave it
+        self._cue_ids = frozenset(vocab.strings.add(key) for key in cue_keys)
 
     def _add_phrase(self, key: str, phrase: str) -> None:
         matcher = self._exact if _has_upper(phrase) else self._lower
@@ -197,24 +199,23 @@ class SentenceMatcher:
                 token_words = set(doc.to_array(LOWER).tolist())
             return token_words
 
-        matchers = [self._lower, self._exact]
-        matchers += [g.matcher for g in self._cue_tokens if g.may_match(lowered, words)]
-        found = self._run(doc, matchers)
-        if cued_only and not any(m.key in self._cue_keys for m in found):
+        # (match id, start token, end token) of the matchers that can find a cue or generator
+        hits = self._lower(doc) + self._exact(doc)
+        for gated in self._cue_tokens:
+            if gated.may_match(lowered, words):
+                hits += gated.matcher(doc)
+        if cued_only and self._cue_ids.isdisjoint(match_id for match_id, _, _ in hits):
             return None
-        others = [g.matcher for g in self._other_tokens if g.may_match(lowered, words)]
-        found += self._run(doc, others)
-        found.sort(key=lambda m: (m.start, -m.end, m.key))
-        return doc, found
-
-    def _run(self, doc: Doc, matchers: list[Matcher | PhraseMatcher]) -> list[Match]:
+        for gated in self._other_tokens:
+            if gated.may_match(lowered, words):
+                hits += gated.matcher(doc)
         strings = self.nlp.vocab.strings
         found = []
-        for matcher in matchers:
-            for match_id, start, end in matcher(doc):
-                span = doc[start:end]
-                found.append(Match(strings[match_id], start, end, span.start_char, span.end_char))
-        return found
+        for match_id, start, end in hits:
+            span = doc[start:end]
+            found.append(Match(strings[match_id], start, end, span.start_char, span.end_char))
+        found.sort(key=lambda m: (m.start, -m.end, m.key))
+        return doc, found
 
 
 @cache

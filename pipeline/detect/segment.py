@@ -29,15 +29,16 @@ _BOUNDARY = re.compile(
     """,
     re.VERBOSE,
 )
-_LAST_TOKEN = re.compile(r"(\S+)\s*$")
 _INITIAL = re.compile(r"^(?:[A-Z]|[A-Z][a-z]?\.[A-Z])\.$")
 
 
 def _is_abbreviation(before: str) -> bool:
-    m = _LAST_TOKEN.search(before)
-    if not m:
+    # the last run of non-space characters (what ``re.search(r"(\S+)\s*$", before)`` finds),
+    # read from the end instead of trying the regex at every position of a long chunk
+    last = before.rsplit(None, 1)
+    if not last:
         return False
-    token = m.group(1).rstrip("\"'”’)]")
+    token = last[-1].rstrip("\"'”’)]")
     if _INITIAL.match(token):
         return True
     word = token.lstrip("(\"'“‘[").rstrip(".")
@@ -63,6 +64,10 @@ def split_sentences(text: str, offset: int = 0) -> Iterator[tuple[int, int]]:
 
 
 def _strip_citation(chunk: str) -> str:
+    # the pattern ends in "]" at the very end (``$`` allows one newline after it); this test
+    # spares the regex, which tries every position of the chunk
+    if not chunk.endswith(("]", "]\n")):
+        return chunk
     return re.sub(r"\s*\[[\d,\s–-]+\]$", "", chunk)
 
 
