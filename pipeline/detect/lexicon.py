@@ -6,8 +6,8 @@ paper-level context counts (medical terms, real-data mentions).
 
 A text is split into words once (``tokenize``): one ``re.split`` gives the words and the gaps
 between them, whose running lengths are the words' character offsets, and the words are
-lower-cased in one call. Every lexicon then looks up only the words that can start one of its
-phrases, so three lexicons over the same paper cost little more than one.
+lower-cased. Every lexicon then makes one pass over the lower-cased words for those that can
+start one of its phrases, so three lexicons over the same paper cost little more than one.
 """
 
 from __future__ import annotations
@@ -35,11 +35,7 @@ class Tokens:
         self.text = text
         self.words: list[str] = parts[1::2]
         self._bounds = list(accumulate(map(len, parts)))
-        # words are ASCII letters, digits and an apostrophe: lower-casing the joined string
-        # lower-cases each word and keeps the count (no word holds a NUL)
-        self.lowered: list[str] = (
-            "\x00".join(self.words).lower().split("\x00") if self.words else []
-        )
+        self.lowered: list[str] = list(map(str.lower, self.words))
 
     def span(self, first: int, n: int) -> tuple[int, int]:
         """Character (start, end) of the ``n`` words from word ``first``."""
@@ -59,6 +55,17 @@ def tokenize(text: str) -> Tokens:
     return tokens
 
 
+def _by_length(
+    phrases: dict[str, set[tuple[str, ...]]],
+) -> dict[str, list[tuple[int, frozenset[tuple[str, ...]]]]]:
+    """First word -> [(n, the phrases of n words)], by n."""
+    out: dict[str, list[tuple[int, frozenset[tuple[str, ...]]]]] = {}
+    for first, keys in phrases.items():
+        lengths = sorted({len(k) for k in keys})
+        out[first] = [(n, frozenset(k for k in keys if len(k) == n)) for n in lengths]
+    return out
+
+
 class Lexicon:
     """A set of phrases matched word by word; phrases with capitals match case-sensitively."""
 
@@ -72,21 +79,24 @@ class Lexicon:
             is_exact = not fold_case and any(c.isupper() for c in phrase)
             key = ws if is_exact else tuple(w.lower() for w in ws)
             (exact if is_exact else lower).setdefault(key[0], set()).add(key)
-        # phrases sharing a first word, in a fixed order
-        self._lower = {w: sorted(keys) for w, keys in lower.items()}
-        self._exact = {w: sorted(keys) for w, keys in exact.items()}
+        # phrases by first word, then by length: at a word that starts phrases, one look-up per
+        # length ("synthetic" starts ~90 phrases of 2 to 7 words)
+        self._lower = _by_length(lower)
+        self._exact = _by_length(exact)
+        # the lower-cased words where a phrase can start: a phrase with capitals starts at a
+        # word whose lower case is in here too, so one pass over the words finds both kinds
+        self._starts = frozenset(lower) | {w.lower() for w in exact}
 
     def finditer(self, text: str | Tokens) -> Iterator[tuple[int, int]]:
         """(start, end) character spans of every phrase occurrence, in text order."""
         tokens = text if isinstance(text, Tokens) else tokenize(text)
         hits: list[tuple[int, int]] = []
-        for table, seq in ((self._lower, tokens.lowered), (self._exact, tokens.words)):
-            if not table:
-                continue
-            for i in compress(range(len(seq)), map(table.__contains__, seq)):
-                for key in table[seq[i]]:
-                    n = len(key)
-                    if tuple(seq[i : i + n]) == key:
+        lowered = tokens.lowered
+        tables = [(t, seq) for t, seq in ((self._lower, lowered), (self._exact, tokens.words)) if t]
+        for i in compress(range(len(lowered)), map(self._starts.__contains__, lowered)):
+            for table, seq in tables:
+                for n, keys in table.get(seq[i], ()):
+                    if tuple(seq[i : i + n]) in keys:
                         hits.append(tokens.span(i, n))
         hits.sort()
         return iter(hits)
