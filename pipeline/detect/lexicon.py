@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from itertools import accumulate, compress
 
 WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+KELVIN_SIGN = "\u212a"
 _SPLIT = re.compile(f"({WORD.pattern})")
 
 
@@ -25,17 +26,30 @@ def words(text: str) -> list[str]:
 
 
 class Tokens:
-    """The words of one text, as written and lower-cased, with their character offsets."""
+    """The words of one text, lower-cased, with their character offsets."""
 
-    __slots__ = ("_bounds", "lowered", "text", "words")
+    __slots__ = ("_bounds", "lowered", "text")
 
     def __init__(self, text: str) -> None:
-        # [gap, word, gap, word, ..., gap]: the running lengths are where each piece ends
-        parts = _SPLIT.split(text)
         self.text = text
-        self.words: list[str] = parts[1::2]
+        lowered = text.lower()
+        # split into [gap, word, gap, word, ..., gap]: the running lengths are where each
+        # piece ends
+        if len(lowered) == len(text) and KELVIN_SIGN not in text:
+            # lower-casing kept every character in its place and in (or out of) a word: only
+            # "İ" (two characters in lower case) and the Kelvin sign ("k") do not
+            parts = _SPLIT.split(lowered)
+            self.lowered: list[str] = parts[1::2]
+        else:
+            parts = _SPLIT.split(text)
+            self.lowered = [w.lower() for w in parts[1::2]]
         self._bounds = list(accumulate(map(len, parts)))
-        self.lowered: list[str] = list(map(str.lower, self.words))
+
+    def written(self, first: int, n: int) -> tuple[str, ...]:
+        """The ``n`` words from word ``first`` (fewer at the end) as the text writes them."""
+        bounds = self._bounds
+        last = min(first + n, len(self.lowered))
+        return tuple(self.text[bounds[2 * k] : bounds[2 * k + 1]] for k in range(first, last))
 
     def span(self, first: int, n: int) -> tuple[int, int]:
         """Character (start, end) of the ``n`` words from word ``first``."""
@@ -85,18 +99,22 @@ class Lexicon:
         self._exact = _by_length(exact)
         # the lower-cased words where a phrase can start: a phrase with capitals starts at a
         # word whose lower case is in here too, so one pass over the words finds both kinds
-        self._starts = frozenset(lower) | {w.lower() for w in exact}
+        self._exact_starts = frozenset(w.lower() for w in exact)
+        self._starts = frozenset(lower) | self._exact_starts
 
     def finditer(self, text: str | Tokens) -> Iterator[tuple[int, int]]:
         """(start, end) character spans of every phrase occurrence, in text order."""
         tokens = text if isinstance(text, Tokens) else tokenize(text)
         hits: list[tuple[int, int]] = []
         lowered = tokens.lowered
-        tables = [(t, seq) for t, seq in ((self._lower, lowered), (self._exact, tokens.words)) if t]
         for i in compress(range(len(lowered)), map(self._starts.__contains__, lowered)):
-            for table, seq in tables:
-                for n, keys in table.get(seq[i], ()):
-                    if tuple(seq[i : i + n]) in keys:
+            for n, keys in self._lower.get(lowered[i], ()):
+                if tuple(lowered[i : i + n]) in keys:
+                    hits.append(tokens.span(i, n))
+            if lowered[i] in self._exact_starts:
+                (first,) = tokens.written(i, 1)
+                for n, keys in self._exact.get(first, ()):
+                    if tokens.written(i, n) in keys:
                         hits.append(tokens.span(i, n))
         hits.sort()
         return iter(hits)
