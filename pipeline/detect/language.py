@@ -47,8 +47,7 @@ def detect_language(text: str) -> str:
     if len(words) < MIN_WORDS:
         return "und"
     # each word lower-cased on its own, so case rules (final sigma) stay within a word
-    words = list(map(str.lower, words))
-    counts = Counter(words)
+    counts = Counter(map(str.lower, words))
     scores = {lang: sum(counts[w] for w in sw) for lang, sw in STOPWORDS.items()}
     best = max(sorted(scores), key=lambda lang: scores[lang])
     return best if scores[best] >= 0.05 * len(words) else "und"

@@ -20,11 +20,14 @@ ABBREVIATIONS = frozenset(
 )
 MAX_SENTENCE_CHARS = 1500
 
+# The stop is matched rather than looked behind for: ``re`` then skips ahead to the next stop
+# instead of trying the pattern at every character. The boundary itself is the group ``gap``.
 _BOUNDARY = re.compile(
-    r"""(?<=[.!?])              # a sentence-final stop
+    r"""[.!?]                   # a sentence-final stop
+        (?P<gap>
         ["'”’)\]]*              # closing quotes or brackets
         (?:\s*\[[\d,\s–-]+\])?  # a numeric citation after the stop: "... data. [12] We"
-        \s+
+        \s+)
         (?=["'“‘(\[]?[A-Z0-9])  # the next sentence starts upper-case or with a number
     """,
     re.VERBOSE,
@@ -55,7 +58,7 @@ def split_sentences(text: str, offset: int = 0) -> Iterator[tuple[int, int]]:
     """
     start = 0
     for m in _BOUNDARY.finditer(text):
-        end = m.start() + len(m.group(0).rstrip())
+        end = m.start("gap") + len(m.group("gap").rstrip())
         if _is_abbreviation(_strip_citation(text[start:end].rstrip("\"'”’)]"))):
             continue
         yield from _emit(text, start, end, offset)
