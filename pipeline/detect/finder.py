@@ -98,7 +98,7 @@ class Finder:
     def _sentence(
         self, sentence: str, start: int, end: int, section: str, page: int | None, ordinal: int
     ) -> Finding | None:
-        matched = self.matcher.match_cued(sentence)
+        matched = self.matcher.match(sentence)
         if matched is None:
             return None  # no cue and no generator: no category, so no finding
         doc, matches = matched

@@ -4,10 +4,11 @@ A 600-phrase regex alternation costs Python's ``re`` about a second per paper; l
 n-grams up in a dict costs a few milliseconds. Used for the candidate pre-filter and for the
 paper-level context counts (medical terms, real-data mentions).
 
-A text is split into words once (``tokenize``): one ``re.split`` gives the words and the gaps
-between them, whose running lengths are the words' character offsets, and the words are
-lower-cased. Every lexicon then makes one pass over the lower-cased words for those that can
-start one of its phrases, so three lexicons over the same paper cost little more than one.
+A text is split into words once (``tokenize``): one ``re.split`` of its lower-cased copy gives
+the words and the gaps between them, whose running lengths are the words' character offsets.
+Every lexicon then makes one pass over the words for those that can start one of its phrases
+(phrases with capitals compare the words as written there), so three lexicons over the same
+paper cost little more than one.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class Tokens:
             self.lowered: list[str] = parts[1::2]
         else:
             parts = _SPLIT.split(text)
-            self.lowered = [w.lower() for w in parts[1::2]]
+            self.lowered = [w.lower() for w in parts[1::2]]  # each word on its own
         self._bounds = list(accumulate(map(len, parts)))
 
     def written(self, first: int, n: int) -> tuple[str, ...]:

@@ -177,18 +177,9 @@ class SentenceMatcher:
             starts.update(anchor.starts(text if folded else lowered, folded=folded))
         return sorted(starts)
 
-    def match(self, sentence: str) -> tuple[Doc, list[Match]]:
-        """Every pattern hit in ``sentence``, ordered by start (longest first) and key."""
-        found = self._match(sentence, cued_only=False)
-        assert found is not None
-        return found
-
-    def match_cued(self, sentence: str) -> tuple[Doc, list[Match]] | None:
-        """As ``match``, or None (sooner) when ``sentence`` has no cue or generator hit: such
-        a sentence gives no finding, whatever else it matches."""
-        return self._match(sentence, cued_only=True)
-
-    def _match(self, sentence: str, *, cued_only: bool) -> tuple[Doc, list[Match]] | None:
+    def match(self, sentence: str) -> tuple[Doc, list[Match]] | None:
+        """Every pattern hit in ``sentence``, ordered by start (longest first) and key; None
+        when it has no cue or generator hit, as such a sentence gives no finding."""
         doc = self.nlp.make_doc(sentence)
         lowered = sentence.lower()
         token_words: set[int] | None = None
@@ -204,8 +195,8 @@ class SentenceMatcher:
         for gated in self._cue_tokens:
             if gated.may_match(lowered, words):
                 hits += gated.matcher(doc)
-        if cued_only and self._cue_ids.isdisjoint(match_id for match_id, _, _ in hits):
-            return None
+        if self._cue_ids.isdisjoint(match_id for match_id, _, _ in hits):
+            return None  # so the other token patterns need not run
         for gated in self._other_tokens:
             if gated.may_match(lowered, words):
                 hits += gated.matcher(doc)
