@@ -98,7 +98,10 @@ class Finder:
     def _sentence(
         self, sentence: str, start: int, end: int, section: str, page: int | None, ordinal: int
     ) -> Finding | None:
-        doc, matches = self.matcher.match(sentence)
+        matched = self.matcher.match(sentence)
+        if matched is None:
+            return None  # no cue and no generator: no category, so no finding
+        doc, matches = matched
         by_label: dict[str, list[Match]] = defaultdict(list)
         cues: list[tuple[Match, Pattern]] = []
         traps: list[Match] = []

@@ -46,9 +46,8 @@ def detect_language(text: str) -> str:
     words = _WORD.findall(text[:SAMPLE_CHARS])
     if len(words) < MIN_WORDS:
         return "und"
-    # lower-case every word in one call; NUL keeps case rules (final sigma) within a word
-    words = "\x00".join(words).lower().split("\x00")
-    counts = Counter(words)
+    # each word lower-cased on its own, so case rules (final sigma) stay within a word
+    counts = Counter(map(str.lower, words))
     scores = {lang: sum(counts[w] for w in sw) for lang, sw in STOPWORDS.items()}
     best = max(sorted(scores), key=lambda lang: scores[lang])
     return best if scores[best] >= 0.05 * len(words) else "und"

@@ -4,10 +4,11 @@ A 600-phrase regex alternation costs Python's ``re`` about a second per paper; l
 n-grams up in a dict costs a few milliseconds. Used for the candidate pre-filter and for the
 paper-level context counts (medical terms, real-data mentions).
 
-A text is split into words once (``tokenize``): one ``re.split`` gives the words and the gaps
-between them, whose running lengths are the words' character offsets, and the words are
-lower-cased in one call. Every lexicon then looks up only the words that can start one of its
-phrases, so three lexicons over the same paper cost little more than one.
+A text is split into words once (``tokenize``): one ``re.split`` of its lower-cased copy gives
+the words and the gaps between them, whose running lengths are the words' character offsets.
+Every lexicon then makes one pass over the words for those that can start one of its phrases
+(phrases with capitals compare the words as written there), so three lexicons over the same
+paper cost little more than one.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from itertools import accumulate, compress
 
 WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
+KELVIN_SIGN = "\u212a"
 _SPLIT = re.compile(f"({WORD.pattern})")
 
 
@@ -25,21 +27,30 @@ def words(text: str) -> list[str]:
 
 
 class Tokens:
-    """The words of one text, as written and lower-cased, with their character offsets."""
+    """The words of one text, lower-cased, with their character offsets."""
 
-    __slots__ = ("_bounds", "lowered", "text", "words")
+    __slots__ = ("_bounds", "lowered", "text")
 
     def __init__(self, text: str) -> None:
-        # [gap, word, gap, word, ..., gap]: the running lengths are where each piece ends
-        parts = _SPLIT.split(text)
         self.text = text
-        self.words: list[str] = parts[1::2]
+        lowered = text.lower()
+        # split into [gap, word, gap, word, ..., gap]: the running lengths are where each
+        # piece ends
+        if len(lowered) == len(text) and KELVIN_SIGN not in text:
+            # lower-casing kept every character in its place and in (or out of) a word: only
+            # "İ" (two characters in lower case) and the Kelvin sign ("k") do not
+            parts = _SPLIT.split(lowered)
+            self.lowered: list[str] = parts[1::2]
+        else:
+            parts = _SPLIT.split(text)
+            self.lowered = [w.lower() for w in parts[1::2]]  # each word on its own
         self._bounds = list(accumulate(map(len, parts)))
-        # words are ASCII letters, digits and an apostrophe: lower-casing the joined string
-        # lower-cases each word and keeps the count (no word holds a NUL)
-        self.lowered: list[str] = (
-            "\x00".join(self.words).lower().split("\x00") if self.words else []
-        )
+
+    def written(self, first: int, n: int) -> tuple[str, ...]:
+        """The ``n`` words from word ``first`` (fewer at the end) as the text writes them."""
+        bounds = self._bounds
+        last = min(first + n, len(self.lowered))
+        return tuple(self.text[bounds[2 * k] : bounds[2 * k + 1]] for k in range(first, last))
 
     def span(self, first: int, n: int) -> tuple[int, int]:
         """Character (start, end) of the ``n`` words from word ``first``."""
@@ -59,6 +70,17 @@ def tokenize(text: str) -> Tokens:
     return tokens
 
 
+def _by_length(
+    phrases: dict[str, set[tuple[str, ...]]],
+) -> dict[str, list[tuple[int, frozenset[tuple[str, ...]]]]]:
+    """First word -> [(n, the phrases of n words)], by n."""
+    out: dict[str, list[tuple[int, frozenset[tuple[str, ...]]]]] = {}
+    for first, keys in phrases.items():
+        lengths = sorted({len(k) for k in keys})
+        out[first] = [(n, frozenset(k for k in keys if len(k) == n)) for n in lengths]
+    return out
+
+
 class Lexicon:
     """A set of phrases matched word by word; phrases with capitals match case-sensitively."""
 
@@ -72,21 +94,28 @@ class Lexicon:
             is_exact = not fold_case and any(c.isupper() for c in phrase)
             key = ws if is_exact else tuple(w.lower() for w in ws)
             (exact if is_exact else lower).setdefault(key[0], set()).add(key)
-        # phrases sharing a first word, in a fixed order
-        self._lower = {w: sorted(keys) for w, keys in lower.items()}
-        self._exact = {w: sorted(keys) for w, keys in exact.items()}
+        # phrases by first word, then by length: at a word that starts phrases, one look-up per
+        # length ("synthetic" starts ~90 phrases of 2 to 7 words)
+        self._lower = _by_length(lower)
+        self._exact = _by_length(exact)
+        # the lower-cased words where a phrase can start: a phrase with capitals starts at a
+        # word whose lower case is in here too, so one pass over the words finds both kinds
+        self._exact_starts = frozenset(w.lower() for w in exact)
+        self._starts = frozenset(lower) | self._exact_starts
 
     def finditer(self, text: str | Tokens) -> Iterator[tuple[int, int]]:
         """(start, end) character spans of every phrase occurrence, in text order."""
         tokens = text if isinstance(text, Tokens) else tokenize(text)
         hits: list[tuple[int, int]] = []
-        for table, seq in ((self._lower, tokens.lowered), (self._exact, tokens.words)):
-            if not table:
-                continue
-            for i in compress(range(len(seq)), map(table.__contains__, seq)):
-                for key in table[seq[i]]:
-                    n = len(key)
-                    if tuple(seq[i : i + n]) == key:
+        lowered = tokens.lowered
+        for i in compress(range(len(lowered)), map(self._starts.__contains__, lowered)):
+            for n, keys in self._lower.get(lowered[i], ()):
+                if tuple(lowered[i : i + n]) in keys:
+                    hits.append(tokens.span(i, n))
+            if lowered[i] in self._exact_starts:
+                (first,) = tokens.written(i, 1)
+                for n, keys in self._exact.get(first, ()):
+                    if tokens.written(i, n) in keys:
                         hits.append(tokens.span(i, n))
         hits.sort()
         return iter(hits)

@@ -6,17 +6,21 @@ Built once per process (``get_matcher``); no model is downloaded or loaded.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 import spacy
+from spacy.attrs import LOWER
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.strings import get_string_id
 from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
 from pipeline.detect.lexicon import Lexicon
-from pipeline.detect.patterns import PatternSet, load_patterns
+from pipeline.detect.patterns import Pattern, PatternSet, load_patterns
 
 GENERATOR_PREFIX = "gen:"
 
@@ -65,6 +69,43 @@ class Anchor:
             pos = start + 1
 
 
+def _required_words(pattern: tuple[dict[str, Any], ...]) -> tuple[frozenset[int], ...]:
+    """For each token of ``pattern`` that must be one of a list of words ({"LOWER": {"IN":
+    [...]}} or {"LOWER": "word"}, no "OP"), the ids of those words, as the Matcher compares
+    them (``get_string_id``). A sentence can match only if it has a token from each set."""
+    required = []
+    for token in pattern:
+        lower = token.get("LOWER")
+        if "OP" in token or lower is None:
+            continue
+        if isinstance(lower, str):
+            required.append(frozenset({get_string_id(lower)}))
+        elif isinstance(lower, dict) and set(lower) == {"IN"}:
+            required.append(frozenset(get_string_id(w) for w in lower["IN"]))
+    return tuple(required)
+
+
+class _GatedMatcher:
+    """A Matcher for one token pattern, with cheap tests of whether it can match a sentence.
+
+    A Matcher call costs a Python object per token, so it pays to skip it: the pattern's anchor
+    (if any) must be found in the lower-cased sentence, and every word-list token of the pattern
+    must be among the sentence's tokens (checked on their LOWER ids, read in one array).
+    """
+
+    def __init__(self, vocab: Vocab, pattern: Pattern, anchor: Anchor | None) -> None:
+        assert pattern.pattern is not None
+        self.matcher = Matcher(vocab)
+        self.matcher.add(pattern.id, [list(pattern.pattern)])
+        self.anchor = anchor
+        self.required = _required_words(pattern.pattern)
+
+    def may_match(self, lowered: str, words: Callable[[], set[int]]) -> bool:
+        if self.anchor is not None and not self.anchor.found(lowered):
+            return False
+        return all(not ids.isdisjoint(words()) for ids in self.required)
+
+
 def _has_upper(phrase: str) -> bool:
     return any(c.isupper() for c in phrase)
 
@@ -80,27 +121,31 @@ class SentenceMatcher:
         # is a surname, "Carla" a first name.
         self._lower = PhraseMatcher(vocab, attr="LOWER")
         self._exact = PhraseMatcher(vocab, attr="ORTH")
-        # Token patterns are the costly ones, so a pattern with an anchor runs only on a
-        # sentence where its anchor is found; the others run on every sentence.
-        self._tokens = Matcher(vocab)
-        self._anchored: list[tuple[Anchor, Matcher]] = []
+        # Token patterns are the costly ones, so each runs only on sentences that pass its
+        # gate; those of cues run first, the others only once a cue is found.
+        self._cue_tokens: list[_GatedMatcher] = []
+        self._other_tokens: list[_GatedMatcher] = []
+        # keys of the matches that can make a finding: cues and generators
+        cue_keys: set[str] = set()
         anchors: dict[str, Anchor] = {}
         candidates: list[str] = []
         for p in patterns.patterns:
-            if p.pattern is not None and p.anchor:
-                matcher = Matcher(vocab)
-                matcher.add(p.id, [list(p.pattern)])
-                anchor = anchors.get(p.anchor) or Anchor(p.anchor)
-                self._anchored.append((anchor, matcher))
-                if p.kind == "cues":
-                    anchors[p.anchor] = anchor
-            elif p.pattern is not None:
-                self._tokens.add(p.id, [list(p.pattern)])
+            if p.kind == "cues":
+                cue_keys.add(p.id)
+            if p.pattern is not None:
+                anchor = None
+                if p.anchor:
+                    anchor = anchors.get(p.anchor) or Anchor(p.anchor)
+                    if p.kind == "cues":
+                        anchors[p.anchor] = anchor
+                gated = _GatedMatcher(vocab, p, anchor)
+                (self._cue_tokens if p.kind == "cues" else self._other_tokens).append(gated)
             for phrase in p.phrases:
                 self._add_phrase(p.id, phrase)
                 if p.kind == "cues":
                     candidates.append(phrase)
         for g in patterns.generators:
+            cue_keys.add(GENERATOR_PREFIX + g.name)
             for alias in g.aliases:
                 self._add_phrase(GENERATOR_PREFIX + g.name, alias)
                 candidates.append(alias)
@@ -110,6 +155,8 @@ class SentenceMatcher:
         # written for lower-cased text.
         self._candidates = Lexicon(candidates, fold_case=True)
         self._anchors = [anchors[a] for a in sorted(anchors)]
+        # the matchers report a key by the id the vocabulary gave it
+        self._cue_ids = frozenset(vocab.strings.add(key) for key in cue_keys)
 
     def _add_phrase(self, key: str, phrase: str) -> None:
         matcher = self._exact if _has_upper(phrase) else self._lower
@@ -130,17 +177,34 @@ class SentenceMatcher:
             starts.update(anchor.starts(text if folded else lowered, folded=folded))
         return sorted(starts)
 
-    def match(self, sentence: str) -> tuple[Doc, list[Match]]:
+    def match(self, sentence: str) -> tuple[Doc, list[Match]] | None:
+        """Every pattern hit in ``sentence``, ordered by start (longest first) and key; None
+        when it has no cue or generator hit, as such a sentence gives no finding."""
         doc = self.nlp.make_doc(sentence)
-        found = []
-        strings = self.nlp.vocab.strings
         lowered = sentence.lower()
-        matchers = [self._lower, self._exact, self._tokens]
-        matchers += [m for anchor, m in self._anchored if anchor.found(lowered)]
-        for matcher in matchers:
-            for match_id, start, end in matcher(doc):
-                span = doc[start:end]
-                found.append(Match(strings[match_id], start, end, span.start_char, span.end_char))
+        token_words: set[int] | None = None
+
+        def words() -> set[int]:
+            nonlocal token_words
+            if token_words is None:
+                token_words = set(doc.to_array(LOWER).tolist())
+            return token_words
+
+        # (match id, start token, end token) of the matchers that can find a cue or generator
+        hits = self._lower(doc) + self._exact(doc)
+        for gated in self._cue_tokens:
+            if gated.may_match(lowered, words):
+                hits += gated.matcher(doc)
+        if self._cue_ids.isdisjoint(match_id for match_id, _, _ in hits):
+            return None  # so the other token patterns need not run
+        for gated in self._other_tokens:
+            if gated.may_match(lowered, words):
+                hits += gated.matcher(doc)
+        strings = self.nlp.vocab.strings
+        found = []
+        for match_id, start, end in hits:
+            span = doc[start:end]
+            found.append(Match(strings[match_id], start, end, span.start_char, span.end_char))
         found.sort(key=lambda m: (m.start, -m.end, m.key))
         return doc, found
 

@@ -20,24 +20,28 @@ ABBREVIATIONS = frozenset(
 )
 MAX_SENTENCE_CHARS = 1500
 
+# The stop is matched rather than looked behind for: ``re`` then skips ahead to the next stop
+# instead of trying the pattern at every character. The boundary itself is the group ``gap``.
 _BOUNDARY = re.compile(
-    r"""(?<=[.!?])              # a sentence-final stop
+    r"""[.!?]                   # a sentence-final stop
+        (?P<gap>
         ["'”’)\]]*              # closing quotes or brackets
         (?:\s*\[[\d,\s–-]+\])?  # a numeric citation after the stop: "... data. [12] We"
-        \s+
+        \s+)
         (?=["'“‘(\[]?[A-Z0-9])  # the next sentence starts upper-case or with a number
     """,
     re.VERBOSE,
 )
-_LAST_TOKEN = re.compile(r"(\S+)\s*$")
 _INITIAL = re.compile(r"^(?:[A-Z]|[A-Z][a-z]?\.[A-Z])\.$")
 
 
 def _is_abbreviation(before: str) -> bool:
-    m = _LAST_TOKEN.search(before)
-    if not m:
+    # the last run of non-space characters (what ``re.search(r"(\S+)\s*$", before)`` finds),
+    # read from the end instead of trying the regex at every position of a long chunk
+    last = before.rsplit(None, 1)
+    if not last:
         return False
-    token = m.group(1).rstrip("\"'”’)]")
+    token = last[-1].rstrip("\"'”’)]")
     if _INITIAL.match(token):
         return True
     word = token.lstrip("(\"'“‘[").rstrip(".")
@@ -54,7 +58,7 @@ def split_sentences(text: str, offset: int = 0) -> Iterator[tuple[int, int]]:
     """
     start = 0
     for m in _BOUNDARY.finditer(text):
-        end = m.start() + len(m.group(0).rstrip())
+        end = m.start("gap") + len(m.group("gap").rstrip())
         if _is_abbreviation(_strip_citation(text[start:end].rstrip("\"'”’)]"))):
             continue
         yield from _emit(text, start, end, offset)
@@ -63,6 +67,10 @@ def split_sentences(text: str, offset: int = 0) -> Iterator[tuple[int, int]]:
 
 
 def _strip_citation(chunk: str) -> str:
+    # the pattern ends in "]" at the very end (``$`` allows one newline after it); this test
+    # spares the regex, which tries every position of the chunk
+    if not chunk.endswith(("]", "]\n")):
+        return chunk
     return re.sub(r"\s*\[[\d,\s–-]+\]$", "", chunk)
 
 

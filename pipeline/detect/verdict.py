@@ -93,8 +93,10 @@ def is_medical(document: Document) -> bool:
     if lexicon.count(Tokens(_head_text(document))) >= MEDICAL_HEAD_HITS:
         return True
     spans = _body_spans(document)
-    n_words = max(1, sum(len(document.text[a:b].split()) for a, b in spans))
     hits = sum(len(found) for found in _hits_by_span(lexicon, document.text, spans))
+    if not hits:
+        return False  # no density to weigh: spare counting the body's words
+    n_words = max(1, sum(len(document.text[a:b].split()) for a, b in spans))
     return hits * 1000 / n_words >= MEDICAL_BODY_PER_1000_WORDS
 
 
