@@ -29,6 +29,8 @@ _SPACES = re.compile(r"[ \t\r\f\v]+")
 
 
 def _fold(text: str) -> str:
+    if text.isascii():
+        return text  # nothing to fold, and NFKC leaves ASCII as it is
     if _HAS_EXTRA_FOLD.search(text):
         text = text.translate(_EXTRA_FOLDS)
     return unicodedata.normalize("NFKC", text)

@@ -33,6 +33,7 @@ COMPOUND_PART_MIN = 4
 _PAGE_NUMBER = re.compile(
     r"^[\W_]*(?:page\s*)?(?:\d{1,4}|[ivxlc]{1,7})(?:\s*(?:of|/)\s*\d{1,4})?[\W_]*$", re.IGNORECASE
 )
+_DIGITS = re.compile(r"\d+")
 _LEADING_NUMBER = re.compile(r"^(\d{1,5})(?:\s+|$)")
 _SENTENCE_END = re.compile(r"[.!?:;\"”’)\]]$")
 _NUMBERED_HEADING = re.compile(
@@ -155,19 +156,20 @@ def strip_line_numbers(page: Page) -> bool:
 def drop_running_lines(pages: list[Page]) -> int:
     """Remove running headers/footers and bare page numbers; return how many lines went."""
     with_text = [p for p in pages if p.lines]
+    # The key of each line in a margin band, None for the others: worked out once per line.
+    keys = [[_running_key(ln) if _in_margin(ln, p) else None for ln in p.lines] for p in with_text]
     counts: Counter[str] = Counter()
-    for page in with_text:
-        counts.update({_running_key(ln) for ln in page.lines if _in_margin(ln, page)})
+    for page_keys in keys:
+        counts.update({key for key in page_keys if key is not None})
     need = max(2, math.ceil(RUNNING_SHARE * len(with_text)))
     dropped = 0
-    for page in with_text:
-        kept = []
-        for line in page.lines:
-            margin = _in_margin(line, page)
-            if margin and (_PAGE_NUMBER.match(line.text) or counts[_running_key(line)] >= need):
-                dropped += 1
-            else:
-                kept.append(line)
+    for page, page_keys in zip(with_text, keys, strict=True):
+        kept = [
+            line
+            for line, key in zip(page.lines, page_keys, strict=True)
+            if key is None or not (_PAGE_NUMBER.match(line.text) or counts[key] >= need)
+        ]
+        dropped += len(page.lines) - len(kept)
         page.lines = kept
     return dropped
 
@@ -177,15 +179,22 @@ def _in_margin(line: Line, page: Page) -> bool:
 
 
 def _running_key(line: Line) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"\d+", "#", line.text.lower())).strip()
+    # digits to "#", whitespace runs to one space (str.split splits where \s+ matches)
+    return " ".join(_DIGITS.sub("#", line.text.lower()).split())
 
 
 def measure_body(pages: list[Page]) -> Body:
     """The font size most of the text is set in, and the usual distance between its lines."""
-    sizes: Counter[float] = Counter()
+    # Characters per font size as the back end gave it, then per half point: far fewer sizes to
+    # round than lines. (Half points are counted in the order they first occur, as most_common
+    # settles ties by that order.)
+    chars: dict[float, int] = {}
     for page in pages:
         for line in page.lines:
-            sizes[round(line.size * 2) / 2] += len(line.text)
+            chars[line.size] = chars.get(line.size, 0) + len(line.text)
+    sizes: Counter[float] = Counter()
+    for raw_size, n in chars.items():
+        sizes[round(raw_size * 2) / 2] += n
     size = sizes.most_common(1)[0][0] if sizes else 10.0
     size = size if size > 0 else 10.0
     steps = []
@@ -221,20 +230,22 @@ def is_references_heading(text: str) -> bool:
 
 def is_heading(line: Line, next_line: Line | None, body: Body) -> bool:
     """Whether a line is certainly a heading; a missed heading costs less than a false one."""
+    # The cheapest tests first: this runs on every line of the paper.
+    if next_line is not None and not line.bold and next_line.text[:1].islower():
+        return False  # the sentence goes on
     text = line.text.strip()
     if not text or len(text) > HEADING_MAX_CHARS:
         return False
     words = text.split()
     if len(words) > HEADING_MAX_WORDS:
         return False
-    if next_line is not None and next_line.text[:1].islower() and not line.bold:
-        return False  # the sentence goes on
-    if is_references_heading(text) or _HEADING_NAMES.match(text):
+    m = _NUMBERED_HEADING.match(text)
+    # is_references_heading, without matching the number a second time
+    if _REFERENCES_NAME.match(m.group("title") if m else text) or _HEADING_NAMES.match(text):
         return True
     if text[-1] in ",;-–" or _NOT_HEADING_START.match(text):
         return False
     styled = line.bold or line.size >= 1.1 * body.size
-    m = _NUMBERED_HEADING.match(text)
     if m:
         title = m.group("title")
         letters = sum(c.isalpha() for c in title)
@@ -245,8 +256,12 @@ def is_heading(line: Line, next_line: Line | None, body: Body) -> bool:
         return styled or bool(_HEADING_NAMES.match(title)) or _is_caps(title)
     # Unnumbered: only a few words in bold or large capitals ("RELATED WORK"), not a figure's
     # label ("DHCR7", "MMLU (EM)", "ARTICLE").
-    plain_words = all(w.isalpha() for w in words)
-    return styled and _is_caps(text) and 2 <= len(words) <= 8 and plain_words
+    return (
+        styled
+        and _is_caps(text)
+        and 2 <= len(words) <= 8
+        and all(w.isalpha() for w in words)  # plain words
+    )
 
 
 def _is_caps(text: str) -> bool:
@@ -299,6 +314,7 @@ def page_blocks(lines: list[Line], body: Body, page_width: float) -> list[Block]
     """Split a page's lines into headings and paragraphs, in reading order."""
     blocks: list[Block] = []
     current: list[Line] = []
+    right = 0.0  # right edge of the lines in ``current``, kept as they come
     for i, line in enumerate(lines):
         next_line = lines[i + 1] if i + 1 < len(lines) else None
         if is_heading(line, next_line, body):
@@ -307,23 +323,32 @@ def page_blocks(lines: list[Line], body: Body, page_width: float) -> list[Block]
                 current = []
             blocks.append(Block("heading", [line]))
             continue
-        if current and _starts_paragraph(current, line, body, page_width):
+        if current and _starts_paragraph(current, right, line, body, page_width):
             blocks.append(Block("paragraph", current))
             current = []
+        right = max(right, line.x1) if current else line.x1
         current.append(line)
     if current:
         blocks.append(Block("paragraph", current))
     return blocks
 
 
+def _ends_sentence(text: str) -> bool:
+    """Whether the text ends with a full stop, colon, closing quote or bracket."""
+    # _SENTENCE_END can only match in the last two characters ("$" also matches before a final
+    # newline); starting there spares a scan of the whole line.
+    return bool(_SENTENCE_END.search(text, max(0, len(text) - 2)))
+
+
 def continues(prev_text: str, line_text: str) -> bool:
     """A line that carries on the sentence before it (no full stop, lower-case start)."""
-    return (not _SENTENCE_END.search(prev_text) or prev_text.endswith("-")) and line_text[
-        :1
-    ].islower()
+    return line_text[:1].islower() and (not _ends_sentence(prev_text) or prev_text.endswith("-"))
 
 
-def _starts_paragraph(current: list[Line], line: Line, body: Body, page_width: float) -> bool:
+def _starts_paragraph(
+    current: list[Line], right: float, line: Line, body: Body, page_width: float
+) -> bool:
+    """Whether ``line`` opens a new paragraph after ``current``, whose right edge is ``right``."""
     prev = current[-1]
     size = max(prev.size, line.size, 1.0)
     if continues(prev.text, line.text):
@@ -336,10 +361,9 @@ def _starts_paragraph(current: list[Line], line: Line, body: Body, page_width: f
     pitch = body.pitch if abs(line.size - body.size) < 0.5 else 1.2 * line.size
     if step > 1.45 * pitch:
         return True  # a blank line's worth of space
-    ends = bool(_SENTENCE_END.search(prev.text))
+    ends = _ends_sentence(prev.text)
     if ends and 0.8 * size < line.x0 - prev.x0 < 6 * size:
         return True  # first-line indent
-    right = max(ln.x1 for ln in current)
     return ends and len(current) > 1 and prev.x1 < right - 2.5 * size  # short last line
 
 
@@ -393,10 +417,13 @@ def _keeps_hyphen(head: str, tail: str, vocabulary: Counter[str]) -> bool:
 def _last_word(text: str, end: int) -> str:
     """The run of letters that ends ``text[:end]``, or "" (without copying a long paragraph)."""
     start = max(0, end - _LAST_WORD_WINDOW)
-    m = _LAST_WORD.search(text, start, end)
-    if m and start and m.start() == start:  # the word may begin before the window
+    # Matching the window read backwards finds the run in one pass; searching forwards for
+    # _LAST_WORD would try every position of the window.
+    length = len(_first_word(text[start:end][::-1]))
+    if start and length == end - start:  # the word may begin before the window
         m = _LAST_WORD.search(text, 0, end)
-    return m.group(0) if m else ""
+        return m.group(0) if m else ""
+    return text[end - length : end]
 
 
 def _first_word(text: str) -> str:
