@@ -131,22 +131,19 @@ def _join_row(left: Line, right: Line) -> Line:
 
 def strip_line_numbers(page: Page) -> bool:
     """Remove margin line numbers (bioRxiv, review copies) when the page has a run of them."""
-    numbers = []
-    for line in page.lines:
-        m = _LEADING_NUMBER.match(line.text)
-        numbers.append(int(m.group(1)) if m else None)
-    found = [n for n in numbers if n is not None]
+    matches = [_LEADING_NUMBER.match(line.text) for line in page.lines]
+    found = [int(m.group(1)) for m in matches if m]
     if len(found) < 8 or len(found) < 0.5 * len(page.lines):
         return False
     steps = [b - a for a, b in itertools.pairwise(found)]
     if sum(1 <= s <= 3 for s in steps) < 0.7 * len(steps):
         return False
     kept = []
-    for line, number in zip(page.lines, numbers, strict=True):
-        if number is None:
+    for line, m in zip(page.lines, matches, strict=True):
+        if m is None:
             kept.append(line)
             continue
-        rest = _LEADING_NUMBER.sub("", line.text, count=1)
+        rest = line.text[m.end() :]
         if rest:
             kept.append(Line(rest, line.x0, line.x1, line.top, line.bottom, line.size, line.bold))
     page.lines = kept
@@ -157,7 +154,12 @@ def drop_running_lines(pages: list[Page]) -> int:
     """Remove running headers/footers and bare page numbers; return how many lines went."""
     with_text = [p for p in pages if p.lines]
     # The key of each line in a margin band, None for the others: worked out once per line.
-    keys = [[_running_key(ln) if _in_margin(ln, p) else None for ln in p.lines] for p in with_text]
+    keys = []
+    for page in with_text:
+        top, bottom = MARGIN_BAND * page.height, (1 - MARGIN_BAND) * page.height
+        keys.append(
+            [_running_key(ln) if ln.top < top or ln.bottom > bottom else None for ln in page.lines]
+        )
     counts: Counter[str] = Counter()
     for page_keys in keys:
         counts.update({key for key in page_keys if key is not None})
@@ -172,10 +174,6 @@ def drop_running_lines(pages: list[Page]) -> int:
         dropped += len(page.lines) - len(kept)
         page.lines = kept
     return dropped
-
-
-def _in_margin(line: Line, page: Page) -> bool:
-    return line.top < MARGIN_BAND * page.height or line.bottom > (1 - MARGIN_BAND) * page.height
 
 
 def _running_key(line: Line) -> str:
@@ -198,15 +196,17 @@ def measure_body(pages: list[Page]) -> Body:
     size = sizes.most_common(1)[0][0] if sizes else 10.0
     size = size if size > 0 else 10.0
     steps = []
+    low, high = 0.8 * size, 2.5 * size
     for page in pages:
-        for a, b in zip(page.lines, page.lines[1:], strict=False):
-            step = b.top - a.top
-            if (
-                abs(a.size - size) < 0.5
-                and abs(b.size - size) < 0.5
-                and 0.8 * size < step < 2.5 * size
-            ):
-                steps.append(step)
+        # consecutive lines both at the body size, one line apart
+        prev: Line | None = None
+        for line in page.lines:
+            if abs(line.size - size) >= 0.5:
+                prev = None
+                continue
+            if prev is not None and low < line.top - prev.top < high:
+                steps.append(line.top - prev.top)
+            prev = line
     pitch = statistics.median(steps) if steps else 1.2 * size
     return Body(size, pitch)
 
@@ -243,9 +243,11 @@ def is_heading(line: Line, next_line: Line | None, body: Body) -> bool:
     # is_references_heading, without matching the number a second time
     if _REFERENCES_NAME.match(m.group("title") if m else text) or _HEADING_NAMES.match(text):
         return True
+    styled = line.bold or line.size >= 1.1 * body.size
+    if not (m or styled):
+        return False  # an unnumbered heading is set in bold or large type (see below)
     if text[-1] in ",;-–" or _NOT_HEADING_START.match(text):
         return False
-    styled = line.bold or line.size >= 1.1 * body.size
     if m:
         title = m.group("title")
         letters = sum(c.isalpha() for c in title)
@@ -336,8 +338,8 @@ def page_blocks(lines: list[Line], body: Body, page_width: float) -> list[Block]
 def _ends_sentence(text: str) -> bool:
     """Whether the text ends with a full stop, colon, closing quote or bracket."""
     # _SENTENCE_END can only match in the last two characters ("$" also matches before a final
-    # newline); starting there spares a scan of the whole line.
-    return bool(_SENTENCE_END.search(text, max(0, len(text) - 2)))
+    # newline); looking there alone spares a scan of the whole line.
+    return bool(_SENTENCE_END.search(text[-2:]))
 
 
 def continues(prev_text: str, line_text: str) -> bool:
@@ -374,12 +376,12 @@ def join_lines(lines: list[str], vocabulary: Counter[str]) -> tuple[str, int]:
     keeps its hyphen when the document spells "self-supervised" more often than
     "selfsupervised", and so do "LLM-" + "generated" and "rule-" + "based" (see _keeps_hyphen).
     """
+    texts = [text for text in map(str.strip, lines) if text]
+    if not any(text.endswith(("-", "/")) for text in texts[:-1]):
+        return " ".join(texts), 0  # the common case: nothing to glue
     out = ""
     repaired = 0
-    for text in lines:
-        text = text.strip()
-        if not text:
-            continue
+    for text in texts:
         if not out:
             out = text
             continue
