@@ -59,7 +59,9 @@ _NOT_HEADING_START = re.compile(r"^(fig\.?|figure|table|algorithm|eq\.?|equation
 _REFERENCE_ENTRY = re.compile(
     r"\b(?:19|20)\d\d[a-z]?\b|^\[\d+\]|^\d{1,3}\.\s|\bet al\b|\bdoi\b|10\.\d{4,9}/", re.I
 )
-_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+# "*+" (possessive): nothing follows that could make the engine give a compound part back, so
+# it need not keep track of where to; count_words runs this over every page.
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*+")
 _LAST_WORD = re.compile(r"[^\W\d_]+$")
 _FIRST_WORD = re.compile(r"[^\W\d_]+")
 # _last_word looks at this many characters at the end of a paragraph first.
