@@ -11,6 +11,7 @@ import itertools
 import math
 import re
 import statistics
+import string
 from collections import Counter
 from dataclasses import dataclass
 
@@ -59,9 +60,10 @@ _NOT_HEADING_START = re.compile(r"^(fig\.?|figure|table|algorithm|eq\.?|equation
 _REFERENCE_ENTRY = re.compile(
     r"\b(?:19|20)\d\d[a-z]?\b|^\[\d+\]|^\d{1,3}\.\s|\bet al\b|\bdoi\b|10\.\d{4,9}/", re.I
 )
-# "*+" (possessive): nothing follows that could make the engine give a compound part back, so
-# it need not keep track of where to; count_words runs this over every page.
-_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*+")
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+# A table for bytes.translate that turns every ASCII byte but letters and "-" into a space.
+_WORD_BYTES = frozenset(string.ascii_letters.encode() + b"-") | frozenset(range(0x80, 0x100))
+_CUT_BETWEEN_WORDS = bytes(b if b in _WORD_BYTES else ord(" ") for b in range(256))
 _LAST_WORD = re.compile(r"[^\W\d_]+$")
 _FIRST_WORD = re.compile(r"[^\W\d_]+")
 # _last_word looks at this many characters at the end of a paragraph first.
@@ -437,10 +439,20 @@ def _first_word(text: str) -> str:
 
 def count_words(pages: list[Page]) -> Counter[str]:
     """Lower-case word counts over the document, hyphenated compounds included."""
+    # a line break is no letter, so no word runs across one
+    text = "\n".join([line.text for page in pages for line in page.lines])
+    # Running _WORD over the whole text costs more than anything else in the layout step.
+    # Instead, cut the text (as UTF-8, where every non-ASCII character is a run of bytes >= 0x80)
+    # at each ASCII character that no word holds, which bytes.translate does fast, and look at
+    # each distinct piece once: a piece of ASCII letters is one word, any other piece is split
+    # by _WORD, just as the whole text would have been.
+    pieces = Counter(text.encode("utf-8", "surrogatepass").translate(_CUT_BETWEEN_WORDS).split())
     counts: Counter[str] = Counter()
-    for page in pages:
-        # a line break is no letter, so no word runs across one
-        found = _WORD.findall("\n".join(line.text for line in page.lines))
-        # NUL lets no case rule (final sigma) reach across words: each is lower-cased alone
-        counts.update("\x00".join(found).lower().split("\x00") if found else ())
+    for piece, n in pieces.items():
+        if piece.isalpha():  # ASCII letters only
+            counts[piece.decode("ascii").lower()] += n
+            continue
+        for word in _WORD.findall(piece.decode("utf-8", "surrogatepass")):
+            # each word is lower-cased alone: no case rule (final sigma) reaches across words
+            counts[word.lower()] += n
     return counts
