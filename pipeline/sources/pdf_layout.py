@@ -36,7 +36,8 @@ _PAGE_NUMBER = re.compile(
 )
 _DIGITS = re.compile(r"\d+")
 _LEADING_NUMBER = re.compile(r"^(\d{1,5})(?:\s+|$)")
-_SENTENCE_END = re.compile(r"[.!?:;\"”’)\]]$")
+# A line ending in one of these ends a sentence (or a clause, a quotation, a bracket).
+_SENTENCE_END = tuple('.!?:;"”’)]')
 _NUMBERED_HEADING = re.compile(
     r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3}\.?|[IVX]{1,5}\.|[A-H]\.)\s+(?P<title>\S.*)$"
 )
@@ -321,8 +322,7 @@ def page_blocks(lines: list[Line], body: Body, page_width: float) -> list[Block]
     blocks: list[Block] = []
     current: list[Line] = []
     right = 0.0  # right edge of the lines in ``current``, kept as they come
-    for i, line in enumerate(lines):
-        next_line = lines[i + 1] if i + 1 < len(lines) else None
+    for line, next_line in zip(lines, [*lines[1:], None], strict=False):
         if is_heading(line, next_line, body):
             if current:
                 blocks.append(Block("paragraph", current))
@@ -341,9 +341,9 @@ def page_blocks(lines: list[Line], body: Body, page_width: float) -> list[Block]
 
 def _ends_sentence(text: str) -> bool:
     """Whether the text ends with a full stop, colon, closing quote or bracket."""
-    # _SENTENCE_END can only match in the last two characters ("$" also matches before a final
-    # newline); looking there alone spares a scan of the whole line.
-    return bool(_SENTENCE_END.search(text[-2:]))
+    if text.endswith("\n"):
+        text = text[:-1]  # one final line break is looked past, as "$" in a pattern does
+    return text.endswith(_SENTENCE_END)
 
 
 def continues(prev_text: str, line_text: str) -> bool:
