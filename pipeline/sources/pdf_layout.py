@@ -206,12 +206,12 @@ def measure_body(pages: list[Page]) -> Body:
         # consecutive lines both at the body size, one line apart
         prev: Line | None = None
         for line in page.lines:
-            if abs(line.size - size) >= 0.5:
+            if abs(line.size - size) < 0.5:
+                if prev is not None and low < line.top - prev.top < high:
+                    steps.append(line.top - prev.top)
+                prev = line
+            else:
                 prev = None
-                continue
-            if prev is not None and low < line.top - prev.top < high:
-                steps.append(line.top - prev.top)
-            prev = line
     pitch = statistics.median(steps) if steps else 1.2 * size
     return Body(size, pitch)
 
