@@ -10,27 +10,28 @@ from pipeline.document import Document, Metadata, Section, section_kind
 PARAGRAPH_SEP = "\n\n"
 
 # NFKC folds ligatures (ﬁ -> fi) and compatibility forms; these are left over after it.
-_EXTRA_FOLDS = str.maketrans(
-    {
-        "\u00ad": "",  # soft hyphen
-        "\u200b": "",  # zero-width space
-        "\ufeff": "",
-        "\u2010": "-",
-        "\u2011": "-",
-        "\u2212": "-",
-        "\u00a0": " ",
-        "\u2122": "",  # ™: NFKC would make "Synthea™" "SyntheaTM"
-        "\u00ae": "",  # ®
-    }
-)
-# Finding one of those is much cheaper than str.translate over every character.
-_HAS_EXTRA_FOLD = re.compile("[" + "".join(chr(c) for c in _EXTRA_FOLDS) + "]")
+_EXTRA_FOLDS = {
+    "\u00ad": "",  # soft hyphen
+    "\u200b": "",  # zero-width space
+    "\ufeff": "",
+    "\u2010": "-",
+    "\u2011": "-",
+    "\u2212": "-",
+    "\u00a0": " ",
+    "\u2122": "",  # ™: NFKC would make "Synthea™" "SyntheaTM"
+    "\u00ae": "",  # ®
+}
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 
 
 def _fold(text: str) -> str:
-    if _HAS_EXTRA_FOLD.search(text):
-        text = text.translate(_EXTRA_FOLDS)
+    if text.isascii():
+        return text  # nothing to fold, and NFKC leaves ASCII as it is
+    # A few str.replace calls for the characters present are much cheaper than str.translate
+    # over every character. (No replacement makes another of these characters.)
+    for char, folded in _EXTRA_FOLDS.items():
+        if char in text:
+            text = text.replace(char, folded)
     return unicodedata.normalize("NFKC", text)
 
 

@@ -44,6 +44,7 @@ _YEAR_CUES = tuple(
     for cue in (r"published(?: online)?:?", r"©|\(c\)|copyright", r"accepted:?", r"received:?")
 )
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+_YEAR_LIKE = re.compile(r"(?:19|20)\d\d\b")
 _RUN_IN = re.compile(
     r"^(?P<name>abstract|acknowledge?ments?)\s*(?:[—–:.]|-{1,2}\s)\s*(?=\S)", re.IGNORECASE
 )
@@ -265,6 +266,8 @@ def find_doi(lines: list[str]) -> str | None:
     """The paper's DOI: one introduced by "doi"/"doi.org" first, else the first one shown."""
     found: list[tuple[bool, str]] = []
     for text in lines:
+        if "10." not in text:
+            continue  # no DOI without its "10." prefix, and this test is cheaper than _DOI
         for m in _DOI.finditer(text):
             doi = clean_doi(m.group(1).rstrip(".,;:)]}'\"’”"))
             if doi and "/" in doi and not doi.endswith("/"):
@@ -284,10 +287,12 @@ def find_year(lines: list[str], doi: str | None) -> int | None:
     for text in lines:
         if m := _ARXIV_STAMP.search(text):
             candidates.append(2000 + int(m.group(1)))
+    # Every year a cue or _YEAR finds is also found by _YEAR_LIKE: the other lines can go.
+    dated = [text for text in lines if _YEAR_LIKE.search(text)]
     for cue in _YEAR_CUES:
-        candidates.extend(int(y) for text in lines for y in cue.findall(text))
+        candidates.extend(int(y) for text in dated for y in cue.findall(text))
     if doi:
-        for text in lines:
+        for text in dated:
             if doi in text.lower():
                 candidates.extend(int(y) for y in _YEAR.findall(text))
     for year in candidates:
@@ -309,7 +314,7 @@ def _page_title(lines: list[Line], height: float, body: layout.Body) -> str | No
         ln
         for ln in lines
         if ln.top < 0.6 * height
-        and sum(c.isalpha() for c in ln.text) >= 4
+        and _has_letters(ln.text, 4)
         and not _NOT_TITLE_LINE.search(ln.text)
     ]
     if not candidates:
@@ -326,6 +331,17 @@ def _page_title(lines: list[Line], height: float, body: layout.Body) -> str | No
     title, _ = layout.join_lines(parts, Counter())
     title = flatten(title)
     return title if len(title.split()) >= 2 else None
+
+
+def _has_letters(text: str, n: int) -> bool:
+    """Whether the text holds at least n letters (stops counting at n)."""
+    found = 0
+    for c in text:
+        if c.isalpha():
+            found += 1
+            if found >= n:
+                return True
+    return False
 
 
 __all__ = ["DEFAULT_MAX_PAGES", "EXTRACTORS", "RawPDF", "find_doi", "find_year", "read"]

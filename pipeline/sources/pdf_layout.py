@@ -11,6 +11,7 @@ import itertools
 import math
 import re
 import statistics
+import string
 from collections import Counter
 from dataclasses import dataclass
 
@@ -33,8 +34,10 @@ COMPOUND_PART_MIN = 4
 _PAGE_NUMBER = re.compile(
     r"^[\W_]*(?:page\s*)?(?:\d{1,4}|[ivxlc]{1,7})(?:\s*(?:of|/)\s*\d{1,4})?[\W_]*$", re.IGNORECASE
 )
+_DIGITS = re.compile(r"\d+")
 _LEADING_NUMBER = re.compile(r"^(\d{1,5})(?:\s+|$)")
-_SENTENCE_END = re.compile(r"[.!?:;\"”’)\]]$")
+# A line ending in one of these ends a sentence (or a clause, a quotation, a bracket).
+_SENTENCE_END = tuple('.!?:;"”’)]')
 _NUMBERED_HEADING = re.compile(
     r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3}\.?|[IVX]{1,5}\.|[A-H]\.)\s+(?P<title>\S.*)$"
 )
@@ -59,6 +62,9 @@ _REFERENCE_ENTRY = re.compile(
     r"\b(?:19|20)\d\d[a-z]?\b|^\[\d+\]|^\d{1,3}\.\s|\bet al\b|\bdoi\b|10\.\d{4,9}/", re.I
 )
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+# A table for bytes.translate that turns every ASCII byte but letters and "-" into a space.
+_WORD_BYTES = frozenset(string.ascii_letters.encode() + b"-") | frozenset(range(0x80, 0x100))
+_CUT_BETWEEN_WORDS = bytes(b if b in _WORD_BYTES else ord(" ") for b in range(256))
 _LAST_WORD = re.compile(r"[^\W\d_]+$")
 _FIRST_WORD = re.compile(r"[^\W\d_]+")
 # _last_word looks at this many characters at the end of a paragraph first.
@@ -130,22 +136,19 @@ def _join_row(left: Line, right: Line) -> Line:
 
 def strip_line_numbers(page: Page) -> bool:
     """Remove margin line numbers (bioRxiv, review copies) when the page has a run of them."""
-    numbers = []
-    for line in page.lines:
-        m = _LEADING_NUMBER.match(line.text)
-        numbers.append(int(m.group(1)) if m else None)
-    found = [n for n in numbers if n is not None]
+    matches = [_LEADING_NUMBER.match(line.text) for line in page.lines]
+    found = [int(m.group(1)) for m in matches if m]
     if len(found) < 8 or len(found) < 0.5 * len(page.lines):
         return False
     steps = [b - a for a, b in itertools.pairwise(found)]
     if sum(1 <= s <= 3 for s in steps) < 0.7 * len(steps):
         return False
     kept = []
-    for line, number in zip(page.lines, numbers, strict=True):
-        if number is None:
+    for line, m in zip(page.lines, matches, strict=True):
+        if m is None:
             kept.append(line)
             continue
-        rest = _LEADING_NUMBER.sub("", line.text, count=1)
+        rest = line.text[m.end() :]
         if rest:
             kept.append(Line(rest, line.x0, line.x1, line.top, line.bottom, line.size, line.bold))
     page.lines = kept
@@ -155,49 +158,60 @@ def strip_line_numbers(page: Page) -> bool:
 def drop_running_lines(pages: list[Page]) -> int:
     """Remove running headers/footers and bare page numbers; return how many lines went."""
     with_text = [p for p in pages if p.lines]
-    counts: Counter[str] = Counter()
+    # The key of each line in a margin band, None for the others: worked out once per line.
+    keys = []
     for page in with_text:
-        counts.update({_running_key(ln) for ln in page.lines if _in_margin(ln, page)})
+        top, bottom = MARGIN_BAND * page.height, (1 - MARGIN_BAND) * page.height
+        keys.append(
+            [_running_key(ln) if ln.top < top or ln.bottom > bottom else None for ln in page.lines]
+        )
+    counts: Counter[str] = Counter()
+    for page_keys in keys:
+        counts.update({key for key in page_keys if key is not None})
     need = max(2, math.ceil(RUNNING_SHARE * len(with_text)))
     dropped = 0
-    for page in with_text:
-        kept = []
-        for line in page.lines:
-            margin = _in_margin(line, page)
-            if margin and (_PAGE_NUMBER.match(line.text) or counts[_running_key(line)] >= need):
-                dropped += 1
-            else:
-                kept.append(line)
+    for page, page_keys in zip(with_text, keys, strict=True):
+        kept = [
+            line
+            for line, key in zip(page.lines, page_keys, strict=True)
+            if key is None or not (_PAGE_NUMBER.match(line.text) or counts[key] >= need)
+        ]
+        dropped += len(page.lines) - len(kept)
         page.lines = kept
     return dropped
 
 
-def _in_margin(line: Line, page: Page) -> bool:
-    return line.top < MARGIN_BAND * page.height or line.bottom > (1 - MARGIN_BAND) * page.height
-
-
 def _running_key(line: Line) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"\d+", "#", line.text.lower())).strip()
+    # digits to "#", whitespace runs to one space (str.split splits where \s+ matches)
+    return " ".join(_DIGITS.sub("#", line.text.lower()).split())
 
 
 def measure_body(pages: list[Page]) -> Body:
     """The font size most of the text is set in, and the usual distance between its lines."""
-    sizes: Counter[float] = Counter()
+    # Characters per font size as the back end gave it, then per half point: far fewer sizes to
+    # round than lines. (Half points are counted in the order they first occur, as most_common
+    # settles ties by that order.)
+    chars: dict[float, int] = {}
     for page in pages:
         for line in page.lines:
-            sizes[round(line.size * 2) / 2] += len(line.text)
+            chars[line.size] = chars.get(line.size, 0) + len(line.text)
+    sizes: Counter[float] = Counter()
+    for raw_size, n in chars.items():
+        sizes[round(raw_size * 2) / 2] += n
     size = sizes.most_common(1)[0][0] if sizes else 10.0
     size = size if size > 0 else 10.0
     steps = []
+    low, high = 0.8 * size, 2.5 * size
     for page in pages:
-        for a, b in zip(page.lines, page.lines[1:], strict=False):
-            step = b.top - a.top
-            if (
-                abs(a.size - size) < 0.5
-                and abs(b.size - size) < 0.5
-                and 0.8 * size < step < 2.5 * size
-            ):
-                steps.append(step)
+        # consecutive lines both at the body size, one line apart
+        prev: Line | None = None
+        for line in page.lines:
+            if abs(line.size - size) < 0.5:
+                if prev is not None and low < line.top - prev.top < high:
+                    steps.append(line.top - prev.top)
+                prev = line
+            else:
+                prev = None
     pitch = statistics.median(steps) if steps else 1.2 * size
     return Body(size, pitch)
 
@@ -221,20 +235,24 @@ def is_references_heading(text: str) -> bool:
 
 def is_heading(line: Line, next_line: Line | None, body: Body) -> bool:
     """Whether a line is certainly a heading; a missed heading costs less than a false one."""
+    # The cheapest tests first: this runs on every line of the paper.
+    if next_line is not None and not line.bold and next_line.text[:1].islower():
+        return False  # the sentence goes on
     text = line.text.strip()
     if not text or len(text) > HEADING_MAX_CHARS:
         return False
     words = text.split()
     if len(words) > HEADING_MAX_WORDS:
         return False
-    if next_line is not None and next_line.text[:1].islower() and not line.bold:
-        return False  # the sentence goes on
-    if is_references_heading(text) or _HEADING_NAMES.match(text):
+    m = _NUMBERED_HEADING.match(text)
+    # is_references_heading, without matching the number a second time
+    if _REFERENCES_NAME.match(m.group("title") if m else text) or _HEADING_NAMES.match(text):
         return True
+    styled = line.bold or line.size >= 1.1 * body.size
+    if not (m or styled):
+        return False  # an unnumbered heading is set in bold or large type (see below)
     if text[-1] in ",;-–" or _NOT_HEADING_START.match(text):
         return False
-    styled = line.bold or line.size >= 1.1 * body.size
-    m = _NUMBERED_HEADING.match(text)
     if m:
         title = m.group("title")
         letters = sum(c.isalpha() for c in title)
@@ -245,8 +263,12 @@ def is_heading(line: Line, next_line: Line | None, body: Body) -> bool:
         return styled or bool(_HEADING_NAMES.match(title)) or _is_caps(title)
     # Unnumbered: only a few words in bold or large capitals ("RELATED WORK"), not a figure's
     # label ("DHCR7", "MMLU (EM)", "ARTICLE").
-    plain_words = all(w.isalpha() for w in words)
-    return styled and _is_caps(text) and 2 <= len(words) <= 8 and plain_words
+    return (
+        styled
+        and _is_caps(text)
+        and 2 <= len(words) <= 8
+        and all(w.isalpha() for w in words)  # plain words
+    )
 
 
 def _is_caps(text: str) -> bool:
@@ -299,31 +321,40 @@ def page_blocks(lines: list[Line], body: Body, page_width: float) -> list[Block]
     """Split a page's lines into headings and paragraphs, in reading order."""
     blocks: list[Block] = []
     current: list[Line] = []
-    for i, line in enumerate(lines):
-        next_line = lines[i + 1] if i + 1 < len(lines) else None
+    right = 0.0  # right edge of the lines in ``current``, kept as they come
+    for line, next_line in zip(lines, [*lines[1:], None], strict=False):
         if is_heading(line, next_line, body):
             if current:
                 blocks.append(Block("paragraph", current))
                 current = []
             blocks.append(Block("heading", [line]))
             continue
-        if current and _starts_paragraph(current, line, body, page_width):
+        if current and _starts_paragraph(current, right, line, body, page_width):
             blocks.append(Block("paragraph", current))
             current = []
+        right = max(right, line.x1) if current else line.x1
         current.append(line)
     if current:
         blocks.append(Block("paragraph", current))
     return blocks
 
 
+def _ends_sentence(text: str) -> bool:
+    """Whether the text ends with a full stop, colon, closing quote or bracket."""
+    if text.endswith("\n"):
+        text = text[:-1]  # one final line break is looked past, as "$" in a pattern does
+    return text.endswith(_SENTENCE_END)
+
+
 def continues(prev_text: str, line_text: str) -> bool:
     """A line that carries on the sentence before it (no full stop, lower-case start)."""
-    return (not _SENTENCE_END.search(prev_text) or prev_text.endswith("-")) and line_text[
-        :1
-    ].islower()
+    return line_text[:1].islower() and (not _ends_sentence(prev_text) or prev_text.endswith("-"))
 
 
-def _starts_paragraph(current: list[Line], line: Line, body: Body, page_width: float) -> bool:
+def _starts_paragraph(
+    current: list[Line], right: float, line: Line, body: Body, page_width: float
+) -> bool:
+    """Whether ``line`` opens a new paragraph after ``current``, whose right edge is ``right``."""
     prev = current[-1]
     size = max(prev.size, line.size, 1.0)
     if continues(prev.text, line.text):
@@ -336,10 +367,9 @@ def _starts_paragraph(current: list[Line], line: Line, body: Body, page_width: f
     pitch = body.pitch if abs(line.size - body.size) < 0.5 else 1.2 * line.size
     if step > 1.45 * pitch:
         return True  # a blank line's worth of space
-    ends = bool(_SENTENCE_END.search(prev.text))
+    ends = _ends_sentence(prev.text)
     if ends and 0.8 * size < line.x0 - prev.x0 < 6 * size:
         return True  # first-line indent
-    right = max(ln.x1 for ln in current)
     return ends and len(current) > 1 and prev.x1 < right - 2.5 * size  # short last line
 
 
@@ -350,12 +380,12 @@ def join_lines(lines: list[str], vocabulary: Counter[str]) -> tuple[str, int]:
     keeps its hyphen when the document spells "self-supervised" more often than
     "selfsupervised", and so do "LLM-" + "generated" and "rule-" + "based" (see _keeps_hyphen).
     """
+    texts = [text for text in map(str.strip, lines) if text]
+    if not any(text.endswith(("-", "/")) for text in texts[:-1]):
+        return " ".join(texts), 0  # the common case: nothing to glue
     out = ""
     repaired = 0
-    for text in lines:
-        text = text.strip()
-        if not text:
-            continue
+    for text in texts:
         if not out:
             out = text
             continue
@@ -393,10 +423,13 @@ def _keeps_hyphen(head: str, tail: str, vocabulary: Counter[str]) -> bool:
 def _last_word(text: str, end: int) -> str:
     """The run of letters that ends ``text[:end]``, or "" (without copying a long paragraph)."""
     start = max(0, end - _LAST_WORD_WINDOW)
-    m = _LAST_WORD.search(text, start, end)
-    if m and start and m.start() == start:  # the word may begin before the window
+    # Matching the window read backwards finds the run in one pass; searching forwards for
+    # _LAST_WORD would try every position of the window.
+    length = len(_first_word(text[start:end][::-1]))
+    if start and length == end - start:  # the word may begin before the window
         m = _LAST_WORD.search(text, 0, end)
-    return m.group(0) if m else ""
+        return m.group(0) if m else ""
+    return text[end - length : end]
 
 
 def _first_word(text: str) -> str:
@@ -406,10 +439,20 @@ def _first_word(text: str) -> str:
 
 def count_words(pages: list[Page]) -> Counter[str]:
     """Lower-case word counts over the document, hyphenated compounds included."""
+    # a line break is no letter, so no word runs across one
+    text = "\n".join([line.text for page in pages for line in page.lines])
+    # Running _WORD over the whole text costs more than anything else in the layout step.
+    # Instead, cut the text (as UTF-8, where every non-ASCII character is a run of bytes >= 0x80)
+    # at each ASCII character that no word holds, which bytes.translate does fast, and look at
+    # each distinct piece once: a piece of ASCII letters is one word, any other piece is split
+    # by _WORD, just as the whole text would have been.
+    pieces = Counter(text.encode("utf-8", "surrogatepass").translate(_CUT_BETWEEN_WORDS).split())
     counts: Counter[str] = Counter()
-    for page in pages:
-        # a line break is no letter, so no word runs across one
-        found = _WORD.findall("\n".join(line.text for line in page.lines))
-        # NUL lets no case rule (final sigma) reach across words: each is lower-cased alone
-        counts.update("\x00".join(found).lower().split("\x00") if found else ())
+    for piece, n in pieces.items():
+        if piece.isalpha():  # ASCII letters only
+            counts[piece.decode("ascii").lower()] += n
+            continue
+        for word in _WORD.findall(piece.decode("utf-8", "surrogatepass")):
+            # each word is lower-cased alone: no case rule (final sigma) reaches across words
+            counts[word.lower()] += n
     return counts
