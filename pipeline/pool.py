@@ -141,33 +141,39 @@ class WorkerPool:
         pool = self._pool
         limits = self._limits
         while pending or any(w.tasks for w in pool):
-            for w in pool:
-                while w.ready and len(w.tasks) < PREFETCH and pending:
-                    w.give(pending.popleft())
+            self._fill(pending)
             ready = set(wait([w.conn for w in pool if w.tasks or not w.ready], timeout=POLL_S))
             now = time.monotonic()
+            results: list[PaperResult] = []
             for i, w in enumerate(pool):
                 if not w.ready:
                     pool[i] = _start(self._ctx, w, ready, now, self._settings, limits)
                     continue
                 if not w.tasks:
                     continue
-                result: PaperResult | None = None
                 if w.conn in ready:
                     try:
                         result = w.conn.recv()
                         if isinstance(result, WorkerStartError):
                             raise result
                         w.done()
+                        results.append(result)
                     except (EOFError, OSError):
-                        result = failed(w.tasks[0], "failed", death_reason(_exit_code(w)))
+                        results.append(failed(w.tasks[0], "failed", death_reason(_exit_code(w))))
                         pool[i] = self._replace(w, pending)
                 elif now - w.started > limits.timeout_s:
                     w.kill()
-                    result = failed(w.tasks[0], "timeout", timeout_reason(limits.timeout_s))
+                    results.append(failed(w.tasks[0], "timeout", timeout_reason(limits.timeout_s)))
                     pool[i] = self._replace(w, pending)
-                if result is not None:
-                    yield result
+            # The caller may take a while with a result (a batch written to DuckDB): the workers
+            # get their next tasks first, so that they do not wait for it.
+            self._fill(pending)
+            yield from results
+
+    def _fill(self, pending: deque[Task]) -> None:
+        for w in self._pool:
+            while w.ready and len(w.tasks) < PREFETCH and pending:
+                w.give(pending.popleft())
 
     def _replace(self, w: _Worker, pending: deque[Task]) -> _Worker:
         """A new worker for a dead or killed one; its waiting tasks go back to the queue."""

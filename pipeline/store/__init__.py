@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
 import json
+import threading
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -329,6 +331,13 @@ class Store:
         except BaseException:
             con.rollback()
             raise
+
+
+def preload() -> None:
+    """Start importing pandas on a thread of its own (about half a second), so that the first
+    write does not wait for it: a scan calls this while its workers start."""
+    # not a daemon: an import cut short by the end of the process could crash it
+    threading.Thread(target=importlib.import_module, args=("pandas",)).start()
 
 
 def _frame(*args: Any, **kwargs: Any) -> pd.DataFrame:
