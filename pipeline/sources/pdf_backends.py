@@ -159,12 +159,16 @@ class _PdfiumChars:
             return text_index
         return pdfium_raw.FPDFText_GetCharIndexFromTextIndex(self._raw, text_index)
 
-    def charbox(self, index: int) -> tuple[float, float, float, float]:
-        """Left, bottom, right, top of a character's tight box, as ``get_charbox`` gives them."""
-        x0, x1, y0, y1 = self._l, self._r, self._b, self._t
-        if not pdfium_raw.FPDFText_GetCharBox(self._raw, index, x0, x1, y0, y1):  # yes, lrbt!
+    def edges(self, first: int, last: int) -> tuple[float, float]:
+        """The left edge of character ``first``'s tight box and the right edge of ``last``'s."""
+        box = pdfium_raw.FPDFText_GetCharBox
+        raw, x0, x1, y0, y1 = self._raw, self._l, self._r, self._b, self._t
+        if not box(raw, first, x0, x1, y0, y1):  # yes, left-right-bottom-top
             raise pdfium.PdfiumError("Failed to get charbox.")
-        return x0.value, y0.value, x1.value, y1.value
+        left = x0.value
+        if not box(raw, last, x0, x1, y0, y1):
+            raise pdfium.PdfiumError("Failed to get charbox.")
+        return left, x1.value
 
     def baseline(self, index: int) -> float:
         # A failed query leaves the buffers as they were: read it as 0, as fresh ones would be.
@@ -242,23 +246,22 @@ def _pdfium_line(
 ) -> Line | None:
     hyphen = segment[-1] in "\ufffe\x02"
     body = segment[:-1] if hyphen else segment
-    stripped = body.strip()
+    rest = body.lstrip()
+    stripped = rest.rstrip()
     if not stripped:
         return None
-    lead = body[: len(body) - len(body.lstrip())]
-    tail = body.rstrip()
+    lead = len(body) - len(rest)
     if astral:
-        first = pos + _utf16_len(lead)
-        last = pos + _utf16_len(tail) - 1
+        first = pos + _utf16_len(body[:lead])
+        last = first + _utf16_len(stripped) - 1
     else:  # no character beyond the BMP on the page: UTF-16 units are characters
-        first = pos + len(lead)
-        last = pos + len(tail) - 1
+        first = pos + lead
+        last = first + len(stripped) - 1
     i = chars.char_index(first)
     j = chars.char_index(last)
     if i < 0 or j < 0:
         return None
-    x0 = chars.charbox(i)[0]
-    x1 = chars.charbox(j)[2]
+    x0, x1 = chars.edges(i, j)
     # Size and font are those of the text object that drew a character: when the first and
     # the last character of the line share one, the last need not be asked again.
     object_i = chars.text_object(i)
