@@ -11,6 +11,7 @@ import contextlib
 import logging
 import multiprocessing as mp
 import os
+import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -51,11 +52,27 @@ def quiet_libraries() -> None:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
+@dataclass(frozen=True)
+class _SetUp:
+    """A worker's word that its detector is built (on a thread, beside its first paper's
+    reading). The first paper's timeout clock starts then: the set-up is not the paper's time."""
+
+
 def _worker_main(conn: Connection, settings: Settings, max_memory_mb: int | None) -> None:
     quiet_libraries()
-    # The memory cap comes after the set-up, so that it bounds the papers, not the set-up.
-    setup = DetectorSetup(then=lambda: limit_memory(max_memory_mb))
-    conn.send(READY)
+    lock = threading.Lock()  # the set-up thread and this one both write to the pipe
+
+    def send(message: object) -> None:
+        with lock:
+            conn.send(message)
+
+    def set_up() -> None:
+        # The memory cap comes after the set-up, so that it bounds the papers, not the set-up.
+        limit_memory(max_memory_mb)
+        send(_SetUp())
+
+    send(READY)  # first: the parent takes the first message for it
+    setup = DetectorSetup(then=set_up)
     while True:
         try:
             task = conn.recv()
@@ -68,9 +85,9 @@ def _worker_main(conn: Connection, settings: Settings, max_memory_mb: int | None
         try:
             result = process(task, settings, before_detection=setup.wait)
         except WorkerStartError as exc:
-            conn.send(exc)  # the parent raises it
+            send(exc)  # the parent raises it
             return
-        conn.send(result)
+        send(result)
 
 
 class _Worker:
@@ -87,6 +104,7 @@ class _Worker:
         self.tasks: deque[Task] = deque()
         self.started = time.monotonic()  # of the first task (of the process until ready)
         self.ready = False
+        self.set_up = False  # its detector is built (a first paper waits for it untimed)
 
     def give(self, task: Task) -> None:
         if not self.tasks:
@@ -156,12 +174,16 @@ class WorkerPool:
                         result = w.conn.recv()
                         if isinstance(result, WorkerStartError):
                             raise result
+                        if isinstance(result, _SetUp):
+                            w.set_up = True
+                            w.started = max(w.started, now)
+                            continue
                         w.done()
                         results.append(result)
                     except (EOFError, OSError):
                         results.append(failed(w.tasks[0], "failed", death_reason(_exit_code(w))))
                         pool[i] = self._replace(w, pending)
-                elif now - w.started > limits.timeout_s:
+                elif now - w.started > limits.timeout_s + (0 if w.set_up else START_TIMEOUT_S):
                     w.kill()
                     results.append(failed(w.tasks[0], "timeout", timeout_reason(limits.timeout_s)))
                     pool[i] = self._replace(w, pending)

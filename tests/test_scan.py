@@ -129,6 +129,23 @@ def test_timeout_stops_one_paper_and_records_it(tmp_path, papers):
     assert rows[0][0].endswith("huge.txt") and "--timeout" in rows[0][1]
 
 
+def test_a_fresh_workers_set_up_is_not_charged_to_its_first_paper(tmp_path):
+    # Importing spaCy and building the matchers takes about a second, far over this timeout; a
+    # short text paper takes milliseconds. Its clock starts once the detector is built.
+    folder = tmp_path / "one"
+    folder.mkdir()
+    (folder / "short.txt").write_text(
+        "Sepsis prediction\n\nMethods\n\nWe trained a gradient-boosted classifier on "
+        "10,000 synthetic patient records that were generated with Synthea for this study. "
+        "The model was then evaluated on a held-out set of real patient records from the "
+        "hospital, and the results of that evaluation are reported in the next section.\n"
+    )
+    db = tmp_path / "s.duckdb"
+    summary = _scan(db, [folder], timeout_s=0.4, workers=1)
+    assert summary.statuses == {"ok": 1}
+    assert _rows(db, "SELECT n_findings > 0 FROM papers") == [(True,)]
+
+
 def test_a_worker_that_cannot_build_its_detector_stops_the_scan(tmp_path, papers, monkeypatch):
     # A broken install: the workers, spawned with this sys.path, find a spaCy that cannot be
     # imported. The detector is built beside the first paper's reading; its failure must stop
