@@ -44,7 +44,6 @@ _YEAR_CUES = tuple(
     for cue in (r"published(?: online)?:?", r"©|\(c\)|copyright", r"accepted:?", r"received:?")
 )
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
-_YEAR_LIKE = re.compile(r"(?:19|20)\d\d\b")
 _RUN_IN = re.compile(
     r"^(?P<name>abstract|acknowledge?ments?)\s*(?:[—–:.]|-{1,2}\s)\s*(?=\S)", re.IGNORECASE
 )
@@ -287,12 +286,10 @@ def find_year(lines: list[str], doi: str | None) -> int | None:
     for text in lines:
         if m := _ARXIV_STAMP.search(text):
             candidates.append(2000 + int(m.group(1)))
-    # Every year a cue or _YEAR finds is also found by _YEAR_LIKE: the other lines can go.
-    dated = [text for text in lines if _YEAR_LIKE.search(text)]
     for cue in _YEAR_CUES:
-        candidates.extend(int(y) for text in dated for y in cue.findall(text))
+        candidates.extend(int(y) for text in lines for y in cue.findall(text))
     if doi:
-        for text in dated:
+        for text in lines:
             if doi in text.lower():
                 candidates.extend(int(y) for y in _YEAR.findall(text))
     for year in candidates:
@@ -314,7 +311,7 @@ def _page_title(lines: list[Line], height: float, body: layout.Body) -> str | No
         ln
         for ln in lines
         if ln.top < 0.6 * height
-        and _has_letters(ln.text, 4)
+        and sum(c.isalpha() for c in ln.text) >= 4
         and not _NOT_TITLE_LINE.search(ln.text)
     ]
     if not candidates:
@@ -331,17 +328,6 @@ def _page_title(lines: list[Line], height: float, body: layout.Body) -> str | No
     title, _ = layout.join_lines(parts, Counter())
     title = flatten(title)
     return title if len(title.split()) >= 2 else None
-
-
-def _has_letters(text: str, n: int) -> bool:
-    """Whether the text holds at least n letters (stops counting at n)."""
-    found = 0
-    for c in text:
-        if c.isalpha():
-            found += 1
-            if found >= n:
-                return True
-    return False
 
 
 __all__ = ["DEFAULT_MAX_PAGES", "EXTRACTORS", "RawPDF", "find_doi", "find_year", "read"]
