@@ -7,8 +7,11 @@ import importlib
 import click
 
 from pipeline import __version__
-from pipeline.cli.common import CONTEXT_SETTINGS
 from pipeline.pool import quiet_libraries
+
+# Here rather than in ``common`` (DuckDB, rich): a worker process re-imports the module that
+# started the parent, the ``synthwatch`` script, which imports this package and nothing more.
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 # name -> module and attribute of the command. A command's module (and what it imports:
 # DuckDB, pandas, spaCy, Jinja2) is loaded only when that command runs, so that

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from pipeline.answers.queries import CannedQuery, list_queries, load_query, run_query
+from pipeline.cli import CONTEXT_SETTINGS
 from pipeline.cli.common import (
-    CONTEXT_SETTINGS,
     _cell,
     db_option,
     dumps,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 
 import click
 import pytest
@@ -67,6 +69,14 @@ def test_every_command_is_listed_and_loads():
     assert {"scan", "screen", "sql", "eval", "query", "query list", "report", "export"} <= set(
         names
     )
+
+
+def test_the_command_line_module_loads_no_database_or_console_library():
+    # A scan's worker processes re-import the script that started the scan, and with it this
+    # package: DuckDB and rich would add a tenth of a second to every worker's start.
+    code = "import sys, pipeline.cli; print(*sorted(sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert {"duckdb", "rich", "pandas"}.isdisjoint(out.stdout.split())
 
 
 def test_version():
