@@ -15,12 +15,12 @@ $(BIN)/python:
 
 # compileall: an editable install leaves the package as source; byte-compiling it once spares
 # every worker process the compile (PYTHONDONTWRITEBYTECODE would stop Python doing it itself)
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+$(VENV)/.installed: pyproject.toml pipeline/sources/_pdfium_lines.c | $(BIN)/python
 	$(BIN)/pip install -q -e .
 	$(BIN)/python -m compileall -q pipeline
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+$(VENV)/.installed-dev: pyproject.toml pipeline/sources/_pdfium_lines.c | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
 	$(BIN)/python -m compileall -q pipeline
 	@touch $@ $(VENV)/.installed

@@ -41,8 +41,25 @@ class LazyGroup(click.Group):
         return command
 
 
+def _show_version(ctx: click.Context, _: click.Parameter, value: bool) -> None:
+    if not value or ctx.resilient_parsing:
+        return
+    from pipeline.sources.pdf_backends import ACCELERATED
+
+    reader = "C" if ACCELERATED else "Python (the C speed-up was not built: no C compiler?)"
+    click.echo(f"synthwatch {__version__}\nPDF line queries: {reader}")
+    ctx.exit()
+
+
 @click.group(cls=LazyGroup, context_settings=CONTEXT_SETTINGS)
-@click.version_option(__version__, "--version", prog_name="synthwatch")
+@click.option(
+    "--version",
+    is_flag=True,
+    expose_value=False,
+    is_eager=True,
+    callback=_show_version,
+    help="Show the version, and whether PDF pages are read with the C speed-up, and exit.",
+)
 def main() -> None:
     """Find where research papers use synthetic or model-generated data.
 

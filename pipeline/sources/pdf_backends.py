@@ -83,8 +83,15 @@ def describe(exc: BaseException) -> str:
 # --- pypdfium2 ---------------------------------------------------------------------------------
 
 
-def extract_pypdfium2(data: bytes, max_pages: int) -> RawPDF:
-    """Extract with pypdfium2 (PDFium). Raises EncryptedPDF, or MalformedInput on any failure."""
+def extract_pypdfium2(data: bytes, max_pages: int, *, accelerated: bool | None = None) -> RawPDF:
+    """Extract with pypdfium2 (PDFium). Raises EncryptedPDF, or MalformedInput on any failure.
+
+    ``accelerated``: whether to use the C per-line queries (default: when they are built).
+    """
+    if accelerated is None:
+        accelerated = ACCELERATED
+    elif accelerated and not ACCELERATED:
+        raise RuntimeError("the C speed-up (pipeline.sources._pdfium_lines) is not built")
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -94,7 +101,7 @@ def extract_pypdfium2(data: bytes, max_pages: int) -> RawPDF:
     try:
         n_pages = len(pdf)
         info = {k: v.strip() for k, v in pdf.get_metadata_dict().items() if v and v.strip()}
-        pages = [_pdfium_page(pdf, i) for i in range(min(n_pages, max_pages))]
+        pages = [_pdfium_page(pdf, i, accelerated) for i in range(min(n_pages, max_pages))]
     except Exception as exc:  # any failure inside PDFium's wrappers: the caller may fall back
         raise MalformedInput(f"pypdfium2 failed on the PDF: {describe(exc)}") from exc
     finally:
@@ -115,6 +122,25 @@ _text_object_at = _returning_address(
 )
 _font_of = _returning_address(pdfium_raw.FPDFTextObj_GetFont, ctypes.c_void_p)
 
+try:  # the per-line queries in C, built at install when a C compiler is there
+    from pipeline.sources._pdfium_lines import page_lines as _page_lines
+except ImportError:
+    _page_lines = None
+# Whether pages are read with the C speed-up; the pure Python code gives the same lines.
+ACCELERATED = _page_lines is not None
+_C_FUNCTIONS = tuple(
+    ctypes.cast(function, ctypes.c_void_p).value
+    for function in (
+        pdfium_raw.FPDFText_GetCharBox,
+        pdfium_raw.FPDFText_GetCharOrigin,
+        pdfium_raw.FPDFText_GetFontSize,
+        pdfium_raw.FPDFText_GetMatrix,
+        pdfium_raw.FPDFText_GetTextObject,
+        pdfium_raw.FPDFTextObj_GetFont,
+        pdfium_raw.FPDFText_GetCharIndexFromTextIndex,
+    )
+)
+
 
 class _PdfiumChars:
     """Per-character queries on one PDFium text page, reusing ctypes buffers.
@@ -124,7 +150,6 @@ class _PdfiumChars:
     """
 
     __slots__ = (
-        "_address",
         "_b",
         "_bold",
         "_flags",
@@ -136,12 +161,13 @@ class _PdfiumChars:
         "_t",
         "_x",
         "_y",
+        "address",
         "identity",
     )
 
     def __init__(self, textpage: pdfium.PdfTextPage, utf16_units: int) -> None:
         self._raw = textpage.raw
-        self._address = ctypes.cast(textpage.raw, ctypes.c_void_p).value
+        self.address: int = ctypes.cast(textpage.raw, ctypes.c_void_p).value
         self._l, self._r = ctypes.c_double(), ctypes.c_double()
         self._b, self._t = ctypes.c_double(), ctypes.c_double()
         self._x, self._y = ctypes.c_double(), ctypes.c_double()
@@ -177,11 +203,14 @@ class _PdfiumChars:
         return self._y.value
 
     def text_object(self, index: int) -> int | None:
-        return _text_object_at(self._address, index)
+        return _text_object_at(self.address, index)
 
     def bold(self, index: int, text_object: int | None) -> bool:
         """Whether character ``index``, drawn by ``text_object``, is set in a bold face."""
-        font = _font_of(text_object) if text_object is not None else None
+        return self.font_bold(index, _font_of(text_object) if text_object is not None else None)
+
+    def font_bold(self, index: int, font: int | None) -> bool:
+        """Whether character ``index``, set in ``font`` (None: unknown), is bold."""
         if font is None:
             return self._query_bold(index)
         bold = self._bold.get(font)
@@ -207,7 +236,7 @@ class _PdfiumChars:
         return is_bold_font(name, pdfium_raw.FPDFText_GetFontWeight(self._raw, index))
 
 
-def _pdfium_page(pdf: pdfium.PdfDocument, index: int) -> Page:
+def _pdfium_page(pdf: pdfium.PdfDocument, index: int, accelerated: bool) -> Page:
     page = pdf[index]
     textpage = page.get_textpage()
     try:
@@ -217,23 +246,62 @@ def _pdfium_page(pdf: pdfium.PdfDocument, index: int) -> Page:
         # PDFium counts text in UTF-16 units: a character beyond the BMP (math italic 𝑍) is two.
         astral = [m.start() for m in _ASTRAL.finditer(text)]
         chars = _PdfiumChars(textpage, len(text) + len(astral))
+        if accelerated:
+            _c_lines(out, chars, text, left, top)
+            return out
         for m in _PDFIUM_SEGMENT.finditer(text):
-            segment = m.group(0)
             start = m.start()
             pos = start + bisect.bisect_left(astral, start) if astral else start
-            line = _pdfium_line(chars, segment, pos, left, top, bool(astral))
-            if line is None and (words := re.sub(_PDFIUM_HYPHEN, "-", segment).strip()):
-                # No position for this text (never seen in the corpus): keep the words, placed
-                # after the line before so that they are not taken for a header.
-                mid = out.height / 2
-                prev = out.lines[-1] if out.lines else Line("", 0, 0, mid, mid, 0)
-                line = Line(words, prev.x1, prev.x1, prev.top, prev.bottom, prev.size)
-            if line is not None:
-                out.lines.append(line)
+            _add_line(out, chars, m.group(0), pos, left, top, bool(astral))
         return out
     finally:
         textpage.close()
         page.close()
+
+
+def _c_lines(out: Page, chars: _PdfiumChars, text: str, left: float, top: float) -> None:
+    """``_pdfium_page``'s loop with the per-line queries done in C (``_pdfium_lines.c``)."""
+    lines = out.lines
+    bold_of = chars.font_bold
+    for item in _page_lines(text, chars.address, chars.identity, _C_FUNCTIONS):
+        if len(item) == 2:  # a line the C code leaves to this one
+            _add_line(out, chars, *item, left, top)
+            continue
+        words, x0, x1, baseline, size, font_i, i, font_j, j = item
+        bold = bold_of(i, font_i)
+        if bold and j >= 0:
+            bold = bold_of(j, font_j)
+        lines.append(
+            Line(
+                words,
+                x0 - left,
+                x1 - left,
+                top - baseline - ASCENT * size,
+                top - baseline + DESCENT * size,
+                round(size, 2),
+                bold,
+            )
+        )
+
+
+def _add_line(
+    out: Page,
+    chars: _PdfiumChars,
+    segment: str,
+    pos: int,
+    left: float,
+    top: float,
+    astral: bool = True,
+) -> None:
+    line = _pdfium_line(chars, segment, pos, left, top, astral)
+    if line is None and (words := re.sub(_PDFIUM_HYPHEN, "-", segment).strip()):
+        # No position for this text (never seen in the corpus): keep the words, placed after
+        # the line before so that they are not taken for a header.
+        mid = out.height / 2
+        prev = out.lines[-1] if out.lines else Line("", 0, 0, mid, mid, 0)
+        line = Line(words, prev.x1, prev.x1, prev.top, prev.bottom, prev.size)
+    if line is not None:
+        out.lines.append(line)
 
 
 def _pdfium_line(

@@ -82,6 +82,7 @@ def test_the_command_line_module_loads_no_database_or_console_library():
 def test_version():
     result = CliRunner().invoke(main, ["--version"])
     assert result.exit_code == 0 and __version__ in result.output
+    assert "PDF line queries: C" in result.output  # the C speed-up is built and loads
 
 
 def test_scan_then_sql(tmp_path, corpus):
