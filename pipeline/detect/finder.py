@@ -75,18 +75,23 @@ class Finder:
         findings: list[Finding] = []
         # one pass of the cheap pre-filter over the whole text; passages and sentences then
         # only look up whether a candidate hit starts inside them
-        hits = self.matcher.candidate_offsets(document.text)
+        phrases, anchors = self.matcher.candidate_offsets(document.text)
 
-        def has_hit(start: int, end: int) -> bool:
+        def has_hit(hits: list[int], start: int, end: int) -> bool:
             i = bisect.bisect_left(hits, start)
             return i < len(hits) and hits[i] < end
 
         for passage in document.passages():
-            if passage.section in SKIP_SECTIONS or not has_hit(passage.start, passage.end):
+            if passage.section in SKIP_SECTIONS or not (
+                has_hit(phrases, passage.start, passage.end)
+                or has_hit(anchors, passage.start, passage.end)
+            ):
                 continue
             for start, end in split_sentences(passage.text, passage.start):
                 sentence = document.text[start:end]
-                if not has_hit(start, end):
+                if not has_hit(phrases, start, end) and not (
+                    has_hit(anchors, start, end) and self.matcher.may_match_anchored(sentence)
+                ):
                     continue
                 finding = self._sentence(
                     sentence, start, end, passage.section, document.page_at(start), len(findings)

@@ -19,7 +19,7 @@ from spacy.strings import get_string_id
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
-from pipeline.detect.lexicon import Lexicon
+from pipeline.detect.lexicon import BARE_WORD, Lexicon
 from pipeline.detect.patterns import Pattern, PatternSet, load_patterns
 
 GENERATOR_PREFIX = "gen:"
@@ -69,19 +69,19 @@ class Anchor:
             pos = start + 1
 
 
-def _required_words(pattern: tuple[dict[str, Any], ...]) -> tuple[frozenset[int], ...]:
+def _required_texts(pattern: tuple[dict[str, Any], ...]) -> tuple[tuple[str, ...], ...]:
     """For each token of ``pattern`` that must be one of a list of words ({"LOWER": {"IN":
-    [...]}} or {"LOWER": "word"}, no "OP"), the ids of those words, as the Matcher compares
-    them (``get_string_id``). A sentence can match only if it has a token from each set."""
+    [...]}} or {"LOWER": "word"}, no "OP"), those words. A sentence can match only if it has a
+    token from each list."""
     required = []
     for token in pattern:
         lower = token.get("LOWER")
         if "OP" in token or lower is None:
             continue
         if isinstance(lower, str):
-            required.append(frozenset({get_string_id(lower)}))
+            required.append((lower,))
         elif isinstance(lower, dict) and set(lower) == {"IN"}:
-            required.append(frozenset(get_string_id(w) for w in lower["IN"]))
+            required.append(tuple(lower["IN"]))
     return tuple(required)
 
 
@@ -98,12 +98,21 @@ class _GatedMatcher:
         self.matcher = Matcher(vocab)
         self.matcher.add(pattern.id, [list(pattern.pattern)])
         self.anchor = anchor
-        self.required = _required_words(pattern.pattern)
+        self._required_text = _required_texts(pattern.pattern)
+        # the same, as the ids the Matcher compares (``get_string_id``)
+        self.required = tuple(frozenset(get_string_id(w) for w in ws) for ws in self._required_text)
 
     def may_match(self, lowered: str, words: Callable[[], set[int]]) -> bool:
         if self.anchor is not None and not self.anchor.found(lowered):
             return False
         return all(not ids.isdisjoint(words()) for ids in self.required)
+
+    def may_match_text(self, lowered: str) -> bool:
+        """``may_match`` before the sentence is tokenized: a required word must be in the
+        lower-cased sentence (a token's lower case is part of it), anywhere."""
+        if self.anchor is not None and not self.anchor.found(lowered):
+            return False
+        return all(any(w in lowered for w in ws) for ws in self._required_text)
 
 
 def _has_upper(phrase: str) -> bool:
@@ -153,7 +162,7 @@ class SentenceMatcher:
         # with a cue or a generator (a trap only removes cues). So: every cue phrase and
         # generator alias (case folded), plus the anchors of cue token patterns, which are
         # written for lower-cased text.
-        self._candidates = Lexicon(candidates, fold_case=True)
+        self._candidates = Lexicon(candidates, fold_case=True, word=BARE_WORD)
         self._anchors = [anchors[a] for a in sorted(anchors)]
         # the matchers report a key by the id the vocabulary gave it
         self._cue_ids = frozenset(vocab.strings.add(key) for key in cue_keys)
@@ -162,20 +171,29 @@ class SentenceMatcher:
         matcher = self._exact if _has_upper(phrase) else self._lower
         matcher.add(key, [self.nlp.make_doc(phrase)])
 
-    def candidate_offsets(self, text: str) -> list[int]:
-        """Sorted start offsets of every pre-filter hit in ``text``.
+    def candidate_offsets(self, text: str) -> tuple[list[int], list[int]]:
+        """Sorted start offsets in ``text`` of the pre-filter's hits: of cue phrases and
+        generator names, and of the anchors of cue token patterns.
 
         A sentence that could match holds at least one hit start (a hit never spans a sentence
-        boundary that matters: cue phrases have no full stops).
+        boundary that matters: cue phrases have no full stops). One with anchor hits only can
+        match a cue token pattern only: ``may_match_anchored`` tells cheaply whether it can.
         """
-        starts = {start for start, _ in self._candidates.finditer(text)}
+        phrases = sorted({start for start, _ in self._candidates.finditer(text)})
         lowered = text.lower()
         # offsets in the lower-cased text are the text's, unless a letter's lower case is
         # longer ("İ"): then the regex folds case instead
         folded = len(lowered) != len(text)
+        anchors: set[int] = set()
         for anchor in self._anchors:
-            starts.update(anchor.starts(text if folded else lowered, folded=folded))
-        return sorted(starts)
+            anchors.update(anchor.starts(text if folded else lowered, folded=folded))
+        return phrases, sorted(anchors)
+
+    def may_match_anchored(self, sentence: str) -> bool:
+        """Whether ``sentence``, with no cue phrase or generator name in it, can have a cue (a
+        token pattern's): False only when none can match, judged on the text, untokenized."""
+        lowered = sentence.lower()
+        return any(gated.may_match_text(lowered) for gated in self._cue_tokens)
 
     def match(self, sentence: str) -> tuple[Doc, list[Match]] | None:
         """Every pattern hit in ``sentence``, ordered by start (longest first) and key; None
