@@ -3,6 +3,8 @@
 Reads the same PDFs from the shared corpus with raw pypdfium2, raw pdfminer.six, ``pdftotext``
 (poppler-utils, when on PATH) and ``pipeline.sources.pdf.read`` with each back end, and prints
 pages per second and the speed relative to raw pypdfium2 on the same files in the same run.
+Two more rows stop after the pypdfium2 lines (text, box, font), with the per-line PDFium
+queries in C (``_pdfium_lines.c``, when built) and in Python: what the C speed-up saves.
 pdfminer is about 50 times slower than PDFium, so the pdfminer rows use only the first
 ``--pdfminer-limit`` files (their ratio is still against raw pypdfium2 on those files).
 
@@ -31,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 from pipeline.errors import ReadError  # noqa: E402
 from pipeline.pool import quiet_libraries  # noqa: E402
 from pipeline.sources import pdf  # noqa: E402
+from pipeline.sources.pdf_backends import ACCELERATED, extract_pypdfium2  # noqa: E402
 
 DEFAULT_CORPUS = Path(os.environ.get("SYNTHWATCH_CORPUS", ROOT.parent / "shared" / "corpora"))
 DEFAULT_PDFMINER_LIMIT = 10
@@ -74,6 +77,14 @@ def ours(extractor: str) -> Callable[[bytes], int]:
     return run
 
 
+def lines_only(accelerated: bool) -> Callable[[bytes], int]:
+    def run(data: bytes) -> int:
+        raw = extract_pypdfium2(data, pdf.DEFAULT_MAX_PAGES, accelerated=accelerated)
+        return sum(len(page.lines) for page in raw.pages)
+
+    return run
+
+
 def page_count(data: bytes) -> int:
     doc = pdfium.PdfDocument(data)
     try:
@@ -101,10 +112,16 @@ def main() -> None:
     blobs = [f.read_bytes() for f in files]
     pages = [page_count(b) for b in blobs]
 
+    lines = "C" if ACCELERATED else "Python"
     methods: list[tuple[str, Callable[[bytes], int], int]] = [
         ("raw pypdfium2", raw_pypdfium2, len(files)),
-        ("synthwatch pdf.read (pypdfium2)", ours("pypdfium2"), len(files)),
+        (f"synthwatch pdf.read (pypdfium2, {lines} lines)", ours("pypdfium2"), len(files)),
     ]
+    if ACCELERATED:
+        methods.append(("synthwatch lines only, C queries", lines_only(True), len(files)))
+    else:
+        print("the C speed-up is not built (or SYNTHWATCH_PDF_LINES=python): no C row")
+    methods.append(("synthwatch lines only, Python queries", lines_only(False), len(files)))
     if shutil.which("pdftotext"):
         methods.append(("pdftotext (poppler)", pdftotext, len(files)))
     else:
@@ -132,7 +149,7 @@ def main() -> None:
     base = timings["raw pypdfium2"]  # seconds per file: the yardstick of every row
     print(f"{len(files)} PDFs, {sum(pages)} pages, from {folder}")
     header = ("method", "files", "pages", "seconds", "pages/s", "vs raw pdfium")
-    print("{:34} {:>5} {:>6} {:>8} {:>8} {:>13}".format(*header))
+    print("{:40} {:>5} {:>6} {:>8} {:>8} {:>13}".format(*header))
     for name, _, count in methods:
         n_pages = sum(pages[:count])
         seconds = sum(timings[name])
@@ -140,7 +157,7 @@ def main() -> None:
         base_rate = n_pages / sum(base[:count])
         failed = f"  ({failures[name]} failed)" if failures[name] else ""
         print(
-            f"{name:34} {count:5d} {n_pages:6d} {seconds:8.2f} {rate:8.1f} "
+            f"{name:40} {count:5d} {n_pages:6d} {seconds:8.2f} {rate:8.1f} "
             f"{rate / base_rate:12.3f}x{failed}"
         )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import ctypes
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -90,7 +91,7 @@ def extract_pypdfium2(data: bytes, max_pages: int, *, accelerated: bool | None =
     """
     if accelerated is None:
         accelerated = ACCELERATED
-    elif accelerated and not ACCELERATED:
+    elif accelerated and _page_lines is None:
         raise RuntimeError("the C speed-up (pipeline.sources._pdfium_lines) is not built")
     try:
         pdf = pdfium.PdfDocument(data)
@@ -127,7 +128,8 @@ try:  # the per-line queries in C, built at install when a C compiler is there
 except ImportError:
     _page_lines = None
 # Whether pages are read with the C speed-up; the pure Python code gives the same lines.
-ACCELERATED = _page_lines is not None
+# SYNTHWATCH_PDF_LINES=python turns it off (to rule it out when a PDF reads oddly).
+ACCELERATED = _page_lines is not None and os.environ.get("SYNTHWATCH_PDF_LINES") != "python"
 _C_FUNCTIONS = tuple(
     ctypes.cast(function, ctypes.c_void_p).value
     for function in (

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import ctypes
 import io
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pypdfium2 as pdfium
@@ -34,7 +37,7 @@ def _both(data: bytes) -> tuple[str, str]:
     return out[0], out[1]
 
 
-def test_the_c_speed_up_is_built() -> None:
+def test_the_c_speed_up_is_built_and_on_unless_turned_off() -> None:
     assert pdf_backends.ACCELERATED, (
         "pipeline/sources/_pdfium_lines.c was not compiled: install a C compiler and run "
         "`pip install -e .` again"
@@ -110,7 +113,17 @@ def test_c_and_python_agree_on_odd_lines() -> None:
 
 def test_asking_for_the_c_path_without_it_is_an_error(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pdf_backends, "ACCELERATED", False)
+    monkeypatch.setattr(pdf_backends, "_page_lines", None)
     with pytest.raises(RuntimeError, match="not built"):
         extract_pypdfium2(_odd_page_pdf(), 500, accelerated=True)
     # and by default, the Python code reads the page
     assert extract_pypdfium2(_odd_page_pdf(), 500).pages[0].lines
+
+
+def test_the_environment_can_turn_the_c_path_off() -> None:
+    code = "from pipeline.sources import pdf_backends as b; print(b.ACCELERATED)"
+    env = {**os.environ, "SYNTHWATCH_PDF_LINES": "python"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "False"
