@@ -17,7 +17,7 @@ from pipeline import __version__, dask_engine, detect
 from pipeline.errors import UsageError
 from pipeline.pool import Limits, WorkerPool
 from pipeline.results import PaperResult
-from pipeline.store import Store, preload
+from pipeline.store import Store
 from pipeline.work import Settings, Task
 
 # Inside folders only these files are papers; a file named on the command line is always read.
@@ -267,8 +267,6 @@ def scan(
         if pool is not None:
             pool.keep(len(tasks))  # fewer papers to scan than workers: the spare ones stop
         store.record_files(files, run_id)
-        if tasks:
-            preload()  # loaded while the first papers are read, not at the first write
         if on_plan:
             on_plan(summary, len(tasks) + len(early))
         batch: list[PaperResult] = []

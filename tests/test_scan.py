@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 
 import pytest
 
@@ -50,6 +52,19 @@ def test_scan_stores_every_paper_with_findings_and_a_run(tmp_path, papers):
     assert n == sum(r[2] for r in rows) and n > 0
     run = _rows(db, "SELECT status, n_files, n_scanned FROM runs")
     assert run == [("finished", 3, 3)]
+
+
+def test_the_driver_of_a_scan_loads_no_pandas(tmp_path, papers):
+    # pandas costs half a second of CPU to import, taken from the workers on a busy machine:
+    # the writer hands DuckDB lists instead
+    code = (
+        "import sys; from pipeline.cli import main; "
+        f"main(['scan', {str(papers)!r}, '--db', {str(tmp_path / 's.duckdb')!r}], "
+        "standalone_mode=False); print('pandas' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "False"
+    assert _rows(tmp_path / "s.duckdb", "SELECT count(*) FROM papers") == [(3,)]
 
 
 def test_rescan_skips_unchanged_papers_and_force_rescans_without_duplicates(tmp_path, papers):

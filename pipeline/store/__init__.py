@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
 import json
-import threading
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -152,6 +150,7 @@ class Store:
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
         self.con = _connect(self.path, read_only=False)
+        self._types: dict[str, dict[str, str]] = {}  # table -> column -> SQL type
         self._migrate()
 
     def __enter__(self) -> Store:
@@ -230,20 +229,38 @@ class Store:
         if not results:
             return
         scanned_at = _now()
-        paper_df = _frame(
-            [paper_row(r, run_id, version, patterns_version, scanned_at) for r in results],
-            columns=list(PAPER_COLUMNS),
+        papers = [paper_row(r, run_id, version, patterns_version, scanned_at) for r in results]
+        findings = [row for r in results for row in finding_rows_of(r)]
+        # Columns as lists unnested in SQL, not DataFrames: pandas would cost the driver half a
+        # second of CPU to import, taken from the workers when they use every core.
+        ids = {"ids": list(dict.fromkeys(row["paper_id"] for row in papers))}
+        self._transaction(
+            ("DELETE FROM findings WHERE paper_id IN (SELECT unnest($ids::VARCHAR[]))", ids),
+            ("DELETE FROM papers WHERE paper_id IN (SELECT unnest($ids::VARCHAR[]))", ids),
+            self._insert("papers", PAPER_COLUMNS, papers),
+            self._insert("findings", FINDING_COLUMNS, findings),
         )
-        finding_rows = [row for r in results for row in finding_rows_of(r)]
-        finding_df = _frame(finding_rows, columns=list(FINDING_COLUMNS))
-        ids_df = _frame({"paper_id": paper_df["paper_id"].unique()})
-        with _registered(self.con, new_ids=ids_df, new_papers=paper_df, new_findings=finding_df):
-            self._transaction(
-                "DELETE FROM findings WHERE paper_id IN (SELECT paper_id FROM new_ids)",
-                "DELETE FROM papers WHERE paper_id IN (SELECT paper_id FROM new_ids)",
-                f"INSERT INTO papers ({', '.join(PAPER_COLUMNS)}) SELECT * FROM new_papers",
-                f"INSERT INTO findings ({', '.join(FINDING_COLUMNS)}) SELECT * FROM new_findings",
-            )
+
+    def _insert(
+        self, table: str, columns: Sequence[str], rows: Sequence[dict[str, Any]]
+    ) -> tuple[str, dict[str, Any]]:
+        """An INSERT of ``rows`` into ``table``: each column a list parameter, cast to the
+        column's type and unnested (all in step: one row per index)."""
+        types = self._column_types(table)
+        select = ", ".join(f"unnest(${c}::{types[c]}[]) AS {c}" for c in columns)
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select}"
+        return sql, {c: [row[c] for row in rows] for c in columns}
+
+    def _column_types(self, table: str) -> dict[str, str]:
+        types = self._types.get(table)
+        if types is None:
+            found = self.con.execute(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_name = ? AND table_schema = 'main'",
+                [table],
+            ).fetchall()
+            types = self._types[table] = dict(found)
+        return types
 
     def record_files(self, files: Sequence[tuple[str, str, int | None]], run_id: str) -> None:
         """Remember every input path and the paper it holds (copies share a paper_id)."""
@@ -333,16 +350,9 @@ class Store:
             raise
 
 
-def preload() -> None:
-    """Start importing pandas on a thread of its own (about half a second), so that the first
-    write does not wait for it: a scan calls this while its workers start."""
-    # not a daemon: an import cut short by the end of the process could crash it
-    threading.Thread(target=importlib.import_module, args=("pandas",)).start()
-
-
 def _frame(*args: Any, **kwargs: Any) -> pd.DataFrame:
-    """A pandas DataFrame; pandas is imported on the first write, not with the package, so
-    that worker processes and read-only commands start without it."""
+    """A pandas DataFrame (for calibration rows); pandas is imported here, not with the
+    package, so that scans and read-only commands start without it."""
     import pandas as pd
 
     return pd.DataFrame(*args, **kwargs)
