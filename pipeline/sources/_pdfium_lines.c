@@ -1,14 +1,15 @@
 /* The per-line PDFium queries of pdf_backends._pdfium_page, in C (an optional speed-up).
  *
  * pdf_backends reads a page's text, cuts it into lines and asks PDFium, for each line, where
- * its first and last characters are, their font size and text object, and the baseline: about
- * nine ctypes calls a line, 150,000 lines for the shared corpus, a fifth of a scan's time.
- * page_lines() does the same cutting and the same queries here, through the function pointers
- * the caller takes from pypdfium2 (so nothing links against PDFium), and hands back, for each
- * line, what the Python code would have computed. A line it cannot do exactly as the Python
- * code would (no text position, a failed query, a size it cannot order) comes back as
- * (segment, utf16_offset) for the Python code to do. The Python code stays the reference;
- * tests/sources/test_pdf_backends.py checks that both give the same lines.
+ * its first and last characters are, their font size, font and text object, and the
+ * baseline: about nine ctypes calls a line, 150,000 lines for the shared corpus, a sixth of a
+ * scan's time. page_lines() does the same cutting and the same queries here, through the
+ * function pointers the caller takes from pypdfium2 (so nothing links against PDFium), and
+ * makes the same Line objects. Bold faces come from the caller's per-page cache, and from its
+ * own query function when the cache has no answer. A line it cannot make exactly as the
+ * Python code would (no text position, a failed query, a size it cannot order, a bare hyphen)
+ * comes back as (segment, utf16_offset) for the Python code to do. The Python code stays the
+ * reference; tests/sources/test_pdf_lines.py checks that both give the same lines.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -36,6 +37,11 @@ typedef struct {
     text_object_fn text_object;
     font_of_fn font_of;
     char_index_fn char_index;
+    /* the Python side: the page's cache of bold fonts (font address -> bool), the function
+     * that asks PDFium for a character's font when the cache has no answer, the Line class,
+     * round(), and the page's left and top edges with the font's ascent and descent */
+    PyObject *bold_cache, *query_bold, *line_type, *round_fn, *two;
+    double left, top, ascent, descent;
 } queries;
 
 static int is_break(Py_UCS4 c) { return c == '\r' || c == '\n' || c == 0xFFFE || c == 0x02; }
@@ -52,10 +58,35 @@ static double char_size(const queries *q, int index) {
     return size;
 }
 
-static PyObject *int_or_none(void *pointer) {
-    if (pointer == NULL)
-        Py_RETURN_NONE;
-    return PyLong_FromVoidPtr(pointer);
+/* Whether character `index`, set in `font` (NULL: unknown), is bold: the answer of
+ * pdf_backends._PdfiumChars.font_bold, kept in the same cache. -1 on an error. */
+static int is_bold(const queries *q, int index, void *font) {
+    PyObject *key = NULL, *answer;
+    int bold;
+    if (font != NULL) {
+        key = PyLong_FromVoidPtr(font);
+        if (key == NULL)
+            return -1;
+        answer = PyDict_GetItemWithError(q->bold_cache, key); /* borrowed */
+        if (answer != NULL) {
+            Py_DECREF(key);
+            return PyObject_IsTrue(answer);
+        }
+        if (PyErr_Occurred()) {
+            Py_DECREF(key);
+            return -1;
+        }
+    }
+    answer = PyObject_CallFunction(q->query_bold, "i", index);
+    if (answer == NULL || (key != NULL && PyDict_SetItem(q->bold_cache, key, answer) < 0)) {
+        Py_XDECREF(answer);
+        Py_XDECREF(key);
+        return -1;
+    }
+    bold = PyObject_IsTrue(answer);
+    Py_DECREF(answer);
+    Py_XDECREF(key);
+    return bold;
 }
 
 /* The line of the text [start, end) (code points; `u16` the UTF-16 offset of start, `hyphen`
@@ -68,14 +99,16 @@ static PyObject *line(const queries *q, PyObject *text, int kind, const void *da
     int i, j, need_j;
     double left, right, bottom, top, ignored, x, y, size, size_j, mid;
     void *object_i, *object_j;
-    PyObject *words, *font_i, *font_j, *result;
+    PyObject *words, *result;
+    int bold;
 
     while (a < b && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, a)))
         a++;
     while (b > a && Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, b - 1)))
         b--;
     if (a == b) {
-        *slow = 1; /* nothing but spaces: no line, or a bare hyphen placed by Python */
+        /* nothing but spaces: no line, or (with the hyphen mark) a bare "-" placed by Python */
+        *slow = hyphen ? 1 : 2;
         return NULL;
     }
     first = u16;
@@ -131,31 +164,52 @@ static PyObject *line(const queries *q, PyObject *text, int kind, const void *da
             return NULL;
         words = joined;
     }
-    /* the fonts, for the caller's cache of bold faces; j is -1 when it need not be asked */
-    font_i = int_or_none(object_i == NULL ? NULL : q->font_of(object_i));
-    font_j = int_or_none(object_j == NULL || !need_j ? NULL : q->font_of(object_j));
-    if (font_i == NULL || font_j == NULL) {
+    bold = is_bold(q, i, object_i == NULL ? NULL : q->font_of(object_i));
+    if (bold > 0 && need_j)
+        bold = is_bold(q, j, object_j == NULL ? NULL : q->font_of(object_j));
+    if (bold < 0) {
         Py_DECREF(words);
-        Py_XDECREF(font_i);
-        Py_XDECREF(font_j);
         return NULL;
     }
-    result = Py_BuildValue("(NddddNiNi)", words, left, right, y, size, font_i, i, font_j,
-                           need_j ? j : -1);
+    {
+        /* Line(text, x0, x1, top, bottom, round(size, 2), bold), computed as Python does */
+        PyObject *size_obj = PyFloat_FromDouble(size), *rounded = NULL, *fields[7] = {NULL};
+        int k;
+        if (size_obj != NULL) {
+            PyObject *round_args[2] = {size_obj, q->two};
+            rounded = PyObject_Vectorcall(q->round_fn, round_args, 2, NULL);
+            Py_DECREF(size_obj);
+        }
+        fields[0] = words;
+        fields[1] = PyFloat_FromDouble(left - q->left);
+        fields[2] = PyFloat_FromDouble(right - q->left);
+        fields[3] = PyFloat_FromDouble(q->top - y - q->ascent * size);
+        fields[4] = PyFloat_FromDouble(q->top - y + q->descent * size);
+        fields[5] = rounded;
+        fields[6] = PyBool_FromLong(bold);
+        result = NULL;
+        if (fields[1] && fields[2] && fields[3] && fields[4] && fields[5])
+            result = PyObject_Vectorcall(q->line_type, fields, 7, NULL);
+        for (k = 0; k < 7; k++)
+            Py_XDECREF(fields[k]);
+    }
     return result;
 }
 
 static PyObject *page_lines(PyObject *self, PyObject *args) {
-    PyObject *text, *out;
+    PyObject *text, *out, *result;
     unsigned long long page, fns[7];
     int identity;
     queries q;
-    Py_ssize_t n, pos = 0, start, end, u16 = 0, u16_start;
+    Py_ssize_t n, pos = 0, start, end, u16 = 0, u16_start, n_slow = 0;
     int kind, hyphen, slow;
     const void *data;
+    (void)self;
 
-    if (!PyArg_ParseTuple(args, "UKp(KKKKKKK):page_lines", &text, &page, &identity, &fns[0],
-                          &fns[1], &fns[2], &fns[3], &fns[4], &fns[5], &fns[6]))
+    if (!PyArg_ParseTuple(args, "UKp(KKKKKKK)O!OOOdddd:page_lines", &text, &page, &identity,
+                          &fns[0], &fns[1], &fns[2], &fns[3], &fns[4], &fns[5], &fns[6],
+                          &PyDict_Type, &q.bold_cache, &q.query_bold, &q.line_type, &q.round_fn,
+                          &q.left, &q.top, &q.ascent, &q.descent))
         return NULL;
     q.page = (void *)(uintptr_t)page;
     q.identity = identity;
@@ -166,13 +220,18 @@ static PyObject *page_lines(PyObject *self, PyObject *args) {
     q.text_object = (text_object_fn)(uintptr_t)fns[4];
     q.font_of = (font_of_fn)(uintptr_t)fns[5];
     q.char_index = (char_index_fn)(uintptr_t)fns[6];
+    q.two = PyLong_FromLong(2);
+    if (q.two == NULL)
+        return NULL;
 
     kind = PyUnicode_KIND(text);
     data = PyUnicode_DATA(text);
     n = PyUnicode_GET_LENGTH(text);
     out = PyList_New(0);
-    if (out == NULL)
+    if (out == NULL) {
+        Py_DECREF(q.two);
         return NULL;
+    }
     while (pos < n) {
         PyObject *item;
         Py_UCS4 c = PyUnicode_READ(kind, data, pos);
@@ -195,26 +254,36 @@ static PyObject *page_lines(PyObject *self, PyObject *args) {
         }
         slow = 0;
         item = line(&q, text, kind, data, start, end, u16_start, hyphen, &slow);
-        if (item == NULL && slow)
+        if (item == NULL && slow == 2)
+            continue; /* no line */
+        if (item == NULL && slow) {
             item = Py_BuildValue("(Nn)", PyUnicode_Substring(text, start, pos), u16_start);
+            n_slow++;
+        }
         if (item == NULL || PyList_Append(out, item) < 0) {
             Py_XDECREF(item);
             Py_DECREF(out);
+            Py_DECREF(q.two);
             return NULL;
         }
         Py_DECREF(item);
     }
-    return out;
+    Py_DECREF(q.two);
+    result = Py_BuildValue("(Nn)", out, n_slow);
+    return result;
 }
 
 static PyMethodDef methods[] = {
     {"page_lines", page_lines, METH_VARARGS,
-     "page_lines(text, textpage, identity, functions) -> list of line tuples"},
+     "page_lines(text, textpage, identity, functions, bold_cache, query_bold, line_type, "
+     "round, left, top, ascent, descent) -> (items, n_slow): Line objects, and for each line "
+     "left to Python a (segment, utf16_offset) tuple"},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "_pdfium_lines", "Per-line PDFium queries in C.", -1, methods,
+    NULL, NULL, NULL, NULL,
 };
 
 PyMODINIT_FUNC PyInit__pdfium_lines(void) { return PyModule_Create(&module); }

@@ -153,7 +153,6 @@ class _PdfiumChars:
 
     __slots__ = (
         "_b",
-        "_bold",
         "_flags",
         "_l",
         "_matrix",
@@ -164,6 +163,7 @@ class _PdfiumChars:
         "_x",
         "_y",
         "address",
+        "bold_fonts",
         "identity",
     )
 
@@ -176,7 +176,7 @@ class _PdfiumChars:
         self._matrix = pdfium_raw.FS_MATRIX()
         self._name = ctypes.create_string_buffer(_FONT_NAME_BYTES)
         self._flags = ctypes.c_int()
-        self._bold: dict[int, bool] = {}
+        self.bold_fonts: dict[int, bool] = {}  # font address -> bold
         # Each character of the page gives at most one UTF-16 unit of the text, in order; when
         # the counts agree, none was left out, a text index is the character index, and PDFium
         # need not be asked to map it (93% of the corpus's pages).
@@ -214,10 +214,10 @@ class _PdfiumChars:
     def font_bold(self, index: int, font: int | None) -> bool:
         """Whether character ``index``, set in ``font`` (None: unknown), is bold."""
         if font is None:
-            return self._query_bold(index)
-        bold = self._bold.get(font)
+            return self.query_bold(index)
+        bold = self.bold_fonts.get(font)
         if bold is None:
-            bold = self._bold[font] = self._query_bold(index)
+            bold = self.bold_fonts[font] = self.query_bold(index)
         return bold
 
     def size(self, index: int) -> float:
@@ -229,7 +229,8 @@ class _PdfiumChars:
             size *= abs(matrix.a * matrix.d - matrix.b * matrix.c) ** 0.5
         return size
 
-    def _query_bold(self, index: int) -> bool:
+    def query_bold(self, index: int) -> bool:
+        """Whether character ``index`` is set in a bold face, asked of PDFium."""
         n = pdfium_raw.FPDFText_GetFontInfo(
             self._raw, index, self._name, _FONT_NAME_BYTES, self._flags
         )
@@ -263,27 +264,28 @@ def _pdfium_page(pdf: pdfium.PdfDocument, index: int, accelerated: bool) -> Page
 
 def _c_lines(out: Page, chars: _PdfiumChars, text: str, left: float, top: float) -> None:
     """``_pdfium_page``'s loop with the per-line queries done in C (``_pdfium_lines.c``)."""
-    lines = out.lines
-    bold_of = chars.font_bold
-    for item in _page_lines(text, chars.address, chars.identity, _C_FUNCTIONS):
-        if len(item) == 2:  # a line the C code leaves to this one
+    items, n_slow = _page_lines(
+        text,
+        chars.address,
+        chars.identity,
+        _C_FUNCTIONS,
+        chars.bold_fonts,
+        chars.query_bold,
+        Line,
+        round,
+        left,
+        top,
+        ASCENT,
+        DESCENT,
+    )
+    if not n_slow:
+        out.lines = items
+        return
+    for item in items:
+        if isinstance(item, tuple):  # a line the C code leaves to this one
             _add_line(out, chars, *item, left, top)
-            continue
-        words, x0, x1, baseline, size, font_i, i, font_j, j = item
-        bold = bold_of(i, font_i)
-        if bold and j >= 0:
-            bold = bold_of(j, font_j)
-        lines.append(
-            Line(
-                words,
-                x0 - left,
-                x1 - left,
-                top - baseline - ASCENT * size,
-                top - baseline + DESCENT * size,
-                round(size, 2),
-                bold,
-            )
-        )
+        else:
+            out.lines.append(item)
 
 
 def _add_line(
