@@ -3,7 +3,9 @@
 Runs the real CLI (a fresh database each time, so nothing is skipped) on the shared corpus's
 PDFs with one worker and with all cores, and compares papers/s and pages/s with raw pypdfium2
 text extraction of the same PDFs measured in the same run; then JATS papers/s, a Dask run
-(``--engine dask`` on a local cluster, when dask is installed) and the whole corpus. While each
+(``--engine dask`` on a local cluster, when dask is installed) and the whole corpus, and (when
+the C speed-up is built) a one-worker scan with it turned off, as a machine without a C
+compiler runs it. While each
 scan runs, the peak resident memory (VmHWM, else RSS) of every process under the CLI is
 sampled: the workers' peak is the largest of them, the driver's is the CLI's own. CPU seconds
 of all of them (``RUSAGE_CHILDREN``) are printed beside the wall-clock time, and the load
@@ -150,7 +152,9 @@ def synthwatch() -> list[str]:
     return [sys.executable, "-c", "from pipeline.cli import main; main()"]
 
 
-def scan(label: str, paths: list[Path], workers: int, *extra: str) -> Run:
+def scan(
+    label: str, paths: list[Path], workers: int, *extra: str, env: dict[str, str] | None = None
+) -> Run:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.duckdb"
         cmd = [*synthwatch(), "scan", *map(str, paths), "--db", str(db), "--format", "json"]
@@ -159,7 +163,12 @@ def scan(label: str, paths: list[Path], workers: int, *extra: str) -> Run:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         proc = subprocess.Popen(
-            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT
+            cmd,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
         )
         sampler = Sampler(proc.pid)
         sampler.start()
@@ -297,6 +306,19 @@ def main() -> None:
     runs = [
         middle.one,
         median_round(rounds, lambda r: r.scaling).many,
+        *(
+            # what a machine without a C compiler gets
+            [
+                scan(
+                    "pdf, 1 worker, Python lines",
+                    [pdf_dir],
+                    1,
+                    env={"SYNTHWATCH_PDF_LINES": "python"},
+                )
+            ]
+            if ACCELERATED
+            else []
+        ),
         scan("jats, 1 worker", [jats_dir], 1),
         scan(f"jats, {n} workers", [jats_dir], n),
     ]
