@@ -127,7 +127,7 @@ def _build(raw: RawPDF, notes: list[str]) -> Document:
 class _Assembler:
     """Feeds blocks to a DocumentBuilder, keeping track of the section a heading opens."""
 
-    def __init__(self, vocabulary: Counter[str], body: layout.Body) -> None:
+    def __init__(self, vocabulary: layout.Vocabulary, body: layout.Body) -> None:
         self.builder = DocumentBuilder()
         self.vocabulary = vocabulary
         self.body = body

@@ -373,7 +373,7 @@ def _starts_paragraph(
     return ends and len(current) > 1 and prev.x1 < right - 2.5 * size  # short last line
 
 
-def join_lines(lines: list[str], vocabulary: Counter[str]) -> tuple[str, int]:
+def join_lines(lines: list[str], vocabulary: Vocabulary) -> tuple[str, int]:
     """Join lines with spaces, undoing line-break hyphens; return the text and how many.
 
     "syn-" + "thetic" becomes "synthetic"; "GPT-" + "4" stays "GPT-4"; "self-" + "supervised"
@@ -404,7 +404,7 @@ def join_lines(lines: list[str], vocabulary: Counter[str]) -> tuple[str, int]:
     return out, repaired
 
 
-def _keeps_hyphen(head: str, tail: str, vocabulary: Counter[str]) -> bool:
+def _keeps_hyphen(head: str, tail: str, vocabulary: Vocabulary) -> bool:
     """Whether "head-" + "tail" at a line break is a real compound, not a split word."""
     hyphenated = vocabulary[f"{head}-{tail}".lower()]
     joined = vocabulary[f"{head}{tail}".lower()]
@@ -437,22 +437,42 @@ def _first_word(text: str) -> str:
     return m.group(0) if m else ""
 
 
-def count_words(pages: list[Page]) -> Counter[str]:
+class Vocabulary:
+    """Lower-case word counts over a document (``count_words``): ``vocabulary[word]``."""
+
+    __slots__ = ("_ascii", "_other")
+
+    def __init__(self, ascii_pieces: Counter[bytes], other: Counter[str]) -> None:
+        self._ascii = ascii_pieces  # lower-cased pieces of the text; ASCII-letter ones are words
+        self._other = other  # the words of every other piece
+
+    def __getitem__(self, word: str) -> int:
+        """How often lower-case ``word`` is in the document (0 when never)."""
+        n = self._other.get(word, 0)
+        if word.isascii() and word.isalpha():
+            n += self._ascii.get(word.encode("ascii"), 0)
+        return n
+
+
+def count_words(pages: list[Page]) -> Vocabulary:
     """Lower-case word counts over the document, hyphenated compounds included."""
     # a line break is no letter, so no word runs across one
     text = "\n".join([line.text for page in pages for line in page.lines])
     # Running _WORD over the whole text costs more than anything else in the layout step.
     # Instead, cut the text (as UTF-8, where every non-ASCII character is a run of bytes >= 0x80)
-    # at each ASCII character that no word holds, which bytes.translate does fast, and look at
-    # each distinct piece once: a piece of ASCII letters is one word, any other piece is split
-    # by _WORD, just as the whole text would have been.
-    pieces = Counter(text.encode("utf-8", "surrogatepass").translate(_CUT_BETWEEN_WORDS).split())
-    counts: Counter[str] = Counter()
+    # at each ASCII character that no word holds, which bytes.translate does fast, and lower
+    # its ASCII letters (bytes.lower). A piece of ASCII letters is then a lower-case word,
+    # counted as it is and looked up as bytes; any other piece is split by _WORD and each of
+    # its words lower-cased, just as the whole text would have been. (ASCII letters in lower
+    # case first change nothing there: they are letters either way, and str.lower maps them
+    # the same.)
+    data = text.encode("utf-8", "surrogatepass").translate(_CUT_BETWEEN_WORDS).lower()
+    pieces = Counter(data.split())
+    other: Counter[str] = Counter()
     for piece, n in pieces.items():
         if piece.isalpha():  # ASCII letters only
-            counts[piece.decode("ascii").lower()] += n
             continue
         for word in _WORD.findall(piece.decode("utf-8", "surrogatepass")):
             # each word is lower-cased alone: no case rule (final sigma) reaches across words
-            counts[word.lower()] += n
-    return counts
+            other[word.lower()] += n
+    return Vocabulary(pieces, other)

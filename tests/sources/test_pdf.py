@@ -13,10 +13,14 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.document import Document
 from pipeline.errors import EncryptedPDF, MalformedInput, NoText, ReadError, UsageError
 from pipeline.sources import pdf, read_bytes
+from pipeline.sources import pdf_layout as layout
+from pipeline.sources.pdf_backends import Line, Page
 
 DATA = Path(__file__).parent / "data"
 # Real papers: an ACM-style arXiv ML paper, an ACL paper, a Nature Communications article and a
@@ -341,3 +345,43 @@ def test_pdfminer_gives_the_same_text_every_time(corpus):
         ballast.append([object() for _ in range(1000 * (i + 1))])  # other addresses next time
         texts.add(pdf.read(data, extractor="pdfminer").text)
     assert len(texts) == 1
+
+
+# --- word counts for line-break hyphens ------------------------------------------------------
+
+WORD_TEXTS = [
+    "State-of-the-art models. The the THE; self-supervised, selfsupervised -- a---b",
+    "Σίσυφος ΟΔΟΣ’s İstanbul \u212aelvin naïve café ﬁne-tuned “quoted” x-ray X-Ray",
+    "-lead trail- 12-fold 3D e.g. don't model’s",
+]
+
+
+def _reference_counts(lines: list[str]) -> Counter[str]:
+    """The plain way: every word of the whole text, each lower-cased alone."""
+    return Counter(w.lower() for w in layout._WORD.findall("\n".join(lines)))
+
+
+def _page_of(lines: list[str]) -> list[Page]:
+    return [
+        Page(1, 600, 800, [Line(t, 0, 100, 10 * i, 10 * i + 8, 10) for i, t in enumerate(lines)])
+    ]
+
+
+@pytest.mark.parametrize("text", WORD_TEXTS)
+def test_word_counts_equal_the_words_of_the_whole_text(text: str) -> None:
+    lines = text.split(". ")
+    vocabulary = layout.count_words(_page_of(lines))
+    reference = _reference_counts(lines)
+    assert reference  # the texts have words
+    for word, n in reference.items():
+        assert vocabulary[word] == n, word
+    for absent in ("absent", "self-supervise", "ΟΔΟΣ", "ab"):
+        assert vocabulary[absent] == reference.get(absent, 0)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(st.sampled_from(list("aBz -–'’.İΣσé\u212a1")), max_size=25), max_size=4))
+def test_word_counts_equal_the_words_of_the_whole_text_on_any_lines(lines: list[str]) -> None:
+    vocabulary = layout.count_words(_page_of(lines))
+    for word, n in _reference_counts(lines).items():
+        assert vocabulary[word] == n, word
