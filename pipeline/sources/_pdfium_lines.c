@@ -10,6 +10,10 @@
  * Python code would (no text position, a failed query, a size it cannot order, a bare hyphen)
  * comes back as (segment, utf16_offset) for the Python code to do. The Python code stays the
  * reference; tests/sources/test_pdf_lines.py checks that both give the same lines.
+ *
+ * Every float is computed with the operations, in the order, that the Python code uses, and is
+ * compiled without fused multiply-adds (-ffp-contract=off in pyproject.toml), so that the
+ * results are the same to the last bit.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -174,7 +178,7 @@ static PyObject *line(const queries *q, PyObject *text, int kind, const void *da
     {
         /* Line(text, x0, x1, top, bottom, round(size, 2), bold), computed as Python does */
         PyObject *size_obj = PyFloat_FromDouble(size), *rounded = NULL, *fields[7] = {NULL};
-        int k;
+        int f;
         if (size_obj != NULL) {
             PyObject *round_args[2] = {size_obj, q->two};
             rounded = PyObject_Vectorcall(q->round_fn, round_args, 2, NULL);
@@ -190,8 +194,8 @@ static PyObject *line(const queries *q, PyObject *text, int kind, const void *da
         result = NULL;
         if (fields[1] && fields[2] && fields[3] && fields[4] && fields[5])
             result = PyObject_Vectorcall(q->line_type, fields, 7, NULL);
-        for (k = 0; k < 7; k++)
-            Py_XDECREF(fields[k]);
+        for (f = 0; f < 7; f++)
+            Py_XDECREF(fields[f]);
     }
     return result;
 }
