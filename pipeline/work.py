@@ -6,7 +6,6 @@ with a status and a reason.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import threading
 import time
@@ -50,9 +49,6 @@ class DetectorSetup(threading.Thread):
     def run(self) -> None:
         try:
             detect.warm_up()
-            # spaCy and the matchers live as long as the process: out of the garbage
-            # collector's sight, its full collections no longer walk them (0.1 s a corpus)
-            gc.freeze()
             if self.then is not None:
                 self.then()
         except BaseException as exc:  # raised by wait(), in the thread that needs the detector
