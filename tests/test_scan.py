@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
 import subprocess
@@ -12,6 +13,7 @@ import pytest
 from pipeline.errors import UsageError, WorkerStartError
 from pipeline.scan import Input, ScanOptions, discover, read_manifest, scan
 from pipeline.store import Store, connect_readonly
+from pipeline.work import screen_file
 
 PDF = "pdf/synthpop__synthpop.pdf"
 JATS = "jats/plos__journal.pone.0119074.xml"
@@ -174,6 +176,15 @@ def test_a_worker_that_cannot_build_its_detector_stops_the_scan(tmp_path, papers
         _scan(db, [papers], workers=1)
     assert _rows(db, "SELECT status FROM runs") == [("interrupted",)]
     assert _rows(db, "SELECT count(*) FROM papers") == [(0,)]
+
+
+def test_screening_in_the_callers_process_leaves_its_garbage_collector_alone(papers):
+    # workers freeze the detector out of the collector's sight; the caller's objects must stay
+    # collectable (frozen ones never are)
+    frozen = gc.get_freeze_count()
+    result = screen_file(papers / os.path.basename(TEXT))
+    assert result.status == "ok"
+    assert gc.get_freeze_count() == frozen
 
 
 def test_identical_files_are_one_paper_and_every_path_is_kept(tmp_path, papers):
