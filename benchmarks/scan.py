@@ -48,7 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from extract import page_count, raw_pypdfium2  # noqa: E402
 
-from pipeline.sources.pdf_backends import ACCELERATED  # noqa: E402
+from pipeline.sources.pdf_backends import ACCELERATED, line_queries  # noqa: E402
 
 DEFAULT_CORPUS = Path(os.environ.get("SYNTHWATCH_CORPUS", ROOT.parent / "shared" / "corpora"))
 SAMPLE_S = 0.1
@@ -332,10 +332,9 @@ def main() -> None:
         runs.append(scan(f"pdf, dask {n} workers", [pdf_dir], n, "--engine", "dask"))
     runs.append(scan(f"whole corpus, {n} workers", [args.corpus], n))
 
-    lines = "in C" if ACCELERATED else "in Python (C speed-up off or not built)"
     print(
         f"{len(pdfs)} PDFs, {raw_pages} pages, from {pdf_dir}; {os.cpu_count()} cores; "
-        f"PDF line queries {lines}"
+        f"PDF line queries: {line_queries()}"
     )
     print(
         f"{args.rounds} rounds of: raw pypdfium2 pass in 1 process, then in {n} at once (what the "

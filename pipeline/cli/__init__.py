@@ -44,17 +44,9 @@ class LazyGroup(click.Group):
 def _show_version(ctx: click.Context, _: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
-    import os
+    from pipeline.sources.pdf_backends import line_queries
 
-    from pipeline.sources.pdf_backends import ACCELERATED
-
-    if ACCELERATED:
-        reader = "C"
-    elif os.environ.get("SYNTHWATCH_PDF_LINES") == "python":
-        reader = "Python (SYNTHWATCH_PDF_LINES=python)"
-    else:
-        reader = "Python (the C speed-up was not built: no C compiler at install?)"
-    click.echo(f"synthwatch {__version__}\nPDF line queries: {reader}")
+    click.echo(f"synthwatch {__version__}\nPDF line queries: {line_queries()}")
     ctx.exit()
 
 

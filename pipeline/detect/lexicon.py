@@ -94,7 +94,7 @@ class Tokens:
                 return Tokens(text, BARE_WORD)
             cuts.append((k // 2, at))
         if not cuts:
-            return _retyped(self, BARE_WORD)
+            return _retyped(self, BARE_WORD, lowered, bounds)
         new_lowered: list[str] = []
         new_bounds: list[int] = []
         word_from = bound_from = 0
@@ -108,16 +108,16 @@ class Tokens:
             word_from, bound_from = j + 1, 2 * j + 1
         new_lowered += lowered[word_from:]
         new_bounds += bounds[bound_from:]
-        out = _retyped(self, BARE_WORD)
-        out.lowered, out._bounds = new_lowered, new_bounds
-        return out
+        return _retyped(self, BARE_WORD, new_lowered, new_bounds)
 
 
-def _retyped(tokens: Tokens, word: re.Pattern[str]) -> Tokens:
-    """A copy of ``tokens`` said to be cut into ``word``s (when that cuts the text alike)."""
+def _retyped(
+    tokens: Tokens, word: re.Pattern[str], lowered: list[str], bounds: list[int]
+) -> Tokens:
+    """Tokens of the same text cut into ``word``s, given their words and bounds."""
     out = Tokens.__new__(Tokens)
-    out.text, out.word, out._bare = tokens.text, word, None
-    out.lowered, out._bounds, out._in_place = tokens.lowered, tokens._bounds, tokens._in_place
+    out.text, out.word, out._bare, out._in_place = tokens.text, word, None, tokens._in_place
+    out.lowered, out._bounds = lowered, bounds
     return out
 
 

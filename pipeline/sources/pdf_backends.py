@@ -130,6 +130,17 @@ except ImportError:
 # Whether pages are read with the C speed-up; the pure Python code gives the same lines.
 # SYNTHWATCH_PDF_LINES=python turns it off (to rule it out when a PDF reads oddly).
 ACCELERATED = _page_lines is not None and os.environ.get("SYNTHWATCH_PDF_LINES") != "python"
+
+
+def line_queries() -> str:
+    """Which code asks PDFium for each line's position and font, in words (``--version``)."""
+    if ACCELERATED:
+        return "C"
+    if _page_lines is not None:
+        return "Python (SYNTHWATCH_PDF_LINES=python)"
+    return "Python (the C speed-up was not built: no C compiler at install?)"
+
+
 _C_FUNCTIONS = tuple(
     ctypes.cast(function, ctypes.c_void_p).value
     for function in (
