@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from collections import defaultdict
 
 from spacy.tokens import Doc
@@ -59,6 +60,18 @@ def _generator_category(gen: Generator, at: Match, by_label: dict[str, list[Matc
     return None
 
 
+# A "sentence" of at most this many words is a heading or a label, not a statement; one of at
+# most HEADING_MAX_WORDS without a final stop is a heading or a table row.
+FRAGMENT_MAX_WORDS = 4
+HEADING_MAX_WORDS = 12
+SHORT_HEADING_WORDS = 6
+TITLE_CASE_SHARE = 0.5
+CAPTION = re.compile(r"\s*(?:fig(?:ure)?|table|tab)\.?\s*[A-Z]?\d", re.IGNORECASE)
+FRAGMENT_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+STATEMENT_END = re.compile(r"[.!?:;][\"'”’)\]]*\s*(?:\[[\d,\s–-]+\])?\s*$")
+KEYWORD_LIST = re.compile(r"\s*(?:index terms|key ?words|subjects?)\s*[:—–-]", re.IGNORECASE)
+
+
 class Finder:
     """Finds the synthetic-data sentences of Documents with one SentenceMatcher."""
 
@@ -93,6 +106,8 @@ class Finder:
                     has_hit(anchors, start, end) and self.matcher.may_match_anchored(sentence)
                 ):
                     continue
+                if is_fragment(sentence, document.metadata.title):
+                    continue
                 finding = self._sentence(
                     sentence, start, end, passage.section, document.page_at(start), len(findings)
                 )
@@ -123,7 +138,12 @@ class Finder:
             else:
                 by_label[p.label].append(m)
         gens = _longest(doc, gens)
-        generative_sense = bool(by_label.get("generative_model")) or bool(gens)
+        # a generative model named outside the trap phrase ("a reaction-diffusion model" is
+        # a trap whose "diffusion model" names no generator)
+        generative_sense = any(
+            not any(_overlaps(m, t) for t in traps)
+            for m in [*by_label.get("generative_model", []), *(m for m, _ in gens)]
+        )
         if traps and not generative_sense:
             cues = [(m, p) for m, p in cues if not any(_overlaps(m, t) for t in traps)]
         categories: dict[str, float] = {}
@@ -187,6 +207,29 @@ class Finder:
             pattern_ids=tuple(sorted(ids)),
             confidence=round(max(0.05, min(0.99, confidence)), 2),
         )
+
+
+def is_fragment(sentence: str, title: str | None = None) -> bool:
+    """A heading, table cell, panel label, keyword list or the paper's title: no statement.
+
+    "2.1 Fully Synthetic Data", "Policy Model, Reward Model, Algorithm", "(a) Synthetic Data"
+    say nothing about what anyone did with the data.
+    """
+    words = FRAGMENT_WORD.findall(sentence)
+    if CAPTION.match(sentence):
+        return False
+    if len(words) <= FRAGMENT_MAX_WORDS or KEYWORD_LIST.match(sentence):
+        return True
+    if len(words) <= HEADING_MAX_WORDS and not STATEMENT_END.search(sentence):
+        # a heading or a table row, not a statement cut at a page break: headings capitalise
+        # their words ("2.1 Fully Synthetic Data"), or are short ("Generating synthetic data")
+        capitalised = sum(w[0].isupper() for w in words)
+        return len(words) <= SHORT_HEADING_WORDS or capitalised >= TITLE_CASE_SHARE * len(words)
+    return bool(title) and fold_title(sentence) == fold_title(title or "")
+
+
+def fold_title(text: str) -> str:
+    return "".join(c for c in text.lower() if c.isalnum())
 
 
 def _longest(doc: Doc, gens: list[tuple[Match, Generator]]) -> list[tuple[Match, Generator]]:
