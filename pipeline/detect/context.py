@@ -55,12 +55,20 @@ STRONG_USE_RULES = frozenset({"we_action", "passive_action", "our_data"})
 PROPAGATE_RULES = frozenset({"default", "hedged"})
 CITING_SECTIONS = frozenset({"introduction", "related_work"})
 OWN_DATA_CONFIDENCE = 0.6
+CONTEXT_CONFIDENCE = 0.5
 REVIEW_CONFIDENCE = 0.6
 GENERIC_RULES = frozenset({"generic", "hedged"})
 FRAMING_SECTIONS = frozenset({"abstract", "introduction", "discussion", "conclusion", "other"})
 CITES_OR_PROPOSES = re.compile(
     r"\[\s*\d|\bet al\b|\(\s*[A-Z][\w'’-]+[^()]*\d{4}|\b(?:proposed|developed|introduced|presented|"
     r"suggested|described)\b",
+)
+# A sentence of a review that names the review itself: "for this review, synthetic records
+# were generated to test the search strategy" is the review's own use, in the passive.
+OWN_WORK = re.compile(
+    r"\b(?:our|in this|for this|this|the present|the current)\s+"
+    r"(?:review|study|work|paper|article|analysis|survey)\b",
+    re.IGNORECASE,
 )
 # "the synthetic data", "these simulated trials", "each of the m synthetic data sets", a figure
 # or table caption, a number of synthetic things: particular data, not synthetic data at large
@@ -161,8 +169,9 @@ def refine(document: Document, findings: list[Finding]) -> tuple[list[Finding], 
     """Settle from the paper what a sentence alone leaves open.
 
     - the kind of a generic finding ("the synthetic data") is the paper's kind;
-    - in a literature review a sentence without the authors as its actor describes others'
-      work (cited when it cites or proposes, else background);
+    - in a literature review a sentence without the authors as its actor, and that does not
+      name the review itself, describes others' work (cited when it cites or proposes, or
+      sits in the review's body; background in its framing sections);
     - in a paper whose authors state their own use, a sentence without actor or citation that
       points at particular data ("the synthetic data sets", "Figure 2: ... synthetic") is
       about the paper's own data.
@@ -178,6 +187,7 @@ def refine(document: Document, findings: list[Finding]) -> tuple[list[Finding], 
             context.review
             and f.stance in ("use", "background")
             and rule not in REVIEW_AUTHOR_RULES | GENERIC_RULES
+            and not OWN_WORK.search(f.sentence)
         ):
             # a review's body describes the studies it reviews; its framing sections speak
             # of the field at large
@@ -194,8 +204,12 @@ def refine(document: Document, findings: list[Finding]) -> tuple[list[Finding], 
             and f.stance == "background"
             and rule in PROPAGATE_RULES
             and f.section not in CITING_SECTIONS
-            and POINTS_AT_DATA.search(f.sentence)
         ):
-            f = _with(f, "stance.paper_own_data", stance="use", confidence=OWN_DATA_CONFIDENCE)
+            # pointing at particular data ("the synthetic data sets") is the stronger sign;
+            # below MIN_USE_CONFIDENCE the other kind is evidence, never a verdict on its own
+            if POINTS_AT_DATA.search(f.sentence):
+                f = _with(f, "stance.paper_own_data", stance="use", confidence=OWN_DATA_CONFIDENCE)
+            else:
+                f = _with(f, "stance.paper_context", stance="use", confidence=CONTEXT_CONFIDENCE)
         out.append(f)
     return out, context

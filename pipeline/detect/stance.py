@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
+from pipeline.detect.citation import AUTHOR_CITATION, CITATION
 from pipeline.detect.nlp import Match
 
 NEGATION_WINDOW = 4  # tokens from a negation to the cue it scopes over
@@ -33,16 +34,6 @@ PAST_IRREGULAR = frozenset(
     "built drawn drew ran made wrote written took taken chose chosen found put set began "
     "begun carried fed run done".split()
 )
-CITATION = re.compile(
-    r"\[\s*\d+(?:\s*[,–-]\s*\d+)*\s*\]"  # [12], [3, 4], [5-7]
-    r"|\[[A-Za-z][\w:\-]*(?:,\s*[\w:\-]+)*\]"  # [smith2020] from LaTeX \cite
-    r"|\(\s*[A-Z][\w'’\-]+(?:\s+(?:et\s+al\.?|and|&)\s*[A-Z]?[\w'’\-]*)*,?\s+\d{4}[a-z]?"
-    r"|\b[A-Z][\w'’\-]+\s+et\s+al\.?\s*(?:\(\s*\d{4}|\[\d+\])"
-    r"|\b[A-Z][\w'’\-]+\s+(?:and|&)\s+[A-Z][\w'’\-]+\s*\(\s*\d{4}"  # Chen and Li (2019)
-)
-
-
-AUTHOR_CITATION = re.compile(r"\b[A-Z][\w'’\-]+\s+(?:et\s+al\.?|and\s+[A-Z][\w'’\-]+)\s*[(\[]")
 
 
 @dataclass(frozen=True)
@@ -108,7 +99,9 @@ WE_NOT_ACTING = frozenset(
 SELF_PRONOUNS = frozenset({"we", "i"})
 # Between a cue and the authors' verb these close the clause the cue is in
 COORDINATORS = frozenset({"and", "but", "yet", "or"})
-LINK_BREAKS = frozenset("; so but whereas while although because since thus therefore hence".split())
+LINK_BREAKS = frozenset(
+    "; so but whereas while although because since thus therefore hence".split()
+)
 POSSESSIVE = frozenset({"our", "my"})
 OUR_REACH = 3  # tokens from "our" to the cue it owns: "our simulated trials"
 
@@ -122,9 +115,7 @@ class _Agency:
     reports: bool = False  # "we" + a reporting verb only ("we evaluate", "we present")
 
 
-def _agency(
-    doc: Doc, section: str, by_label: dict[str, list[Match]], cues: list[Match]
-) -> _Agency:
+def _agency(doc: Doc, section: str, by_label: dict[str, list[Match]], cues: list[Match]) -> _Agency:
     actors = sorted(
         (a for a in by_label.get("actor", []) if not _idiom(doc, a)), key=lambda m: m.start
     )
@@ -160,8 +151,7 @@ def _linked(doc: Doc, verb: Match, cues: list[Match]) -> bool:
         lo, hi = (cue.end, verb.start) if cue.end <= verb.start else (verb.end, cue.start)
         between = doc[lo:hi]
         coordinated = any(
-            t.text == "," and t.i + 1 < hi and doc[t.i + 1].lower_ in COORDINATORS
-            for t in between
+            t.text == "," and t.i + 1 < hi and doc[t.i + 1].lower_ in COORDINATORS for t in between
         )
         if not (
             coordinated
