@@ -20,9 +20,11 @@ from pipeline.detect.model import STANCES
 from pipeline.errors import UsageError
 
 SENTENCE_COLUMNS = ("file", "sentence", "about", "stance", "category", "certainty")
-# A finding matches a gold sentence when one contains the other, or when this share of the
-# gold sentence's words are in the finding (segmenters cut at different places).
-WORD_OVERLAP = 0.8
+# A finding matches a gold sentence when one contains the other and is at least
+# CONTAINED_SHARE of its length, or when the two share this share of the longer one's words
+# (readers and segmenters cut at slightly different places).
+WORD_OVERLAP = 0.7
+CONTAINED_SHARE = 0.6
 NONE = "none"  # the stance of a sentence that is not about synthetic data, or not reported
 RELIABILITY_BINS = (0.9, 0.8, 0.7, 0.6, 0.5, 0.0)
 _WORD = re.compile(r"\w+")
@@ -114,12 +116,14 @@ def match_finding(gold: str, findings: Sequence[Mapping[str, Any]]) -> Mapping[s
         fs = fold(f["sentence"])
         if fg == fs:
             return f
-        if fg in fs or (len(fs) > 40 and fs in fg):
-            overlap = 1.0
-        elif want:
-            overlap = len(want & _words(f["sentence"])) / len(want)
-        else:
-            overlap = 0.0
+        got = _words(f["sentence"])
+        # the share of the longer sentence's words that both hold: a heading glued to the
+        # next sentence by one reader is not the same sentence as the heading alone
+        overlap = len(want & got) / max(len(want), len(got), 1)
+        if (fg in fs or fs in fg) and min(len(fg), len(fs)) >= CONTAINED_SHARE * max(
+            len(fg), len(fs)
+        ):
+            overlap = max(overlap, 1.0)
         if overlap >= WORD_OVERLAP and overlap > best_overlap:
             best, best_overlap = f, overlap
     return best

@@ -187,7 +187,7 @@ def refine(document: Document, findings: list[Finding]) -> tuple[list[Finding], 
             context.review
             and f.stance in ("use", "background")
             and rule not in REVIEW_AUTHOR_RULES | GENERIC_RULES
-            and not OWN_WORK.search(f.sentence)
+            and not (rule not in AUTHOR_RULES and OWN_WORK.search(f.sentence))
         ):
             # a review's body describes the studies it reviews; its framing sections speak
             # of the field at large
