@@ -127,8 +127,11 @@ def find_real_data_check(document: Document) -> tuple[str, int] | None:
         body = document.text[lo:hi]
         seen: set[int] = set()
         for m in _real_mentions(body, [start - lo for start in found]):
-            w0 = max(0, m - 600)
-            window = body[w0 : m + 600]
+            # the paragraph around the mention, at most 600 characters each way: a heading
+            # or the paragraph before is not part of the sentence
+            w0 = max(0, m - 600, body.rfind("\n\n", 0, m) + 1)
+            w1 = body.find("\n\n", m)
+            window = body[w0 : min(m + 600, w1 if w1 >= 0 else len(body))]
             for s, e in split_sentences(window):
                 if s <= m - w0 < e:
                     at = lo + w0 + s
@@ -193,6 +196,25 @@ def _specific(names: dict[str, None]) -> list[str]:
     ]
 
 
+def _unglossed(names: list[str], text: str) -> list[str]:
+    """Drop a product name that the paper glosses by its model once ("ChatGPT (GPT-3.5)"):
+    its later bare mentions name the same model."""
+    gens = {g.name: g for g in load_patterns().generators}
+    lowered = text.lower()
+    out = []
+    for n in names:
+        glossed = n in gens and any(
+            f"{a} ({b}" in lowered
+            for other in names
+            if other != n and other in gens
+            for a in gens[n].aliases
+            for b in gens[other].aliases
+        )
+        if not glossed:
+            out.append(n)
+    return out
+
+
 def judge(document: Document, findings: list[Finding], *, language: str | None = None) -> Verdict:
     """Roll the findings of one paper up into its Verdict, with the reasons for its concern."""
     language = language or detect_language(document.text)
@@ -227,7 +249,9 @@ def judge(document: Document, findings: list[Finding], *, language: str | None =
     if len(categories) > 1:
         categories.discard("synthetic_other")  # the paper names what kind elsewhere
     roles = {r for f in uses for r in f.roles}
-    generators = _specific(dict.fromkeys(g for f in uses for g in f.generators))
+    generators = _unglossed(
+        _specific(dict.fromkeys(g for f in uses for g in f.generators)), document.text
+    )
     participants_replaced = "simulated_participants" in categories
     check = find_real_data_check(document)
     real_check = "found" if check else "not_found"

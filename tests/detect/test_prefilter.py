@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import detect, sources
+from pipeline.detect.confidence import shipped_calibration
 from pipeline.detect.context import refine
 from pipeline.detect.finder import Finder
 from pipeline.detect.nlp import get_matcher
@@ -31,7 +32,7 @@ def _without_prefilter(document: Document, monkeypatch: pytest.MonkeyPatch) -> l
     finder = Finder()
     with monkeypatch.context() as m:
         m.setattr(finder.matcher, "candidate_offsets", lambda text: (list(range(len(text))), []))
-        return refine(document, finder.find(document))[0]
+        return shipped_calibration().apply(refine(document, finder.find(document))[0])
 
 
 def test_names_and_cues_before_a_clitic_are_found(monkeypatch: pytest.MonkeyPatch) -> None:
