@@ -13,7 +13,8 @@ CITATION = re.compile(
     r"|\(\s*[A-Z][\w'’\-]+(?:\s+(?:et\s+al\.?|and|&)\s*[A-Z]?[\w'’\-]*)*,?\s+\d{4}[a-z]?"
     r"|\b[A-Z][\w'’\-]+\s+et\s+al\.?\s*(?:\(\s*\d{4}|\[\d+\])"
     r"|\b[A-Z][\w'’\-]+\s+(?:and|&)\s+[A-Z][\w'’\-]+\s*\(\s*\d{4}"  # Chen and Li (2019)
-    r"|\[[A-Z][\w'’\-]+(?:\s+(?:et\s+al\.?|and|&)\s*[A-Z]?[\w'’\-]*)*,?\s+\d{4}[a-z]?\]"  # [Knuth 1973]
+    # [Knuth 1973], [Smith and Li 2020]
+    r"|\[[A-Z][\w'’\-]+(?:\s+(?:et\s+al\.?|and|&)\s*[A-Z]?[\w'’\-]*)*,?\s+\d{4}[a-z]?\]"
 )
 
 
