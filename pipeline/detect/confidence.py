@@ -104,10 +104,14 @@ class Calibration:
     def confidence(self, finding: Finding, leave_out: str | None = None) -> float:
         parts = kind_of(finding)
         rate = UNINFORMED
-        # from the broadest kind (the stance) to the narrowest, each smoothed to the last
+        last = None
+        # from the broadest kind (the stance) to the narrowest, each smoothed to the last; a
+        # level that holds the same findings as the one above adds nothing (no double count)
         for depth in range(1, len(parts) + 1):
             c = self.total(_key(parts[:depth]), leave_out)
-            rate = (c.right + PRIOR_WEIGHT * rate) / (c.n + PRIOR_WEIGHT)
+            if c != last:
+                rate = (c.right + PRIOR_WEIGHT * rate) / (c.n + PRIOR_WEIGHT)
+            last = c
         return round(rate, 2)
 
     def apply(self, findings: list[Finding], leave_out: str | None = None) -> list[Finding]:

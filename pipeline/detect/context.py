@@ -85,7 +85,7 @@ POINTS_AT_DATA = re.compile(
 # empirical work.
 TITLE_REVIEW = re.compile(
     r"^\s*(?:an?\s+)?(?:[\w-]+\s+){0,2}(?:review|survey|overview)\s+(?:of|on)\s+"
-    r"(?!(?:the\s+)?(?:\d|[\w-]+\s+)?(?:nurses|physicians|doctors|students|patients|"
+    r"(?!(?:the\s+)?\d|(?:the\s+)?(?:[\w-]+\s+)?(?:nurses|physicians|doctors|students|patients|"
     r"respondents|adults|households|users|clinicians|residents|teachers|people|workers|parents|"
     r"members|participants|farmers|practitioners|consumers|employees|citizens|voters|children|"
     r"women|men|pharmacists|dentists|surgeons|veterinarians|researchers)\b)"

@@ -209,13 +209,17 @@ def _cites_after(doc: Doc, i: int) -> bool:
     return bool(re.match(r"\d|[A-Z][\w'’-]+(\s+et al|,\s*\d{4}|\s+and\s)", nxt))
 
 
+EARLIER = re.compile(r"\b(?:previous|prior|earlier|existing|other|recent|past)\s+$", re.IGNORECASE)
+
+
 def _attributes(sentence: str, cues: list[Match]) -> bool:
     """A citation that attributes the sentence to others.
 
     A citation right after the name of a tool or data set ("CycleGAN [1]", "Synthea (Walonoski
     et al., 2018)") credits what the authors use, so it does not count.
     """
-    ends = {c.char_end for c in cues}
+    # "previous simulations [8]" is others' work, not a tool the authors credit
+    ends = {c.char_end for c in cues if not EARLIER.search(sentence[: c.char_start])}
     for m in CITATION.finditer(sentence):
         before = sentence[: m.start()].rstrip()
         if any(0 <= len(before) - e <= 3 for e in ends):
@@ -252,7 +256,8 @@ def decide_stance(
         and not by_label.get("third_party")
         and not AUTHOR_CITATION.search(sentence)
     )
-    if cited and not by_label.get("actor") and not tool_credit:
+    # a cited sentence whose "we" does nothing with the data ("..., so we used the subgroups")
+    if cited and not tool_credit and not (agency.acts or agency.reports):
         return StanceResult("cited", "citation", 0.8)
     if by_label.get("hedge") and not by_label.get("passive_action"):
         return StanceResult("background", "hedged", 0.7)
