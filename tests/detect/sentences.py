@@ -119,6 +119,9 @@ PATTERN_CASES: dict[str, PatternCase] = {
         (
             "The survey generated a great deal of interest among participants.",
             "We measured how many cases the clinic saw in each month.",
+            # made from real data, or arising in them (seen in: plos, grobid)
+            "We rendered the polygon meshes generated from the micro-CT datasets.",
+            "We compared the routing overhead generated in various network scenarios.",
         ),
     ),
     "media.synthetic_noun": PatternCase(
