@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
@@ -19,7 +20,7 @@ from pipeline.results import PaperResult
 if TYPE_CHECKING:
     import pandas as pd
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DEFAULT_DB = "synthwatch.duckdb"
 PAPER_COLUMNS = (
     "paper_id",
@@ -99,8 +100,53 @@ CREATE TABLE IF NOT EXISTS shards (
     ingested_at TIMESTAMP NOT NULL
 );
 """
-# Schema version -> SQL that brings a database from the previous version to it.
-MIGRATIONS: dict[int, str] = {2: SHARDS_TABLE}
+
+
+def resolve_file_paths(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
+    """Schema 3: ``files.path`` holds the resolved path (symlinks, ``..``, relative -> absolute).
+
+    Older versions stored paths as given, so one file scanned as ``papers/a.pdf`` and as
+    ``/home/me/papers/a.pdf`` had two rows. A relative path is resolved against the current
+    folder, then the database's folder, where a file of the recorded size stands; a path that
+    cannot be resolved so is only normalised (``Store.record_files`` drops it when a later scan
+    records its resolved spelling). Then one row per path is kept, the newest.
+    """
+    rows = con.execute("SELECT DISTINCT path, n_bytes FROM files").fetchall()
+    bases = [Path.cwd(), db_path.resolve().parent]
+    moves = [
+        (path, new) for path, n_bytes in rows if (new := _resolved(path, n_bytes, bases)) != path
+    ]
+    if moves:
+        con.execute(
+            "UPDATE files SET path = m.new FROM (SELECT unnest($old::VARCHAR[]) AS old, "
+            "unnest($new::VARCHAR[]) AS new) m WHERE files.path = m.old",
+            {"old": [old for old, _ in moves], "new": [new for _, new in moves]},
+        )
+    con.execute(
+        "DELETE FROM files WHERE rowid NOT IN "
+        "(SELECT arg_max(rowid, (seen_at, rowid)) FROM files GROUP BY path)"
+    )
+
+
+def _resolved(path: str, n_bytes: int | None, bases: list[Path]) -> str:
+    if os.path.isabs(path):
+        return os.path.realpath(path)
+    for base in bases:
+        candidate = base / path
+        try:
+            if candidate.is_file() and (n_bytes is None or candidate.stat().st_size == n_bytes):
+                return os.path.realpath(candidate)
+        except OSError:
+            continue
+    return os.path.normpath(path)  # "papers/../papers/a.pdf" and "papers/a.pdf" at least agree
+
+
+# Schema version -> SQL (or a function of the connection and the database's path) that brings a
+# database from the previous version to it.
+MIGRATIONS: dict[int, str | Callable[[duckdb.DuckDBPyConnection, Path], None]] = {
+    2: SHARDS_TABLE,
+    3: resolve_file_paths,
+}
 LOCK_HINT = (
     "another synthwatch process (or a DuckDB client) has {path} open for writing; DuckDB allows "
     "one writer. Wait for it to finish, or scan into another --db file."
@@ -178,7 +224,11 @@ class Store:
             )
         for version in range(found + 1, SCHEMA_VERSION + 1):
             con.begin()
-            con.execute(MIGRATIONS[version])
+            migration = MIGRATIONS[version]
+            if isinstance(migration, str):
+                con.execute(migration)
+            else:
+                migration(con, self.path)
             con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(version)])
             con.commit()
 
@@ -263,7 +313,11 @@ class Store:
         return types
 
     def record_files(self, files: Sequence[tuple[str, str, int | None]], run_id: str) -> None:
-        """Remember every input path and the paper it holds (copies share a paper_id)."""
+        """Remember every input file and the paper it holds (copies share a paper_id).
+
+        Paths must be resolved (``pipeline.scan.resolve``): the path identifies the file, and
+        one file reached by two spellings is one row.
+        """
         if not files:
             return
         # Lists unnested in SQL, not a DataFrame: a scan records its files before the first
@@ -276,6 +330,13 @@ class Store:
         lists = {"paths": paths, "ids": paper_ids, "sizes": sizes}
         self._transaction(
             (f"DELETE FROM files WHERE path IN (SELECT path FROM ({rows}))", lists),
+            # a relative path from before schema 3 that this resolved one ends with: same file
+            (
+                f"DELETE FROM files WHERE path NOT LIKE '/%' AND EXISTS (SELECT 1 FROM ({rows}) n "
+                "WHERE n.paper_id = files.paper_id AND ends_with(n.path, '/' || "
+                "regexp_replace(files.path, '^(\\./)+', '')))",
+                lists,
+            ),
             (
                 "INSERT INTO files (path, paper_id, n_bytes, run_id, seen_at) "
                 f"SELECT path, paper_id, n_bytes, $run_id, $seen_at FROM ({rows})",
