@@ -10,7 +10,17 @@ import threading
 import time
 from collections.abc import Callable
 
-from rich.progress import ProgressColumn, Task
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.text import Text
 
 DEFAULT_EVERY_S = 30.0
@@ -40,6 +50,26 @@ class RateColumn(ProgressColumn):
     def render(self, task: Task) -> Text:
         speed = task.finished_speed or task.speed
         return Text(f"{speed:.1f} papers/s" if speed else "- papers/s", style="progress.data.speed")
+
+
+def terminal_bar(
+    console: Console, *, disable: bool, get_time: Callable[[], float] | None = None
+) -> Progress:
+    """The bar on a terminal: papers done of all, papers/s, time taken, time left, last file."""
+    return Progress(
+        TextColumn("[bold]scanning"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        RateColumn(),
+        TimeElapsedColumn(),
+        TextColumn("ETA"),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[last]}"),
+        console=console,
+        transient=True,
+        disable=disable,
+        get_time=get_time,
+    )
 
 
 class LogProgress:

@@ -7,14 +7,6 @@ import sys
 from typing import Any
 
 import click
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
 
 from pipeline.cli.common import (
     db_option,
@@ -26,7 +18,7 @@ from pipeline.cli.common import (
     stderr_console,
     translate_errors,
 )
-from pipeline.cli.progress import DEFAULT_EVERY_S, LogProgress, RateColumn
+from pipeline.cli.progress import DEFAULT_EVERY_S, LogProgress, terminal_bar
 from pipeline.results import PaperResult
 from pipeline.scan import (
     DEFAULT_MAX_MB,
@@ -204,19 +196,7 @@ def scan_command(
     }
     err = stderr_console()
     interactive = sys.stderr.isatty()
-    progress = Progress(
-        TextColumn("[bold]scanning"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        RateColumn(),
-        TimeElapsedColumn(),
-        TextColumn("ETA"),
-        TimeRemainingColumn(),
-        TextColumn("{task.fields[last]}"),
-        console=err,
-        transient=True,
-        disable=not interactive,
-    )
+    progress = terminal_bar(err, disable=not interactive)
     task_id = progress.add_task("scan", total=None, last="")
     log = (
         None
