@@ -52,6 +52,22 @@ _YEAR_CUES = tuple(
     )
     for cue in (r"published(?: online)?:?", r"©|\(c\)|copyright", r"accepted:?", r"received:?")
 )
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# Less telling, after the cues above: a line that is a date ("June 2, 2025", "January 2007,
+# Volume 18", "Current version September 2017") or a venue with its date ("Proceedings of
+# ACL, pages 696-703, Prague, June 2007"). A date inside a sentence of the text is neither.
+_DATE_LINES = (
+    re.compile(
+        rf"^\W*(?:(?:current|this) version:?\s+|date:?\s+)?{_MONTH}\s+(?:\d{{1,2}},?\s+)?"
+        r"((?:19|20)\d\d)\s*(?:$|[,;.]\s*(?:vol|volume|issue|no\.|pp\.|pages)\b)",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"\b(?:proceedings|conference|workshop|symposium|meeting)\b.{{0,120}}?\b{_MONTH}\s+"
+        r"(?:\d{1,2}(?:[-–]\d{1,2})?,?\s+)?((?:19|20)\d\d)\b",
+        re.IGNORECASE,
+    ),
+)
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
 _LINE_NUMBER = re.compile(r"^(\d{1,4})\s+(?=\S)")
 _RUN_IN = re.compile(
@@ -309,6 +325,7 @@ def find_year(lines: list[str], doi: str | None) -> int | None:
         for text in lines:
             if doi in text.lower():
                 candidates.extend(int(y) for y in _YEAR.findall(text))
+    candidates += [int(y) for cue in _DATE_LINES for text in lines for y in cue.findall(text)]
     stated = next((year for year in candidates if 1900 <= year <= this_year + 1), None)
     encoded = meta.doi_year(doi)
     if encoded is None:

@@ -392,6 +392,11 @@ def test_find_doi_prefers_a_marked_doi_and_strips_punctuation(
         # a stated year the DOI or the arXiv stamp contradicts gives way to theirs
         (["© 2017 The Authors"], "10.1038/s41746-025-01910-w", 2025),
         (["arXiv:2305.01234v1 [cs.CL] 2 May 2023", "Copyright 2019"], None, 2023),
+        # a line that is a date, or a venue with its date; not a date inside a sentence
+        (["January 2007, Volume 18, Issue 3. http://www.jstatsoft.org/"], None, 2007),
+        (["Proceedings of ACL, pages 696-703, Prague, Czech Republic, June 2007"], None, 2007),
+        (["June 2, 2025", "(v1.0)"], None, 2025),
+        (["August 2004 and dried. A voucher specimen for this"], None, None),
         # the journal's version, the year after the preprint: kept
         (["arXiv:2305.01234v3 [cs.CL]", "Published: 4 March 2024"], None, 2024),
     ],
