@@ -35,8 +35,8 @@ from pipeline.store import Store, connect_readonly
 METADATA_FIELDS = ("year", "venue", "field")
 # Where a user can supply what the files do not say.
 MANIFEST_HINT = (
-    "give them in a CSV (columns path,doi,title,year,venue,field) and scan again with "
-    "--manifest FILE.csv; see the README, 'Metadata'"
+    "add them with --manifest FILE.csv (columns path,doi,title,year,venue,field) and scan "
+    "again; see the README, 'Metadata'"
 )
 SUMMARY_SQL = """
 WITH run_papers AS (SELECT DISTINCT paper_id FROM files WHERE run_id = $run_id)
