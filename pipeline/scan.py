@@ -213,9 +213,9 @@ def _plan(
                     error=f"cannot read file: {exc.strerror or exc}",
                 )
             )
-            files.append((path, paper_id, None))
+            files.append((item.path, paper_id, None))
             continue
-        files.append((path, paper_id, size))
+        files.append((item.path, paper_id, size))
         if paper_id in seen_ids:
             summary.duplicates += 1
             continue

@@ -252,10 +252,10 @@ def test_one_file_by_relative_absolute_and_symlinked_paths_is_one_file_row(
     for spelling in (str(papers), "./papers/../papers", "link"):
         summary = _scan(db, [spelling])
         assert summary.skipped == 3 and summary.scanned == 0
-    paths = [r[0] for r in _rows(db, "SELECT path FROM files ORDER BY path")]
-    assert paths == sorted(
-        os.path.realpath(papers / os.path.basename(p)) for p in (PDF, JATS, TEXT)
-    )
+    rows = _rows(db, "SELECT resolved, path FROM files ORDER BY resolved")
+    names = sorted(os.path.basename(p) for p in (PDF, JATS, TEXT))
+    # one row a file, known by its resolved path; `path` is the spelling of the latest scan
+    assert rows == [(os.path.realpath(papers / name), f"link/{name}") for name in names]
     assert _rows(db, "SELECT count(*) FROM papers") == [(3,)]
 
 
@@ -267,7 +267,7 @@ def test_one_file_named_twice_in_one_scan_is_scanned_once(tmp_path, papers, monk
     with Store(db) as store:
         summary = scan(inputs, store, OPTIONS)
     assert (summary.files, summary.named_twice, summary.scanned, summary.duplicates) == (1, 1, 1, 0)
-    assert _rows(db, "SELECT path FROM files") == [(str(papers / name),)]
+    assert _rows(db, "SELECT resolved, path FROM files") == [(str(papers / name), f"papers/{name}")]
 
 
 def test_unique_inputs_keeps_the_manifest_metadata_of_a_repeat(tmp_path):

@@ -65,8 +65,9 @@ def test_migration_resolves_legacy_paths_and_keeps_one_row_per_file(
     assert _rows(db, "SELECT value FROM meta WHERE key = 'schema_version'") == [
         (str(SCHEMA_VERSION),)
     ]
-    paths = [r[0] for r in _rows(db, "SELECT path FROM files ORDER BY path")]
-    assert paths == [os.path.realpath(papers / name) for name in PAPERS]
+    rows = _rows(db, "SELECT resolved, path FROM files ORDER BY resolved")
+    # one row a file; `path` keeps the newest spelling
+    assert rows == [(os.path.realpath(papers / n), f"papers/../papers/{n}") for n in PAPERS]
     assert _rows(db, "SELECT count(*) FROM papers") == [(3,)]
 
 
@@ -94,12 +95,12 @@ def test_legacy_path_that_cannot_be_resolved_goes_when_its_file_is_scanned_again
     monkeypatch.chdir(tmp_path / "dbs")
     with Store(db):
         pass
-    assert sorted(r[0] for r in _rows(db, "SELECT path FROM files")) == [
+    assert sorted(r[0] for r in _rows(db, "SELECT resolved FROM files")) == [
         f"papers/{name}" for name in PAPERS
     ]
     papers = _papers(tmp_path / "elsewhere")
     with Store(db) as store:
         scan(list(discover([papers])), store, ScanOptions(workers=1))
-    assert sorted(r[0] for r in _rows(db, "SELECT path FROM files")) == [
-        os.path.realpath(papers / name) for name in PAPERS
+    assert sorted(_rows(db, "SELECT resolved, path FROM files")) == [
+        (os.path.realpath(papers / name), str(papers / name)) for name in PAPERS
     ]

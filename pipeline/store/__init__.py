@@ -103,28 +103,33 @@ CREATE TABLE IF NOT EXISTS shards (
 
 
 def resolve_file_paths(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
-    """Schema 3: ``files.path`` holds the resolved path (symlinks, ``..``, relative -> absolute).
+    """Schema 3: ``files.resolved``, the path that identifies a file (absolute, symlinks and
+    ``..`` resolved), and one row per file.
 
-    Older versions stored paths as given, so one file scanned as ``papers/a.pdf`` and as
-    ``/home/me/papers/a.pdf`` had two rows. A relative path is resolved against the current
-    folder, then the database's folder, where a file of the recorded size stands; a path that
-    cannot be resolved so is only normalised (``Store.record_files`` drops it when a later scan
-    records its resolved spelling). Then one row per path is kept, the newest.
+    Older versions knew a file by its path as given, so one file scanned as ``papers/a.pdf``
+    and as ``/home/me/papers/a.pdf`` had two rows. A relative path is resolved against the
+    current folder, then the database's folder, where a file of the recorded size stands; a
+    path that cannot be resolved so is only normalised (``Store.record_files`` drops its row
+    when a later scan records the file's resolved path). Then one row per resolved path is
+    kept, the newest.
     """
+    con.execute("ALTER TABLE files ADD COLUMN resolved VARCHAR")
     rows = con.execute("SELECT DISTINCT path, n_bytes FROM files").fetchall()
     bases = [Path.cwd(), db_path.resolve().parent]
-    moves = [
-        (path, new) for path, n_bytes in rows if (new := _resolved(path, n_bytes, bases)) != path
-    ]
-    if moves:
-        con.execute(
-            "UPDATE files SET path = m.new FROM (SELECT unnest($old::VARCHAR[]) AS old, "
-            "unnest($new::VARCHAR[]) AS new) m WHERE files.path = m.old",
-            {"old": [old for old, _ in moves], "new": [new for _, new in moves]},
-        )
+    resolved = [(path, n_bytes, _resolved(path, n_bytes, bases)) for path, n_bytes in rows]
+    con.execute(
+        "UPDATE files SET resolved = m.resolved FROM (SELECT unnest($path::VARCHAR[]) AS path, "
+        "unnest($n_bytes::BIGINT[]) AS n_bytes, unnest($resolved::VARCHAR[]) AS resolved) m "
+        "WHERE files.path = m.path AND files.n_bytes IS NOT DISTINCT FROM m.n_bytes",
+        {
+            "path": [r[0] for r in resolved],
+            "n_bytes": [r[1] for r in resolved],
+            "resolved": [r[2] for r in resolved],
+        },
+    )
     con.execute(
         "DELETE FROM files WHERE rowid NOT IN "
-        "(SELECT arg_max(rowid, (seen_at, rowid)) FROM files GROUP BY path)"
+        "(SELECT arg_max(rowid, (seen_at, rowid)) FROM files GROUP BY resolved)"
     )
 
 
@@ -313,10 +318,11 @@ class Store:
         return types
 
     def record_files(self, files: Sequence[tuple[str, str, int | None]], run_id: str) -> None:
-        """Remember every input file and the paper it holds (copies share a paper_id).
+        """Remember every input file (path as given, paper_id, size) and the paper it holds
+        (copies share a paper_id).
 
-        Paths must be resolved (``pipeline.scan.resolve``): the path identifies the file, and
-        one file reached by two spellings is one row.
+        A file is known by its resolved path (``files.resolved``): one file reached by another
+        spelling of its path replaces its row, and ``path`` keeps the latest spelling.
         """
         if not files:
             return
@@ -324,22 +330,27 @@ class Store:
         # paper is done, and importing pandas then would hold the workers' first tasks back.
         paths, paper_ids, sizes = (list(column) for column in zip(*files, strict=True))
         rows = (
-            "SELECT unnest($paths::VARCHAR[]) AS path, unnest($ids::VARCHAR[]) AS paper_id, "
-            "unnest($sizes::BIGINT[]) AS n_bytes"
+            "SELECT unnest($paths::VARCHAR[]) AS path, unnest($resolved::VARCHAR[]) AS resolved, "
+            "unnest($ids::VARCHAR[]) AS paper_id, unnest($sizes::BIGINT[]) AS n_bytes"
         )
-        lists = {"paths": paths, "ids": paper_ids, "sizes": sizes}
+        lists = {
+            "paths": paths,
+            "resolved": [os.path.realpath(p) for p in paths],
+            "ids": paper_ids,
+            "sizes": sizes,
+        }
         self._transaction(
-            (f"DELETE FROM files WHERE path IN (SELECT path FROM ({rows}))", lists),
+            (f"DELETE FROM files WHERE resolved IN (SELECT resolved FROM ({rows}))", lists),
             # a relative path from before schema 3 that this resolved one ends with: same file
             (
-                f"DELETE FROM files WHERE path NOT LIKE '/%' AND EXISTS (SELECT 1 FROM ({rows}) n "
-                "WHERE n.paper_id = files.paper_id AND ends_with(n.path, '/' || "
-                "regexp_replace(files.path, '^(\\./)+', '')))",
+                f"DELETE FROM files WHERE resolved NOT LIKE '/%' AND EXISTS (SELECT 1 FROM "
+                f"({rows}) n WHERE n.paper_id = files.paper_id "
+                "AND ends_with(n.resolved, '/' || files.resolved))",
                 lists,
             ),
             (
-                "INSERT INTO files (path, paper_id, n_bytes, run_id, seen_at) "
-                f"SELECT path, paper_id, n_bytes, $run_id, $seen_at FROM ({rows})",
+                "INSERT INTO files (path, resolved, paper_id, n_bytes, run_id, seen_at) "
+                f"SELECT path, resolved, paper_id, n_bytes, $run_id, $seen_at FROM ({rows})",
                 {**lists, "run_id": run_id, "seen_at": _now()},
             ),
         )
