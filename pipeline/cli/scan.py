@@ -154,6 +154,7 @@ def scan_command(
         synthwatch scan ../shared/corpora/pdf --workers 2 --extractor pdfminer
         synthwatch scan --manifest papers.csv --db meta.duckdb --force
         synthwatch scan papers/ --engine dask --scheduler tcp://10.0.0.5:8786
+        nohup synthwatch scan papers/ --progress-every 60 2> scan.log &
     """
     if not paths and not manifest:
         raise click.UsageError("give at least one PATH or --manifest CSV")

@@ -113,7 +113,7 @@ def resolve_file_paths(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
     when a later scan records the file's resolved path). Then one row per resolved path is
     kept, the newest.
     """
-    con.execute("ALTER TABLE files ADD COLUMN resolved VARCHAR")
+    con.execute("ALTER TABLE files ADD COLUMN IF NOT EXISTS resolved VARCHAR")
     rows = con.execute("SELECT DISTINCT path, n_bytes FROM files").fetchall()
     bases = [Path.cwd(), db_path.resolve().parent]
     resolved = [(path, n_bytes, _resolved(path, n_bytes, bases)) for path, n_bytes in rows]
