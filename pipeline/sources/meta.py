@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import date
 
 
 def year_from(text: str | None) -> int | None:
@@ -90,7 +91,8 @@ def _two_digit_year(yy: str, mm: str | None, *, old_style: bool) -> int | None:
     year = int(yy)
     if old_style:  # archive/YYMMNNN ids ran from 1991 to March 2007
         return 1900 + year if year >= 91 else 2000 + year
-    return 2000 + year
+    # YYMM.NNNNN ids began in April 2007; a "year" past next year is some other number
+    return 2000 + year if 7 <= year <= date.today().year - 2000 + 1 else None
 
 
 def _year_of(m: re.Match[str]) -> int | None:

@@ -60,6 +60,7 @@ def test_reference_line_joins_the_parts_it_has() -> None:
         ("see arXiv:hep-th/9901001 for details", 1999),
         ("arXiv:math.AG/0611001", 2006),
         ("arXiv:1813.00001", None),  # no 13th month: not an arXiv id
+        ("arXiv:9901.00001", None),  # YYMM ids began in 2007: not a year 2099
         ("version 1802.06739 of the data", None),  # no "arXiv:" before it
         ("", None),
         (None, None),
