@@ -28,7 +28,15 @@ CONTEXT_ID = "category.paper_context"
 # "overview", "perspective") never does: product reviews, survey data and an overview section
 # are empirical.
 REVIEW_ARTICLE_TYPES = frozenset(
-    {"review-article", "systematic-review", "literature-review", "meta-analysis", "review"}
+    {
+        "review-article",
+        "systematic-review",
+        "literature-review",
+        "meta-analysis",
+        "review",
+        "article-commentary",
+        "editorial",
+    }
 )
 REVIEW_PHRASE = re.compile(
     r"\b(?:a|this|our|the present)\s+(?:systematic|scoping|narrative|literature|critical|"
@@ -41,7 +49,10 @@ REVIEW_PHRASE = re.compile(
     r"|\bwe\s+(?:systematically\s+)?(?:review|survey|summari[sz]e)\s+(?:the\s+)?"
     r"(?:literature|existing|recent|current|published|state|research|studies|methods|"
     r"approaches|techniques|work)"
-    r"|\b(?:in\s+this|this)\s+(?:paper|article|work),?\s+(?:we\s+)?(?:review|survey)",
+    r"|\b(?:in\s+this|this)\s+(?:paper|article|work),?\s+(?:we\s+)?(?:review|survey)"
+    # opinion pieces argue for or against uses; they report none of their own
+    r"|\bin\s+this\s+(?:viewpoint|commentary|perspective|editorial|opinion\s+piece|essay|"
+    r"position\s+paper)\b",
     re.IGNORECASE,
 )
 

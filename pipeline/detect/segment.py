@@ -27,6 +27,7 @@ _BOUNDARY = re.compile(
         (?P<gap>
         ["'”’)\]]*              # closing quotes or brackets
         (?:\s*\[[\d,\s–-]+\])?  # a numeric citation after the stop: "... data. [12] We"
+        (?:(?<=[a-z)\]][.!?])\d{1,3}(?:[,–-]\d{1,3})*(?=\s+[A-Z]))?  # superscript: "data).4 We"
         \s+)
         (?=["'“‘(\[]?[A-Z0-9])  # the next sentence starts upper-case or with a number
     """,
@@ -59,7 +60,9 @@ def split_sentences(text: str, offset: int = 0) -> Iterator[tuple[int, int]]:
     start = 0
     for m in _BOUNDARY.finditer(text):
         end = m.start("gap") + len(m.group("gap").rstrip())
-        if _is_abbreviation(_strip_citation(text[start:end].rstrip("\"'”’)]"))):
+        # the abbreviation test reads up to the stop ("Fig." before a superscript-like "4")
+        stop = m.start("gap")
+        if _is_abbreviation(_strip_citation(text[start:stop].rstrip("\"'”’)]"))):
             continue
         yield from _emit(text, start, end, offset)
         start = m.end()

@@ -30,6 +30,12 @@ USE_SECTIONS = frozenset({"methods", "results", "abstract", "appendix"})
 CITING_SECTIONS = frozenset({"introduction", "related_work"})
 FUTURE_SECTIONS = frozenset({"discussion", "conclusion", "limitations"})
 MODALS = frozenset({"could", "might", "would", "may", "should", "will", "can", "shall"})
+# Verbs by which authors propose rather than do: "we propose using virtual patient data",
+# "we recommend synthetic cohorts" (a viewpoint's argument, not the paper's own use)
+PROPOSING = frozenset(
+    "propose advocate recommend speculate suggest envision envisage urge encourage support "
+    "supports".split()
+)
 PAST_IRREGULAR = frozenset(
     "built drawn drew ran made wrote written took taken chose chosen found put set began "
     "begun carried fed run done".split()
@@ -94,7 +100,7 @@ WE_NOT_ACTING = frozenset(
     "are were is was be been do did does not never hope plan intend aim believe think argue "
     "expect assume suspect note know feel wish want hypothesize hypothesise speculate suggest "
     "recommend propose caution acknowledge recognize recognise agree doubt consider "
-    "need must".split()
+    "need must propose advocate recommend speculate envision envisage urge encourage".split()
 )
 SELF_PRONOUNS = frozenset({"we", "i"})
 # Between a cue and the authors' verb these close the clause the cue is in
@@ -138,7 +144,8 @@ def _agency(doc: Doc, section: str, by_label: dict[str, list[Match]], cues: list
     acting = [v for v in by_label.get("action", []) if attributed(v) and _linked(doc, v, cues)]
     we_verbs = [v for v in _we_verbs(doc, actors, blockers) if _linked(doc, v, cues)]
     factual = any(
-        not any(t.lower_ in modals for t in doc[max(0, v.start - 3) : v.start]) for v in acting
+        not any(t.lower_ in modals | PROPOSING for t in doc[max(0, v.start - 3) : v.start])
+        for v in acting
     )
     reports = any(attributed(v) for v in by_label.get("report", [])) or bool(we_verbs)
     return _Agency(acts=bool(acting), factual=factual, reports=reports)

@@ -227,8 +227,8 @@ def judge(document: Document, findings: list[Finding], *, language: str | None =
     review = review_reason(document)
     review_note = (
         (
-            f"read as a literature review ({review}): only sentences in which the authors "
-            "state their own use count",
+            f"read as a literature review or opinion piece ({review}): only sentences in "
+            "which the authors state their own use count",
         )
         if review
         else ()

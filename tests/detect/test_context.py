@@ -59,6 +59,13 @@ def test_article_type_switches_review_mode():
     assert review_reason(titled("Heart failure", article_type="research-article")) is None
 
 
+def test_an_opinion_piece_is_read_like_a_review():
+    # seen in: synctrials (a Viewpoint), pmp (commentaries)
+    doc = titled("Virtual patients for paediatric trials", "In this Viewpoint, we argue for X.")
+    assert "In this Viewpoint" in review_reason(doc)
+    assert review_reason(titled("Trials", article_type="article-commentary")) is not None
+
+
 def test_review_phrase_in_the_abstract_switches_review_mode():
     doc = titled(
         "Heart failure prediction", "In this paper we review the literature on risk scores."

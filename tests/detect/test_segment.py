@@ -163,3 +163,20 @@ def test_long_sentence_then_short_one() -> None:
     found = sentences(text)
     assert found[-1] == "We stop."
     assert " ".join(found[:-1]) == long
+
+
+def test_a_superscript_citation_after_the_stop_ends_the_sentence():
+    # Lancet- and Elsevier-style references printed as superscripts (seen in: synctrials, oastm)
+    text = (
+        "Trials would have benefited from virtual data (eg, probiotic trials).4 Further "
+        "research is necessary. Outcomes improved in 2.4 Percent of cases."
+    )
+    got = [text[a:b] for a, b in split_sentences(text)]
+    assert got[0] == "Trials would have benefited from virtual data (eg, probiotic trials).4"
+    assert got[1] == "Further research is necessary."
+    assert len(got) == 3  # "2.4" is a decimal, not a stop and a superscript
+
+
+def test_an_abbreviation_before_a_number_is_still_no_stop():
+    text = "The results are shown in Fig.3 Panels differ by site."
+    assert [text[a:b] for a, b in split_sentences(text)] == [text]

@@ -232,6 +232,24 @@ STANCE_CASES: list[tuple[str, str, str]] = [
         "protocol.",
         "cited",
     ),
+    # research still to be done (synctrials, pm)
+    (
+        "Discussion",
+        "Further research comparing real controls and generated virtual patient data is "
+        "necessary to confirm how accurate the virtual data can be.",
+        "future",
+    ),
+    # proposing a use is not using (synctrials viewpoints, pm discussions)
+    (
+        "Introduction",
+        "We propose using virtual patient data to empower paediatric trials.",
+        "future",
+    ),
+    (
+        "Discussion",
+        "This study supports using in-silico trials in rare paediatric diseases.",
+        "future",
+    ),
     # verbs of thinking are not acts (synctrials, hw)
     ("Introduction", "We believe synthetic data can speed up paediatric research.", "background"),
 ]

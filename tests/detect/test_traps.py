@@ -198,6 +198,16 @@ TRAP_SENTENCES: list[tuple[str, str]] = [
         "Cells were measured under a class A solar simulator with an AM 1.5G filter.",
     ),
     ("trap.laboratory_simulators", "Pilots flew the approach in a full-motion flight simulator."),
+    ("trap.data_availability", "The following datasets were generated: RNA-seq reads (GEO)."),
+    (
+        "trap.data_availability",
+        "All data generated or analysed during this study are included in this article.",
+    ),
+    (
+        "trap.molecular_synthesis",
+        "These coding sequences were synthesized and subcloned into pET-24a.",
+    ),
+    ("trap.molecular_synthesis", "Representative DNA sequences were synthesized as controls."),
     # the authors say they do not, or will later
     ("negation", "We did not use any synthetic data."),
     ("negation", "We did not use any synthetic, simulated or generated data in this study."),
