@@ -70,7 +70,11 @@ def format_option(*choices: str, default: str) -> Callable[[F], F]:
 
 
 def translate_errors(func: F) -> F:
-    """Turn library errors into one-line messages on stderr with exit code 1."""
+    """Turn library errors into one-line messages on stderr with the README's exit codes.
+
+    A usage error (a bad argument, a path that does not exist, such as a --db file to read)
+    exits 2 with the command's usage line; any other library error exits 1.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:

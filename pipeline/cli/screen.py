@@ -37,7 +37,7 @@ VERDICT_LABELS = (
 
 
 @click.command("screen")
-@click.argument("file", type=click.Path(dir_okay=False))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @extractor_option
 @max_pages_option
 @format_option("text", "json", "markdown", "html", default="text")
@@ -55,7 +55,8 @@ def screen_command(file: str, extractor: str, max_pages: int, fmt: str, output: 
     no network) with the concern level and its reasons, a checklist with a traffic light and
     the deciding sentences (section, page) for each question, and every finding by stance.
     --format markdown gives the same as Markdown. The JSON form is a stable contract
-    (docs/screen.md). Exit code 0 when the paper was read, 1 when it could not be.
+    (docs/screen.md). Exit code 0 when the paper was read, 1 when it could not be, 2 when FILE
+    does not exist.
 
     \b
     Example:

@@ -173,4 +173,4 @@ def test_sql_refuses_writes_and_file_access(tmp_path, corpus):
 
 def test_sql_on_missing_database_says_how_to_make_one(tmp_path):
     result = CliRunner().invoke(main, ["sql", "SELECT 1", "--db", str(tmp_path / "x.duckdb")])
-    assert result.exit_code == 1 and "synthwatch scan" in result.stderr
+    assert result.exit_code == 2 and "synthwatch scan" in result.stderr

@@ -132,7 +132,7 @@ def test_report_without_matplotlib_exits_1_with_the_install_hint(demo_db, tmp_pa
 
 def test_report_on_a_missing_database_says_how_to_make_one(tmp_path):
     result = CliRunner().invoke(main, ["report", "--db", str(tmp_path / "none.duckdb")])
-    assert result.exit_code == 1 and "synthwatch scan" in result.stderr
+    assert result.exit_code == 2 and "synthwatch scan" in result.stderr
 
 
 @pytest.mark.parametrize("fmt", ["html", "markdown", "json", "text"])
