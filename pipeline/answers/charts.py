@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pipeline.errors import SynthwatchError
+from pipeline.install import install_hint
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-INSTALL_HINT = "install the report extra: pip install 'synthwatch[report]'"
 WIDTH_IN = 9.0
 DPI = 110
 INK = "#1d2330"
@@ -135,7 +135,9 @@ def _pyplot() -> Any:
     try:
         import matplotlib
     except ImportError:
-        raise SynthwatchError(INSTALL_HINT) from None
+        raise SynthwatchError(
+            f"the charts need matplotlib: install the report extra with {install_hint('report')}"
+        ) from None
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 

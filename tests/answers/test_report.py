@@ -19,6 +19,7 @@ from pipeline.answers.report import (
     year_periods,
 )
 from pipeline.errors import SynthwatchError
+from pipeline.install import install_hint
 from pipeline.store import connect_readonly
 from pipeline.work import screen_file
 
@@ -98,7 +99,8 @@ def test_screening_report_needs_no_matplotlib(demo, monkeypatch):
 
 def test_corpus_report_without_matplotlib_says_what_to_install(demo_report, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
-    with pytest.raises(SynthwatchError, match=re.escape("pip install 'synthwatch[report]'")):
+    hint = f"install the report extra with {install_hint('report')}"
+    with pytest.raises(SynthwatchError, match=re.escape(hint)):
         render_corpus(demo_report, "html")
 
 

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
 
 REMOTE = re.compile(r"""(src|href)\s*=\s*["']?\s*(https?:)?//|url\(\s*["']?(https?:)?//|@import""")
 CHECKLIST = (
@@ -126,7 +129,9 @@ def test_report_without_matplotlib_exits_1_with_the_install_hint(demo_db, tmp_pa
         main, ["report", "--db", str(demo_db), "-o", str(tmp_path / "r.html")]
     )
     assert result.exit_code == 1
-    assert "install the report extra: pip install 'synthwatch[report]'" in result.stderr
+    # the clone's own path: `pip install 'synthwatch[report]'` fails, synthwatch is on no registry
+    assert f"-m pip install -e '{ROOT}[report]'" in result.stderr
+    assert "'synthwatch[report]'" not in result.stderr
     assert not (tmp_path / "r.html").exists()
 
 
