@@ -117,17 +117,25 @@ def _template_name(kind: str, fmt: str) -> str:
 
 
 def render_screening(
-    result: PaperResult, fmt: str = "html", document: Document | None = None
+    result: PaperResult,
+    fmt: str = "html",
+    document: Document | None = None,
+    explain: bool = False,
 ) -> str:
-    """The editor's screening report of one paper as HTML or Markdown."""
+    """The editor's screening report of one paper as HTML or Markdown.
+
+    ``explain`` adds the ids of the patterns behind each finding: for whoever traces a verdict
+    to its rules, noise for an editor.
+    """
     screening = build_screening(result, document)
-    return render_screening_of(screening, fmt)
+    return render_screening_of(screening, fmt, explain)
 
 
-def render_screening_of(screening: Screening, fmt: str = "html") -> str:
+def render_screening_of(screening: Screening, fmt: str = "html", explain: bool = False) -> str:
     r = screening.result
     context: dict[str, Any] = {
         "s": screening,
+        "explain": explain,
         "r": r,
         "md": r.metadata,
         "rules": LIGHT_RULES,

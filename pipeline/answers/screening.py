@@ -24,6 +24,13 @@ MAX_EVIDENCE = 3
 # The first row quotes the most confident use sentences; the rest are under Findings.
 MAX_USE_EVIDENCE = 2
 EXCERPT_CHARS = 70
+# The checklist must print on A4 page 1 with the verdict (a test prints it with Chromium): it
+# quotes at most this many distinct sentences in full, each up to QUOTE_CHARS; the rest are
+# excerpts, and every sentence is in full under Findings.
+MAX_FULL_QUOTES = 5
+QUOTE_CHARS = 200
+# A list answer names at most this many items (a paper may name a dozen generators).
+MAX_ANSWER_ITEMS = 8
 CHECK_PREFIX = "real-data check: "
 # Roles whose results rest on the synthetic data being faithful to real data.
 RESTING_ROLES = frozenset({"training", "evaluation", "replacement", "analysis"})
@@ -127,13 +134,22 @@ class Evidence:
     page: int | None
     label: str = ""  # what it supports: a category, role or generator name
     repeat: bool = False  # quoted in full in an earlier checklist row
+    brief: bool = False  # the page's budget of full quotes is spent: shown as an excerpt
 
     @property
     def excerpt(self) -> str:
         """The first words of the sentence, to point back at a sentence quoted above."""
-        if len(self.sentence) <= EXCERPT_CHARS:
-            return self.sentence
-        return self.sentence[:EXCERPT_CHARS].rsplit(" ", 1)[0] + " …"
+        return _cut(self.sentence, EXCERPT_CHARS)
+
+    @property
+    def quote(self) -> str:
+        """The sentence as the checklist quotes it: whole, or its first QUOTE_CHARS characters
+        (a table or a run-on sentence from a PDF would push the checklist off page 1)."""
+        return _cut(self.sentence, QUOTE_CHARS)
+
+    @property
+    def cut(self) -> bool:
+        return self.quote != self.sentence
 
     @property
     def where(self) -> str:
@@ -186,6 +202,44 @@ class Screening:
     def n_findings(self) -> int:
         return len(self.result.findings)
 
+    @property
+    def n_below_threshold(self) -> int:
+        """`use` sentences the verdict does not count: their confidence is below threshold."""
+        return sum(not v.counted for stance, views in self.groups for v in views if stance == "use")
+
+    @property
+    def below_threshold_note(self) -> str:
+        return below_threshold_note(self.n_below_threshold, self.min_confidence)
+
+    @property
+    def check_sentence(self) -> Evidence | None:
+        """The real-data-check sentence when no finding holds it: the checklist may quote it
+        cut, so the Findings part quotes it whole."""
+        for c in self.checks:
+            if c.key == "real_data_check" and c.evidence:
+                e = c.evidence[0]
+                if not any(e.sentence == f.sentence for f in self.result.findings):
+                    return e
+        return None
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` up to ``limit`` characters, cut between words, with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def below_threshold_note(n: int, threshold: float = MIN_USE_CONFIDENCE) -> str:
+    """Why `use` sentences are listed although the verdict does not count them."""
+    if n == 0:
+        return ""
+    sentences = "1 sentence reads" if n == 1 else f"{n} sentences read"
+    return (
+        f"{sentences} as use but with confidence below {threshold}, the threshold for a "
+        "verdict: listed under use, not counted."
+    )
+
 
 def answer_text(value: object) -> str:
     """A verdict value in words: yes/no, a comma-separated list, ``none``, ``n/a``."""
@@ -194,7 +248,11 @@ def answer_text(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list | tuple):
-        return ", ".join(map(str, value)) or "none"
+        items = [str(v) for v in value]
+        if len(items) > MAX_ANSWER_ITEMS:
+            more = len(items) - MAX_ANSWER_ITEMS + 1
+            items = [*items[: MAX_ANSWER_ITEMS - 1], f"and {more} more"]
+        return ", ".join(items) or "none"
     return "not found" if value == "not_found" else str(value)
 
 
@@ -253,13 +311,16 @@ def _per_label(
 
 
 def _mark_repeats(checks: list[Check]) -> tuple[Check, ...]:
-    """Flag evidence already quoted in an earlier row, so that the page quotes it once."""
+    """Flag evidence already quoted in an earlier row, so that the page quotes it once, and
+    evidence past the page's budget of MAX_FULL_QUOTES sentences, shown as an excerpt."""
     seen: set[str] = set()
     out = []
     for c in checks:
         evidence = []
         for e in c.evidence:
-            evidence.append(replace(e, repeat=e.sentence in seen))
+            repeat = e.sentence in seen
+            brief = not repeat and len(seen) >= MAX_FULL_QUOTES
+            evidence.append(replace(e, repeat=repeat, brief=brief))
             seen.add(e.sentence)
         out.append(replace(c, evidence=tuple(evidence)))
     return tuple(out)

@@ -6,10 +6,12 @@ import csv
 import functools
 import io
 import json
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -67,6 +69,48 @@ def format_option(*choices: str, default: str) -> Callable[[F], F]:
         )(func)
 
     return deco
+
+
+def explain_option(func: F) -> F:
+    return click.option(
+        "--explain",
+        is_flag=True,
+        help="Show the ids of the patterns behind each finding (to trace a verdict to its rules).",
+    )(func)
+
+
+def output_option(func: F) -> F:
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, writable=True),
+        help="Write the report to this file instead of stdout.",
+    )(func)
+
+
+# Text for people is wrapped to the terminal, at most this wide (and this wide in a file or a
+# pipe, so that the same paper gives the same bytes).
+TEXT_WIDTH = 100
+
+
+def text_width(output: str | None = None) -> int:
+    """Columns to wrap text at: the terminal's (up to TEXT_WIDTH), else TEXT_WIDTH."""
+    if output is None and sys.stdout.isatty():
+        return min(shutil.get_terminal_size((TEXT_WIDTH, 24)).columns - 1, TEXT_WIDTH)
+    return TEXT_WIDTH
+
+
+def write_output(text: str, output: str | None, what: str) -> None:
+    """``text`` to the file ``output`` (saying so on stderr), or to stdout."""
+    if not output:
+        click.echo(text, nl=False)
+        return
+    try:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+    stderr_console().print(f"{what} written to {output}", highlight=False, soft_wrap=True)
 
 
 def translate_errors(func: F) -> F:

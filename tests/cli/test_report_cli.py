@@ -147,3 +147,22 @@ def test_screen_output_option_writes_every_format(demo, tmp_path, fmt):
     result = CliRunner().invoke(main, ["screen", str(path), "--format", fmt, "-o", str(out)])
     assert result.exit_code == 0 and result.stdout == ""
     assert out.read_text(encoding="utf-8").strip()
+
+
+@pytest.mark.parametrize("fmt", ["html", "markdown", "text"])
+def test_screen_hides_pattern_ids_unless_explain(demo, fmt):
+    path = str(demo / "pdf" / "sepsis-synthea.pdf")
+    plain = CliRunner().invoke(main, ["screen", path, "--format", fmt])
+    explained = CliRunner().invoke(main, ["screen", path, "--format", fmt, "--explain"])
+    assert plain.exit_code == 0 and explained.exit_code == 0
+    for pattern_id in ("stance.we_action", "generator.synthea"):
+        assert pattern_id not in plain.stdout
+        assert pattern_id in explained.stdout
+
+
+def test_screen_text_wraps_at_100_columns_in_a_pipe(corpus):
+    path = corpus / "pdf" / "qwen3__Qwen3_Technical_Report.pdf"
+    result = CliRunner().invoke(main, ["screen", str(path)])
+    assert result.exit_code == 0
+    long = [line for line in result.stdout.splitlines() if len(line) > 100]
+    assert all(len(line.split()) <= 2 for line in long), long
