@@ -66,9 +66,8 @@ def test_every_command_has_help_with_an_example(name, command):
 
 def test_every_command_is_listed_and_loads():
     names = [name for name, _ in _commands(main)]
-    assert {"scan", "screen", "sql", "eval", "query", "query list", "report", "export"} <= set(
-        names
-    )
+    expected = {"scan", "screen", "sql", "eval", "query", "query list", "report", "export", "paper"}
+    assert expected <= set(names)
 
 
 def test_the_command_line_module_loads_no_database_or_console_library():

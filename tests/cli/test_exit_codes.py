@@ -61,6 +61,13 @@ CASES: list[tuple[str, str, Args, int, str]] = [
     ("export", "unreadable database", lambda p: ["export", "--table", "papers", "--format", "csv",
                                                  "-o", str(p["out_csv"]), "--db",
                                                  str(p["bad_db"])], 1, "cannot open database"),
+    ("paper", "success", lambda p: ["paper", str(p["paper"]), "--db", str(p["db"])], 0,
+     "concern"),
+    ("paper", "usage", lambda p: ["paper", "--db", str(p["db"])], 2, "Missing argument"),
+    ("paper", "missing path", lambda p: ["paper", "abcd", "--db", str(p["none"])], 2,
+     "no database at"),
+    ("paper", "unreadable database", lambda p: ["paper", "abcd", "--db", str(p["bad_db"])], 1,
+     "cannot open database"),
     ("eval", "missing path", lambda p: ["eval", "--labels", str(p["none"])], 2, "does not exist"),
 ]  # fmt: skip
 
@@ -96,7 +103,7 @@ def test_exit_code_follows_the_readme(paths, command, case, args, code, text):
 
 def test_every_command_has_its_exit_codes_tested():
     tested = {command for command, *_ in CASES}
-    assert {"scan", "screen", "query", "sql", "report", "export", "eval"} <= tested
+    assert {"scan", "screen", "query", "sql", "report", "export", "paper", "eval"} <= tested
     for command in tested - {"eval"}:
         cases = {case for c, case, *_ in CASES if c == command}
         assert {"success", "usage", "missing path"} <= cases, command
