@@ -87,9 +87,10 @@ def corpus_charts(
         Chart(
             "prevalence-by-year",
             "Share of assessed papers that use synthetic data, per period of publication years "
-            f"(years pooled until a period has {min_period_papers} papers) and category, with "
-            "95% Wilson intervals; each panel has its own scale. Papers without a year are "
-            "left out (see the table).",
+            f"(years pooled until a period has {min_period_papers} papers): any synthetic data, "
+            "model-generated data (a use of a category other than simulation), and each "
+            "category, with 95% Wilson intervals; each panel has its own scale. Papers without "
+            "a year are left out (see the table).",
             prevalence_over_time(by_period),
         ),
         Chart(

@@ -25,6 +25,48 @@ MAX_VENUES = 15
 MIN_PERIOD_PAPERS = 20
 MAX_GENERATORS = 15
 ANY = "any synthetic data"
+MODEL_GENERATED = "model-generated data (excluding simulation)"
+MODEL_GENERATED_PANEL = "model-generated, no simulation"  # fits a panel title of the chart
+# Categories whose use alone does not count as model-generated data: a simulation study or a
+# simulator's output is synthetic, but no generative model wrote it. Most positives of a broad
+# corpus are simulation studies; a headline without them says what readers take it to mean.
+NOT_MODEL_GENERATED = ("simulation",)
+# Papers whose evidence the report quotes per concern level, so that a reader can spot-check
+# the positives even when no paper is of high concern.
+MAX_SAMPLE = 5
+# Per publication year: assessed papers, and those with a counted use of another category.
+MODEL_GENERATED_SQL = """
+SELECT year,
+       count(*) FILTER (WHERE assessed) AS n,
+       count(*) FILTER (
+           WHERE assessed AND uses_synthetic
+             AND NOT list_has_all($excluded, categories)
+       ) AS count
+FROM papers
+GROUP BY year
+ORDER BY year NULLS LAST
+"""
+# Up to $max papers per concern level, in paper_id order (the SHA-256 of the file: a fixed
+# sample that favours no kind of paper), each with its most confident counted use sentence.
+SAMPLE_SQL = """
+WITH best AS (
+    SELECT paper_id, sentence, section, page, confidence, category
+    FROM findings
+    WHERE stance = 'use' AND confidence >= $min_confidence
+    QUALIFY row_number() OVER (PARTITION BY paper_id ORDER BY confidence DESC, ordinal) = 1
+),
+ranked AS (
+    SELECT p.concern, p.title, p.doi, p.year, p.source_path, p.paper_id, b.sentence AS evidence,
+           b.section, b.page, b.confidence, b.category,
+           row_number() OVER (PARTITION BY p.concern ORDER BY p.paper_id) AS k,
+           count(*) OVER (PARTITION BY p.concern) AS papers
+    FROM papers AS p JOIN best AS b USING (paper_id)
+    WHERE p.assessed AND p.uses_synthetic
+)
+SELECT * EXCLUDE (k) FROM ranked
+WHERE k <= $max
+ORDER BY list_position(['high', 'medium', 'low', 'none'], concern), k
+"""
 # Details of an error that differ per file, in brackets: "(pypdfium2 cannot open ...)".
 _DETAIL = re.compile(r"\s*\([^()]*\)")
 
@@ -60,6 +102,10 @@ class CorpusReport:
     concern_reasons: list[tuple[str, str, int]]
     generators: list[dict[str, Any]]
     high_concern: list[dict[str, Any]]
+    model_generated: dict[str, Any]  # MODEL_GENERATED, as `overall` is for ANY
+    model_by_period: list[dict[str, Any]]  # the same per period of years (`by_period`'s)
+    model_undated: dict[str, Any] | None
+    samples: list[tuple[str, int, list[dict[str, Any]]]]  # (concern, papers, quoted rows)
     versions: list[dict[str, Any]]
     calibration: list[dict[str, Any]]
     runs: dict[str, Any]
@@ -175,6 +221,28 @@ def _scalar_rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple[Any, ..
     return con.execute(sql).fetchall()
 
 
+def model_generated_by_year(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Per year: assessed papers (n) and those using synthetic data of a category other than
+    NOT_MODEL_GENERATED (count)."""
+    return con.execute(MODEL_GENERATED_SQL, {"excluded": list(NOT_MODEL_GENERATED)}).df()
+
+
+def evidence_samples(
+    con: duckdb.DuckDBPyConnection, max_papers: int = MAX_SAMPLE
+) -> list[tuple[str, int, list[dict[str, Any]]]]:
+    """Per concern level: how many positive papers, and up to ``max_papers`` of them with
+    their most confident use sentence (section, page)."""
+    rows = _records(
+        con.execute(SAMPLE_SQL, {"min_confidence": MIN_USE_CONFIDENCE, "max": max_papers}).df()
+    )
+    out: list[tuple[str, int, list[dict[str, Any]]]] = []
+    for row in rows:
+        if not out or out[-1][0] != row["concern"]:
+            out.append((row["concern"], int(row["papers"]), []))
+        out[-1][2].append(row)
+    return out
+
+
 def gather_corpus(con: duckdb.DuckDBPyConnection, database: str = "") -> CorpusReport:
     """Read everything the corpus report shows through canned queries (and a little SQL)."""
     status_counts = _scalar_rows(
@@ -197,7 +265,16 @@ def gather_corpus(con: duckdb.DuckDBPyConnection, database: str = "") -> CorpusR
     by_category = run_query(con, "by_category")
     by_year = run_query(con, "prevalence_by_year")
     periods = year_periods(by_year)
-    by_period = {ANY: pool_periods(by_year, periods, rates.get("any"))}
+    model_years = model_generated_by_year(con)
+    model_counts = model_years[["n", "count"]].sum()
+    model_generated = asdict(prevalence(int(model_counts["count"]), int(model_counts["n"]), None))
+    model_by_period = pool_periods(model_years, periods, None)
+    model_undated = model_years[model_years["year"].isna()]
+    # "any" and "model-generated" side by side: the first two panels of the chart over time
+    by_period = {
+        ANY: pool_periods(by_year, periods, rates.get("any")),
+        MODEL_GENERATED_PANEL: model_by_period,
+    }
     for category in CATEGORIES:
         hits = by_category.loc[by_category["category"] == category, "count"]
         if len(hits) and int(hits.iloc[0]) > 0:
@@ -261,8 +338,19 @@ def gather_corpus(con: duckdb.DuckDBPyConnection, database: str = "") -> CorpusR
         concern_reasons=[(c, r, n) for c, r, n in concern_reasons],
         generators=_records(run_query(con, "top_generators", {"limit": MAX_GENERATORS})),
         high_concern=_records(run_query(con, "high_concern")),
+        model_generated=model_generated,
+        model_by_period=_records(model_by_period),
+        model_undated=_model_row(model_undated),
+        samples=evidence_samples(con),
         versions=versions,
         calibration=calibration,
         runs=runs,
         frames=frames,
     )
+
+
+def _model_row(rows: pd.DataFrame) -> dict[str, Any] | None:
+    """The papers without a year, as a prevalence row (None when every paper has a year)."""
+    if rows.empty:
+        return None
+    return asdict(prevalence(int(rows["count"].sum()), int(rows["n"].sum()), None))

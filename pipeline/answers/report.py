@@ -22,7 +22,10 @@ from pipeline import __version__
 from pipeline.answers import charts
 from pipeline.answers.corpus import (  # noqa: F401  (re-exported: the corpus report's API)
     ANY,
+    MAX_SAMPLE,
     MIN_PERIOD_PAPERS,
+    MODEL_GENERATED,
+    NOT_MODEL_GENERATED,
     CorpusReport,
     gather_corpus,
     group_failures,
@@ -178,6 +181,9 @@ def render_corpus(report: CorpusReport, fmt: str = "html", stem: str = "corpus")
         "categories": CATEGORY_MEANINGS,
         "stances": STANCE_MEANINGS,
         "any": ANY,
+        "model_generated": MODEL_GENERATED,
+        "not_model_generated": NOT_MODEL_GENERATED,
+        "max_sample": MAX_SAMPLE,
         "min_period": MIN_PERIOD_PAPERS,
     }
     return Rendered(environment().get_template(name).render(context), files)

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline.answers.corpus import MAX_SAMPLE
 from pipeline.answers.queries import run_query
 from pipeline.answers.report import (
     gather_corpus,
@@ -22,6 +23,7 @@ from pipeline.errors import SynthwatchError
 from pipeline.install import install_hint
 from pipeline.store import connect_readonly
 from pipeline.work import screen_file
+from tests.conftest import scan_into
 
 ROOT = Path(__file__).resolve().parents[2]
 # A resource the page would fetch: src=, href=, url(), @import pointing off the page.
@@ -186,3 +188,67 @@ def test_every_subpackage_is_listed_and_every_template_is_shipped():
     assert templates
     for path in templates:
         assert any(path.match(g) for g in globs), f"{path.name} is not shipped"
+
+
+def test_model_generated_headline_leaves_out_simulation_only_papers(demo_db, demo_report):
+    con = connect_readonly(demo_db)
+    try:
+        positives = con.execute(
+            "SELECT categories FROM papers WHERE assessed AND uses_synthetic"
+        ).fetchall()
+    finally:
+        con.close()
+    simulation_only = sum(set(cats) == {"simulation"} for (cats,) in positives)
+    assert simulation_only >= 2  # the CARLA and the bootstrap-simulation demo papers
+    m, o = demo_report.model_generated, demo_report.overall
+    assert (m["n"], m["count"]) == (o["n"], o["count"] - simulation_only)
+    assert (
+        sum(r["count"] for r in demo_report.model_by_period)
+        + (demo_report.model_undated["count"] if demo_report.model_undated else 0)
+        == m["count"]
+    )
+    share = f"{m['proportion'] * 100:.1f}%"
+    html = render_corpus(demo_report, "html").text
+    assert f"model-generated data (excluding simulation): {share}" in html
+    assert f"any synthetic data: {o['proportion'] * 100:.1f}%" in html
+    markdown = render_corpus(demo_report, "markdown").text
+    assert f"**{m['count']}** use model-generated data (excluding simulation): {share}" in markdown
+
+
+def test_evidence_sample_is_each_papers_best_use_sentence_per_concern(demo_db, demo_report):
+    con = connect_readonly(demo_db)
+    try:
+        for concern, papers, rows in demo_report.samples:
+            ids = [r["paper_id"] for r in rows]
+            assert ids == sorted(ids) and len(rows) == min(papers, MAX_SAMPLE)
+            for row in rows:
+                best = con.execute(
+                    "SELECT max(confidence) FROM findings WHERE paper_id = ? AND stance = 'use'",
+                    [row["paper_id"]],
+                ).fetchall()[0][0]
+                assert row["confidence"] == best >= 0.6
+                assert row["concern"] == concern and row["section"]
+    finally:
+        con.close()
+    assert [c for c, _, _ in demo_report.samples] == ["high", "medium", "low"]
+
+
+def test_corpus_report_quotes_evidence_when_no_paper_is_high_concern(demo, tmp_path):
+    db = tmp_path / "no-high.duckdb"
+    scan_into(
+        db,
+        [demo / "pdf" / "chest-xray-stylegan2.pdf", demo / "latex" / "pedestrian-carla.tex"],
+        workers=1,
+    )
+    con = connect_readonly(db)
+    try:
+        report = gather_corpus(con, str(db))
+    finally:
+        con.close()
+    assert report.n_high == 0 and not report.high_concern
+    for fmt in ("html", "markdown"):
+        text = render_corpus(report, fmt).text
+        assert "Evidence to spot-check" in text and "No paper has concern high." in text
+        assert "We generated 20,000 synthetic chest radiographs with StyleGAN2" in text
+        assert "abstract, p. 1" in text  # the quote's section and page
+        assert "CARLA simulator" in text  # the low-concern paper is quoted too
