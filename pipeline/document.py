@@ -107,6 +107,8 @@ class Metadata:
     doi: str | None = None
     year: int | None = None
     venue: str | None = None
+    # what the source says the paper is (JATS ``article-type``: research-article, review-article)
+    article_type: str | None = None
 
 
 @dataclass(frozen=True)

@@ -6,11 +6,20 @@ import os
 from pathlib import Path
 
 import click
+import duckdb
 
 from pipeline import __version__, detect
+from pipeline.answers.cross_source import CrossSource, evaluate_cross_source
 from pipeline.answers.evaluate import HIGH_CONFIDENCE, Counts, Evaluation, evaluate, read_labels
+from pipeline.answers.sentence_eval import (
+    GoldSentence,
+    SentenceEvaluation,
+    read_sentence_labels,
+    score_sentences,
+)
 from pipeline.cli.common import dumps, emit_rows, format_option, stderr_console, translate_errors
-from pipeline.detect.model import CATEGORIES
+from pipeline.detect.model import CATEGORIES, STANCES
+from pipeline.errors import UsageError
 from pipeline.scan import Input, ScanOptions, scan
 from pipeline.sources import DEFAULT_EXTRACTOR, EXTRACTORS
 from pipeline.store import Store, connect_readonly
@@ -20,20 +29,40 @@ from pipeline.store import Store, connect_readonly
 @click.option(
     "--labels",
     "labels_path",
-    required=True,
     type=click.Path(exists=True, dir_okay=False),
-    help="Labels CSV (columns as in labels-dev.csv).",
+    help="Paper labels CSV (columns as in labels-dev.csv).",
+)
+@click.option(
+    "--sentences",
+    "sentences_path",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Sentence labels CSV (columns as in sentences-dev.csv).",
+)
+@click.option(
+    "--cross-source",
+    is_flag=True,
+    help="Also judge each source's papers with the confidence counted without that source "
+    "(leave one source out), and print the in-source minus cross-source gap.",
 )
 @click.option(
     "--root",
     type=click.Path(file_okay=False, exists=True),
-    help="Folder the label 'file' paths are relative to [default: the CSV's folder].",
+    help="Folder the label 'file' paths are relative to [default: each CSV's folder].",
 )
 @click.option(
     "--db",
     default=None,
     type=click.Path(dir_okay=False),
-    help="DuckDB file to scan into and reuse [default: eval-EXTRACTOR.duckdb].",
+    help="DuckDB file to scan the labelled papers into and reuse [default: "
+    "eval-EXTRACTOR.duckdb]; it must hold no other papers.",
+)
+@click.option(
+    "--calibrate",
+    "calibrate_db",
+    default=None,
+    type=click.Path(dir_okay=False, exists=True),
+    help="Also copy the measured rates into this database (your corpus), so that its "
+    "prevalence queries are corrected with them; no paper is written there.",
 )
 @click.option(
     "--extractor",
@@ -58,50 +87,104 @@ from pipeline.store import Store, connect_readonly
 @format_option("text", "json", default="text")
 @translate_errors
 def eval_command(
-    labels_path: str,
+    labels_path: str | None,
+    sentences_path: str | None,
+    cross_source: bool,
     root: str | None,
     db: str | None,
+    calibrate_db: str | None,
     extractor: str,
     workers: int,
     force: bool,
     no_calibration: bool,
     fmt: str,
 ) -> None:
-    """Measure the detector against paper-level labels.
+    """Measure the detector against paper labels and sentence labels.
 
-    Scans the labelled files (papers already scanned by this version are reused), then prints
-    for certainty=clear rows: precision/recall/F1 of uses_synthetic with TP/FP/FN/TN,
-    per-category precision/recall and micro-F1, accuracy of medical, participants_replaced and
-    real_data_check, evidence recall, the calibration of high-confidence findings, and every
-    disagreement with the sentence that caused it. Borderline rows are listed, never counted.
-    The rates are written to the database's calibration table for prevalence corrections.
+    Scans the labelled files into an evaluation database of their own (papers already
+    scanned by this version are reused), then prints, for certainty=clear rows:
+
+    \b
+    - papers: precision/recall/F1 of uses_synthetic with TP/FP/FN/TN, per-category
+      precision/recall and micro-F1, accuracy of medical, participants_replaced and
+      real_data_check, evidence recall, the calibration of high-confidence findings;
+    - sentences (--sentences): precision/recall/F1 of "about synthetic data", of each
+      stance, the stance confusion matrix, category agreement, a reliability table of
+      confidence against observed correctness;
+    - every disagreement with the sentence that caused it. Borderline rows are listed,
+      never counted.
+
+    With --cross-source the files are read in this process and every figure is given twice:
+    in-source, and leaving each labelled source (the tag before "__" in a file name) out of
+    the confidence counts; then per source, and the gap between the two.
+
+    The paper rates go to the evaluation database's calibration table (and, with
+    --calibrate, to your corpus database) for prevalence corrections.
 
     \b
     Example:
-        synthwatch eval --labels ../shared/corpora/labels-dev.csv
-        synthwatch eval --labels ../shared/corpora/labels-dev.csv --extractor pdfminer --format json
+        synthwatch eval --labels ../shared/corpora/labels-dev.csv \\
+            --sentences ../shared/corpora/sentences-dev.csv
+        synthwatch eval --labels ../shared/corpora/labels-dev.csv \\
+            --sentences ../shared/corpora/sentences-dev.csv --cross-source
+        synthwatch eval --labels ../shared/corpora/labels-dev.csv --calibrate corpus.duckdb
     """
-    labels, sha = read_labels(labels_path)
-    base = Path(root) if root else Path(labels_path).parent
+    if not labels_path and not sentences_path:
+        raise UsageError(
+            "give --labels (paper labels), --sentences (sentence labels) or both; "
+            "e.g. synthwatch eval --labels ../shared/corpora/labels-dev.csv"
+        )
+    labels, sha = read_labels(labels_path) if labels_path else ([], "")
+    gold = read_sentence_labels(sentences_path) if sentences_path else []
+    label_root = Path(root) if root else Path(labels_path or ".").parent
+    gold_root = Path(root) if root else Path(sentences_path or ".").parent
+    if cross_source:
+        if labels_path and sentences_path and label_root.resolve() != gold_root.resolve():
+            raise UsageError("--cross-source needs both label files in one folder (or --root)")
+        cs = evaluate_cross_source(
+            labels, gold, label_root if labels_path else gold_root, extractor=extractor
+        )
+        if fmt == "json":
+            click.echo(
+                dumps(
+                    {
+                        "extractor": extractor,
+                        "version": __version__,
+                        "patterns_version": detect.patterns_version(),
+                        **cs.to_dict(),
+                    }
+                )
+            )
+        else:
+            print_cross_source(cs, extractor)
+        return
     db = db or f"eval-{extractor}.duckdb"
-    inputs = [Input(str(base / lab.file)) for lab in labels if (base / lab.file).exists()]
+    paths = [label_root / lab.file for lab in labels] + [gold_root / g.file for g in gold]
+    wanted = sorted({str(p) for p in paths if p.exists()})
+    refuse_foreign_papers(db, wanted)
     err = stderr_console()
-    err.print(f"scanning {len(inputs)} labelled file(s) into {db} ...", highlight=False)
+    err.print(f"scanning {len(wanted)} labelled file(s) into {db} ...", highlight=False)
     with Store(db) as store:
         scan(
-            inputs,
+            [Input(p) for p in wanted],
             store,
             ScanOptions(workers=workers, extractor=extractor, force=force),
-            arguments={"eval": labels_path, "extractor": extractor},
+            arguments={"eval": labels_path or sentences_path, "extractor": extractor},
         )
     con = connect_readonly(db)
     try:
-        ev = evaluate(con, labels, base, sha)
+        ev = evaluate(con, labels, label_root, sha) if labels else None
+        sev = score_sentences(gold, stored_findings(con, gold, gold_root)) if gold else None
     finally:
         con.close()
-    if not no_calibration:
+    if ev is not None and not no_calibration:
+        rows = calibration_rows(ev, extractor)
         with Store(db) as store:
-            store.write_calibration(calibration_rows(ev, extractor))
+            store.write_calibration(rows)
+        if calibrate_db:
+            with Store(calibrate_db) as store:
+                store.write_calibration(rows)
+            err.print(f"rates copied into {calibrate_db}'s calibration table", highlight=False)
     if fmt == "json":
         click.echo(
             dumps(
@@ -109,12 +192,69 @@ def eval_command(
                     "extractor": extractor,
                     "version": __version__,
                     "patterns_version": detect.patterns_version(),
-                    **ev.to_dict(),
+                    **(ev.to_dict() if ev else {}),
+                    **({"sentences": sev.to_dict()} if sev else {}),
                 }
             )
         )
     else:
-        print_report(ev, extractor)
+        if ev is not None:
+            print_report(ev, extractor)
+        if sev is not None:
+            print_sentences(sev, "sentences (clear rows)")
+
+
+def refuse_foreign_papers(db: str, wanted: list[str]) -> None:
+    """Refuse to scan labelled papers into a database that holds other papers: they would
+    change every count of the user's corpus."""
+    if not Path(db).exists():
+        return
+    con = connect_readonly(db)
+    try:
+        rows = con.execute(
+            "SELECT count(DISTINCT paper_id) FROM files "
+            "WHERE path NOT IN (SELECT unnest($paths::VARCHAR[]))",
+            {"paths": wanted},
+        ).fetchall()
+    finally:
+        con.close()
+    others = rows[0][0] if rows else 0
+    if others:
+        raise UsageError(
+            f"{db} holds {others} paper(s) that are not labelled: eval would add the labelled "
+            "papers to it and change every count of that corpus. Let eval use its own "
+            "database (leave out --db, or give a new file), and copy the measured rates into "
+            f"yours with --calibrate {db}"
+        )
+
+
+def stored_findings(
+    con: duckdb.DuckDBPyConnection, gold: list[GoldSentence], root: Path
+) -> dict[str, list[dict]]:
+    """The stored findings of each gold file that was scanned (by its path under root)."""
+    paths = {str(root / f): f for f in {g.file for g in gold}}
+    rel = con.execute(
+        "SELECT fl.path, f.sentence, f.stance, f.category, f.confidence, f.section "
+        "FROM files fl JOIN papers p USING (paper_id) "
+        "LEFT JOIN findings f USING (paper_id) "
+        "WHERE fl.path IN (SELECT unnest($paths::VARCHAR[])) AND p.status = 'ok' "
+        "ORDER BY fl.path, f.ordinal",
+        {"paths": list(paths)},
+    )
+    out: dict[str, list[dict]] = {}
+    for path, sentence, stance, category, confidence, section in rel.fetchall():
+        found = out.setdefault(paths[path], [])
+        if sentence is not None:
+            found.append(
+                {
+                    "sentence": sentence,
+                    "stance": stance,
+                    "category": category,
+                    "confidence": confidence,
+                    "section": section,
+                }
+            )
+    return out
 
 
 def calibration_rows(ev: Evaluation, extractor: str) -> list[dict]:
@@ -220,6 +360,126 @@ def print_report(ev: Evaluation, extractor: str) -> None:
             f"labelled files missing under the root: {len(ev.not_scanned)}: "
             + ", ".join(ev.not_scanned[:10])
         )
+
+
+def _prf(c: Counts) -> tuple[str, str, str, str]:
+    return (
+        _pct(c.precision),
+        _pct(c.recall),
+        _pct(c.f1),
+        f"TP {c.tp} FP {c.fp} FN {c.fn}",
+    )
+
+
+def print_sentences(sev: SentenceEvaluation, title: str) -> None:
+    rows = [("about synthetic data", *_prf(sev.about))]
+    rows += [(f"stance {s}", *_prf(sev.stances[s])) for s in STANCES]
+    emit_rows(["measure", "precision", "recall", "F1", "counts"], rows, "table", title=title)
+    click.echo(
+        f"category agreement (sentences found and about synthetic data): "
+        f"{_pct(sev.category.value)} ({sev.category.right}/{sev.category.n})"
+    )
+    predicted = [*STANCES, "none"]
+    emit_rows(
+        ["gold \\ predicted", *predicted],
+        [(g, *(sev.confusion[g].get(p, 0) for p in predicted)) for g in predicted],
+        "table",
+        title="stance confusion (none: not reported, or not about synthetic data)",
+    )
+    emit_rows(
+        ["confidence from", "findings", "right", "share right"],
+        [
+            (f"{lo:.1f}", n, r, _pct(r / n if n else None))
+            for lo, (r, n) in sorted(sev.reliability.items(), reverse=True)
+        ],
+        "table",
+        title="reliability: reported findings by confidence (right: about and stance right)",
+    )
+    if sev.disagreements:
+        click.echo(f"\nsentence disagreements ({len(sev.disagreements)}):")
+        for d in sev.disagreements:
+            click.echo(
+                f"- {d['file']} [{d['section']}]: gold {d['gold_stance']}"
+                f"{'/' + d['gold_category'] if d['gold_category'] else ''}, predicted "
+                f"{d['predicted_stance']}"
+                f"{'/' + d['predicted_category'] if d['predicted_category'] else ''}"
+            )
+            click.echo(f"    {d['sentence']}")
+    if sev.not_scanned:
+        click.echo(f"labelled sentence files not read: {', '.join(sev.not_scanned[:10])}")
+
+
+def print_cross_source(cs: CrossSource, extractor: str) -> None:
+    inside, cross = cs.papers["in_source"], cs.papers["cross_source"]
+    sin, scr = cs.sentences["in_source"], cs.sentences["cross_source"]
+
+    def row(name: str, a: float | None, b: float | None) -> tuple[str, str, str]:
+        return (name, _pct(a), _pct(b))
+
+    emit_rows(
+        ["measure", "in-source", "cross-source"],
+        [
+            row(
+                "papers: uses_synthetic precision",
+                inside.uses_synthetic.precision,
+                cross.uses_synthetic.precision,
+            ),
+            row(
+                "papers: uses_synthetic recall",
+                inside.uses_synthetic.recall,
+                cross.uses_synthetic.recall,
+            ),
+            row("papers: uses_synthetic F1", inside.uses_synthetic.f1, cross.uses_synthetic.f1),
+            row("papers: categories micro-F1", inside.categories.f1, cross.categories.f1),
+            row(
+                "papers: real_data_check accuracy",
+                inside.real_data_check.value,
+                cross.real_data_check.value,
+            ),
+            row("papers: medical accuracy", inside.medical.value, cross.medical.value),
+            row("sentences: about F1", sin.about.f1, scr.about.f1),
+            row("sentences: stance use precision", sin.use.precision, scr.use.precision),
+            row("sentences: stance use recall", sin.use.recall, scr.use.recall),
+            row("sentences: stance use F1", sin.use.f1, scr.use.f1),
+            row("sentences: category agreement", sin.category.value, scr.category.value),
+            row("findings with confidence >= 0.8 right", _high(sin), _high(scr)),
+        ],
+        "table",
+        title=f"synthwatch eval --cross-source ({extractor}), clear rows: "
+        f"{inside.uses_synthetic.n} papers, {scr.n_clear} sentences, {len(cs.sources)} sources",
+    )
+    click.echo(f"in-source minus cross-source F1 (papers): {_pct(cs.gap())}")
+    emit_rows(
+        ["source", "papers", "paper F1 (cross)", "sentences", "about F1", "use F1", "category"],
+        [
+            (
+                r["source"],
+                r["n_papers"],
+                _pct(r["paper_cross_source"]["f1"]),
+                r.get("n_sentences", 0),
+                _pct(r["sentence_about"]["f1"]) if "sentence_about" in r else "",
+                _pct(r["sentence_use"]["f1"]) if "sentence_use" in r else "",
+                _pct(r["category_agreement"]["accuracy"]) if "category_agreement" in r else "",
+            )
+            for r in cs.per_source.values()
+        ],
+        "table",
+        title="per held-out source (cross-source; n/a: no positive there)",
+    )
+    for wrong in cross.wrong:
+        click.echo(
+            f"- paper {wrong['file']}: label {wrong['label']}, predicted {wrong['predicted']}"
+        )
+        click.echo(f"    {wrong['sentence']}")
+    print_sentences(scr, "sentences, cross-source")
+    for u in cs.unreadable:
+        click.echo(f"not read: {u['file']}: {u['reason']}")
+
+
+def _high(sev: SentenceEvaluation) -> float | None:
+    hits = [(r, n) for lo, (r, n) in sev.reliability.items() if lo >= HIGH_CONFIDENCE]
+    n = sum(n for _, n in hits)
+    return sum(r for r, _ in hits) / n if n else None
 
 
 __all__ = ["Counts", "eval_command"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING
 
+from pipeline.detect.confidence import shipped_calibration
+from pipeline.detect.context import refine
 from pipeline.detect.language import detect_language
 from pipeline.detect.model import CATEGORIES, CONCERNS, ROLES, STANCES, Finding, Verdict
 from pipeline.detect.patterns import load_patterns
@@ -45,7 +47,8 @@ def _finder() -> Finder:
 def find(document: Document) -> list[Finding]:
     """Every finding of ``document`` outside its reference list, in text order."""
     finder = _finder()
-    findings = finder.find(document)
+    findings, _ = refine(document, finder.find(document))
+    findings = shipped_calibration().apply(findings)
     if finder.vocabulary_size() > VOCABULARY_LIMIT:
         # spaCy keeps every word it has tokenised in its vocabulary; a process that has read
         # many papers starts afresh, so that its memory does not grow with the corpus

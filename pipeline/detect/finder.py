@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import re
 from collections import defaultdict
 
 from spacy.tokens import Doc
@@ -59,6 +60,29 @@ def _generator_category(gen: Generator, at: Match, by_label: dict[str, list[Matc
     return None
 
 
+# A "sentence" of at most this many words is a heading or a label, not a statement; one of at
+# most HEADING_MAX_WORDS without a final stop is a heading or a table row.
+FRAGMENT_MAX_WORDS = 4
+HEADING_MAX_WORDS = 12
+SHORT_HEADING_WORDS = 6
+MIN_TITLE_CHARS = 12  # a title shorter than this ("Paper") may begin any sentence
+TITLE_CASE_SHARE = 0.5
+CAPTION = re.compile(r"\s*(?:fig(?:ure)?|table|tab)\.?\s*[A-Z]?\d", re.IGNORECASE)
+FRAGMENT_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+STATEMENT_END = re.compile(r"[.!?:;][\"'”’)\]]*\s*(?:\[[\d,\s–-]+\])?\s*$")
+KEYWORD_LIST = re.compile(r"\s*(?:index terms|key ?words|subjects?)\s*[:—–-]", re.IGNORECASE)
+
+
+# A test on real data: "on the real held-out patients", "an external test set of 3,100 real
+# radiographs", "on the human-labelled reviews"
+REAL_TEST = re.compile(
+    r"\b(?:on|against|to)\s+(?:the\s+|an?\s+|\d[\d,]*\s+)?(?:[\w-]+\s+){0,5}?"
+    r"(?:real|real-world|human-labell?ed|human-annotated|held-out real|actual|clinical)\b"
+    r"(?![- ](?:time|world\s+(?:applications?|settings?|scenarios?)))",
+    re.IGNORECASE,
+)
+
+
 class Finder:
     """Finds the synthetic-data sentences of Documents with one SentenceMatcher."""
 
@@ -93,6 +117,8 @@ class Finder:
                     has_hit(anchors, start, end) and self.matcher.may_match_anchored(sentence)
                 ):
                     continue
+                if is_fragment(sentence, document.metadata.title):
+                    continue
                 finding = self._sentence(
                     sentence, start, end, passage.section, document.page_at(start), len(findings)
                 )
@@ -123,7 +149,12 @@ class Finder:
             else:
                 by_label[p.label].append(m)
         gens = _longest(doc, gens)
-        generative_sense = bool(by_label.get("generative_model")) or bool(gens)
+        # a generative model named outside the trap phrase ("a reaction-diffusion model" is
+        # a trap whose "diffusion model" names no generator)
+        generative_sense = any(
+            not any(_overlaps(m, t) for t in traps)
+            for m in [*by_label.get("generative_model", []), *(m for m, _ in gens)]
+        )
         if traps and not generative_sense:
             cues = [(m, p) for m, p in cues if not any(_overlaps(m, t) for t in traps)]
         categories: dict[str, float] = {}
@@ -166,6 +197,11 @@ class Finder:
                 roles.add(role)
                 ids.update(m.key for m in by_label[role])
         roles |= default_roles
+        if "evaluation" in roles and REAL_TEST.search(sentence):
+            # "the model trained on synthetic records reached 0.71 on the real held-out
+            # patients": the test is on real data, a real-data check, not a synthetic test set
+            roles.discard("evaluation")
+            ids.add("role.evaluation_on_real")
         if category == "simulated_participants":
             roles.add("replacement")
         if category == "simulation" and "method_check" in roles:
@@ -187,6 +223,32 @@ class Finder:
             pattern_ids=tuple(sorted(ids)),
             confidence=round(max(0.05, min(0.99, confidence)), 2),
         )
+
+
+def is_fragment(sentence: str, title: str | None = None) -> bool:
+    """A heading, table cell, panel label, keyword list or the paper's title: no statement.
+
+    "2.1 Fully Synthetic Data", "Policy Model, Reward Model, Algorithm", "(a) Synthetic Data"
+    say nothing about what anyone did with the data.
+    """
+    folded_title = fold_title(title or "")
+    if len(folded_title) >= MIN_TITLE_CHARS and fold_title(sentence).startswith(folded_title):
+        return True  # the title, or the title block (title, authors, journal) run together
+    words = FRAGMENT_WORD.findall(sentence)
+    if CAPTION.match(sentence):
+        return False
+    if len(words) <= FRAGMENT_MAX_WORDS or KEYWORD_LIST.match(sentence):
+        return True
+    if len(words) <= HEADING_MAX_WORDS and not STATEMENT_END.search(sentence):
+        # a heading or a table row, not a statement cut at a page break: headings capitalise
+        # their words ("2.1 Fully Synthetic Data"), or are short ("Generating synthetic data")
+        capitalised = sum(w[0].isupper() for w in words)
+        return len(words) <= SHORT_HEADING_WORDS or capitalised >= TITLE_CASE_SHARE * len(words)
+    return False
+
+
+def fold_title(text: str) -> str:
+    return "".join(c for c in text.lower() if c.isalnum())
 
 
 def _longest(doc: Doc, gens: list[tuple[Match, Generator]]) -> list[tuple[Match, Generator]]:

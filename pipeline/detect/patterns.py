@@ -53,6 +53,9 @@ ALLOWED_LABELS: dict[str, tuple[str, ...]] = {
         "distribution",
     ),
 }
+# The calibration of finding confidences (pipeline.detect.confidence): not patterns, but it
+# changes what a scan stores, so it is part of the patterns' version
+CONFIDENCE_FILE = "confidence.json"
 _RECORD_KEYS = {"id", "label", "phrases", "pattern", "anchor", "roles", "weight", "note"}
 _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 
@@ -176,6 +179,8 @@ def load_from_texts(files: dict[str, str]) -> PatternSet:
         if name == "generators.toml":
             generators = _load_generators(text, name)
             continue
+        if name == CONFIDENCE_FILE:
+            continue  # counted in the version; read by pipeline.detect.confidence
         kind = name.removesuffix(".jsonl")
         if kind not in ALLOWED_LABELS:
             raise PatternError(f"{name}: unknown pattern file; expected {sorted(ALLOWED_LABELS)}")
@@ -201,6 +206,6 @@ def load_patterns() -> PatternSet:
     files = {
         f.name: f.read_text(encoding="utf-8")
         for f in folder.iterdir()
-        if f.name.endswith((".jsonl", ".toml"))
+        if f.name.endswith((".jsonl", ".toml")) or f.name == CONFIDENCE_FILE
     }
     return load_from_texts(files)

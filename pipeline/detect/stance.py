@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
+from pipeline.detect.citation import AUTHOR_CITATION, CITATION
 from pipeline.detect.nlp import Match
 
 NEGATION_WINDOW = 4  # tokens from a negation to the cue it scopes over
@@ -20,6 +21,8 @@ ACTOR_REACH = 12  # tokens from "we" to the verb it is the subject of
 VERB_CLAUSE_BREAKS = frozenset(
     "; but whereas while although that which who where because since".split()
 )
+# Words that open a clause with a subject of its own after a comma
+NEW_SUBJECTS = frozenset("we i they it he she this these those our their".split())
 CLAUSE_BREAKS = frozenset(
     {",", ";", ":", "but", "whereas", "while", "although", "however", "though", "which", "that"}
 )
@@ -31,16 +34,6 @@ PAST_IRREGULAR = frozenset(
     "built drawn drew ran made wrote written took taken chose chosen found put set began "
     "begun carried fed run done".split()
 )
-CITATION = re.compile(
-    r"\[\s*\d+(?:\s*[,–-]\s*\d+)*\s*\]"  # [12], [3, 4], [5-7]
-    r"|\[[A-Za-z][\w:\-]*(?:,\s*[\w:\-]+)*\]"  # [smith2020] from LaTeX \cite
-    r"|\(\s*[A-Z][\w'’\-]+(?:\s+(?:et\s+al\.?|and|&)\s*[A-Z]?[\w'’\-]*)*,?\s+\d{4}[a-z]?"
-    r"|\b[A-Z][\w'’\-]+\s+et\s+al\.?\s*(?:\(\s*\d{4}|\[\d+\])"
-    r"|\b[A-Z][\w'’\-]+\s+(?:and|&)\s+[A-Z][\w'’\-]+\s*\(\s*\d{4}"  # Chen and Li (2019)
-)
-
-
-AUTHOR_CITATION = re.compile(r"\b[A-Z][\w'’\-]+\s+(?:et\s+al\.?|and\s+[A-Z][\w'’\-]+)\s*[(\[]")
 
 
 @dataclass(frozen=True)
@@ -54,6 +47,18 @@ def _clause_clear(doc: Doc, i: int, j: int) -> bool:
     return not any(t.lower_ in CLAUSE_BREAKS for t in doc[min(i, j) + 1 : max(i, j)])
 
 
+def _scope_ends(doc: Doc, start: int, end: int) -> bool:
+    """A negation's scope ends between tokens ``start`` and ``end``: at a clause break, or at
+    a comma that opens a clause with its own subject ("Because no corpus was available, we
+    used GPT-4 ..."); a comma inside a list ("no real, synthetic or simulated data") does not."""
+    for t in doc[start:end]:
+        if t.lower_ in VERB_CLAUSE_BREAKS:
+            return True
+        if t.text == "," and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in NEW_SUBJECTS:
+            return True
+    return False
+
+
 def _negated(doc: Doc, by_label: dict[str, list[Match]], cues: list[Match]) -> bool:
     for neg in by_label.get("negation", []):
         # "we did not augment the training set with generated images": a negated verb whose
@@ -61,7 +66,7 @@ def _negated(doc: Doc, by_label: dict[str, list[Match]], cues: list[Match]) -> b
         for verb in by_label.get("action", []):
             if 0 <= verb.start - neg.end <= 1 and any(
                 0 < cue.start - verb.end <= VERB_OBJECT_REACH
-                and not any(t.lower_ in VERB_CLAUSE_BREAKS for t in doc[verb.end : cue.start])
+                and not _scope_ends(doc, verb.end, cue.start)
                 for cue in cues
             ):
                 return True
@@ -79,6 +84,28 @@ def _negated(doc: Doc, by_label: dict[str, list[Match]], cues: list[Match]) -> b
     return False
 
 
+# After "we": words that let the verb come later ("we have then generated"), and verbs by which
+# the authors think or say rather than do ("we note that", "we believe synthetic data can").
+WE_SKIP = frozenset(
+    "have had also then further first additionally subsequently finally now thus therefore "
+    "next again here instead only still likewise similarly".split()
+)
+WE_NOT_ACTING = frozenset(
+    "are were is was be been do did does not never hope plan intend aim believe think argue "
+    "expect assume suspect note know feel wish want hypothesize hypothesise speculate suggest "
+    "recommend propose caution acknowledge recognize recognise agree doubt consider "
+    "need must".split()
+)
+SELF_PRONOUNS = frozenset({"we", "i"})
+# Between a cue and the authors' verb these close the clause the cue is in
+COORDINATORS = frozenset({"and", "but", "yet", "or"})
+LINK_BREAKS = frozenset(
+    "; so but whereas while although because since thus therefore hence".split()
+)
+POSSESSIVE = frozenset({"our", "my"})
+OUR_REACH = 3  # tokens from "our" to the cue it owns: "our simulated trials"
+
+
 @dataclass(frozen=True)
 class _Agency:
     """What the authors themselves do in a sentence."""
@@ -88,7 +115,7 @@ class _Agency:
     reports: bool = False  # "we" + a reporting verb only ("we evaluate", "we present")
 
 
-def _agency(doc: Doc, section: str, by_label: dict[str, list[Match]]) -> _Agency:
+def _agency(doc: Doc, section: str, by_label: dict[str, list[Match]], cues: list[Match]) -> _Agency:
     actors = sorted(
         (a for a in by_label.get("actor", []) if not _idiom(doc, a)), key=lambda m: m.start
     )
@@ -108,12 +135,66 @@ def _agency(doc: Doc, section: str, by_label: dict[str, list[Match]]) -> _Agency
         actor = before[-1]
         return not any(actor.start < b < verb.start for b in blockers)
 
-    acting = [v for v in by_label.get("action", []) if attributed(v)]
+    acting = [v for v in by_label.get("action", []) if attributed(v) and _linked(doc, v, cues)]
+    we_verbs = [v for v in _we_verbs(doc, actors, blockers) if _linked(doc, v, cues)]
     factual = any(
         not any(t.lower_ in modals for t in doc[max(0, v.start - 3) : v.start]) for v in acting
     )
-    reports = any(attributed(v) for v in by_label.get("report", []))
+    reports = any(attributed(v) for v in by_label.get("report", [])) or bool(we_verbs)
     return _Agency(acts=bool(acting), factual=factual, reports=reports)
+
+
+def _linked(doc: Doc, verb: Match, cues: list[Match]) -> bool:
+    """Some cue belongs to the clause of ``verb``: not to an earlier clause that a citation or
+    a conjunction closes ("Previous simulations [8] showed ..., so we used the subgroups")."""
+    for cue in cues:
+        lo, hi = (cue.end, verb.start) if cue.end <= verb.start else (verb.end, cue.start)
+        between = doc[lo:hi]
+        coordinated = any(
+            t.text == "," and t.i + 1 < hi and doc[t.i + 1].lower_ in COORDINATORS for t in between
+        )
+        if not (
+            coordinated
+            or any(t.lower_ in LINK_BREAKS for t in between)
+            or (cue.end <= verb.start and CITATION.search(between.text))
+        ):
+            return True
+    return not cues
+
+
+def _we_verbs(doc: Doc, actors: list[Match], blockers: list[int]) -> list[Match]:
+    """The verb right after "we" ("we prepared", "we have downsampled"): the authors act.
+
+    spaCy's blank pipeline has no tagger, so the verb is the first lower-case word after the
+    pronoun that is not an auxiliary or adverb of sequence; verbs of thinking and saying are
+    not acts ("we note that", "we believe").
+    """
+    verbs = []
+    for a in actors:
+        if doc[a.start : a.end].text.lower() not in SELF_PRONOUNS:
+            continue
+        i = a.end
+        while i < len(doc) and doc[i].lower_ in WE_SKIP:
+            i += 1
+        if i >= len(doc) or any(a.start < b <= i for b in blockers):
+            continue
+        word = doc[i]
+        if word.is_alpha and word.is_lower and word.lower_ not in WE_NOT_ACTING | MODALS:
+            verbs.append(Match("we_verb", i, i + 1, word.idx, word.idx + len(word)))
+    return verbs
+
+
+def _owned(doc: Doc, by_label: dict[str, list[Match]], cues: list[Match]) -> bool:
+    """ "our simulated trials", "my synthetic corpus": the cue names the authors' own data."""
+    for actor in by_label.get("actor", []):
+        if doc[actor.start : actor.end].text.lower() not in POSSESSIVE:
+            continue
+        for cue in cues:
+            if 0 <= cue.start - actor.end < OUR_REACH and _clause_clear(
+                doc, actor.end - 1, cue.start
+            ):
+                return True
+    return False
 
 
 def _idiom(doc: Doc, actor: Match) -> bool:
@@ -128,13 +209,17 @@ def _cites_after(doc: Doc, i: int) -> bool:
     return bool(re.match(r"\d|[A-Z][\w'’-]+(\s+et al|,\s*\d{4}|\s+and\s)", nxt))
 
 
+EARLIER = re.compile(r"\b(?:previous|prior|earlier|existing|other|recent|past)\s+$", re.IGNORECASE)
+
+
 def _attributes(sentence: str, cues: list[Match]) -> bool:
     """A citation that attributes the sentence to others.
 
     A citation right after the name of a tool or data set ("CycleGAN [1]", "Synthea (Walonoski
     et al., 2018)") credits what the authors use, so it does not count.
     """
-    ends = {c.char_end for c in cues}
+    # "previous simulations [8]" is others' work, not a tool the authors credit
+    ends = {c.char_end for c in cues if not EARLIER.search(sentence[: c.char_start])}
     for m in CITATION.finditer(sentence):
         before = sentence[: m.start()].rstrip()
         if any(0 <= len(before) - e <= 3 for e in ends):
@@ -151,18 +236,18 @@ def decide_stance(
         return StanceResult("negated", "negated", 0.85)
     if by_label.get("future"):
         return StanceResult("future", "future_phrase", 0.85)
-    agency = _agency(doc, section, by_label)
+    agency = _agency(doc, section, by_label, cues)
     if agency.acts and not agency.factual:
         return StanceResult("future", "we_modal", 0.7)
     cited = _attributes(sentence, cues) or bool(by_label.get("third_party"))
     if agency.acts:
         strength = 0.9 if section in USE_SECTIONS else 0.7 if section in CITING_SECTIONS else 0.8
         return StanceResult("use", "we_action", strength)
+    if _owned(doc, by_label, cues) and not cited:
+        return StanceResult("use", "our_data", 0.8 if section in USE_SECTIONS else 0.7)
     if agency.reports:
         # "we evaluate X and show that it can ...": the authors report their own work
         return StanceResult("use", "we_report", 0.7 if section in USE_SECTIONS else 0.6)
-    if by_label.get("hedge") and not by_label.get("passive_action"):
-        return StanceResult("background", "hedged", 0.7)
     # in methods, "Records were produced with Synthea ... [2]" credits a tool: a bare numeric
     # citation does not outweigh a passive description of what was done
     tool_credit = (
@@ -171,8 +256,11 @@ def decide_stance(
         and not by_label.get("third_party")
         and not AUTHOR_CITATION.search(sentence)
     )
-    if cited and not by_label.get("actor") and not tool_credit:
+    # a cited sentence whose "we" does nothing with the data ("..., so we used the subgroups")
+    if cited and not tool_credit and not (agency.acts or agency.reports):
         return StanceResult("cited", "citation", 0.8)
+    if by_label.get("hedge") and not by_label.get("passive_action"):
+        return StanceResult("background", "hedged", 0.7)
     if by_label.get("background"):
         return StanceResult("background", "generic", 0.7)
     if by_label.get("passive_action") and section not in CITING_SECTIONS:

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from pipeline.detect.citation import cites_others
+from pipeline.detect.context import review_reason
 from pipeline.detect.language import detect_language
 from pipeline.detect.lexicon import Lexicon, Tokens
 from pipeline.detect.model import CATEGORIES, ROLES, Finding, Verdict
@@ -23,11 +25,6 @@ MEDICAL_HEAD_HITS = 3
 MEDICAL_BODY_PER_1000_WORDS = 12.0
 TRAINING_ROLES = frozenset({"training", "replacement"})
 EVAL_ROLES = frozenset({"training", "evaluation"})
-REVIEW_TITLE = re.compile(
-    r"\b(a )?(systematic |scoping |narrative |literature )?(review|survey|overview|viewpoint|"
-    r"perspective|commentary|editorial|tutorial)s?\b(?! (of|on) (the )?(patients?|participants?))",
-    re.IGNORECASE,
-)
 # A real-data check is a sentence that names real data and an evaluation act.
 CHECK_VERBS = re.compile(
     r"\b(evaluat|validat|test|compar|appl(?:y|ied)|assess|benchmark|achiev|perform|verif|"
@@ -38,9 +35,22 @@ CHECK_VERBS = re.compile(
 CHECK_NEGATION = re.compile(
     r"\b(not|never)\s+(yet\s+)?(been\s+)?(validat|evaluat|test|appl|compar|assess|check)\w*"
     r"|\bno\s+(real|external|validation|evaluation)\b|\bremains? to be\b|\byet to be\b"
-    r"|\bfuture (work|research|studies)\b|\b(could|would|should|might)\b",
+    r"|\bfuture (work|research|studies)\b|\b(could|would|should|might|hopefully)\b"
+    # hypothetical ("our method can readily be tested on real data") or real data imitated
+    r"|\bcan\s+(?:\w+\s+)?be\s+(?:tested|applied|used|validated|evaluated|extended)\b"
+    r"|\b(?:simulat|mimic|resembl|imitat|emulat)\w*\s+(?:the\s+|a\s+)?(?:real|actual)\b",
     re.IGNORECASE,
 )
+# Sections that speak of other people's work: a real-data check there is not the paper's own
+OTHERS_SECTIONS = frozenset({"introduction", "related_work", "references", "acknowledgements"})
+# Where the paper's own real-data check is best quoted from, best first
+CHECK_SECTION_RANK = {
+    k: i
+    for i, k in enumerate(
+        ("results", "methods", "abstract", "discussion", "conclusion", "appendix", "other")
+    )
+}
+OWN_ACTOR = re.compile(r"\b(?:we|our|us)\b", re.IGNORECASE)
 # "real" as in real data, not "real time", "real numbers" or "real-world applications"
 REAL_WORD = re.compile(
     r"\b(real|real-world|actual)\b(?! time| numbers?| line|[- ]world\b)"
@@ -81,11 +91,6 @@ def _head_text(document: Document) -> str:
     return "\n".join(head)
 
 
-def is_review(document: Document) -> bool:
-    """A review, survey, viewpoint or editorial, judged from the title."""
-    return bool(REVIEW_TITLE.search(document.metadata.title or document.text[:300]))
-
-
 def is_medical(document: Document) -> bool:
     """Clinical / patient / health-care work, judged from title+abstract and body density."""
     lexicon = judge_context().medical
@@ -101,27 +106,55 @@ def is_medical(document: Document) -> bool:
 
 
 def find_real_data_check(document: Document) -> tuple[str, int] | None:
-    """The first sentence that evaluates on real data and its offset in the text, or None.
+    """The paper's own strongest sentence that evaluates on real data, with its offset.
 
     A sentence qualifies when it names real data ("real photographs", "real-world data",
-    "human annotators", the ``real_check`` context patterns), an evaluation act (tested,
-    held-out, accuracy, compared, ...) and no negation ("has not been validated on real data",
-    "remains to be established").
+    "human annotators", "a trial of 2,140 patients": the ``real_check`` context patterns), an
+    evaluation act (tested, held-out, accuracy, compared, applied ...) and no negation ("has
+    not been validated on real data", "remains to be established"); and when it speaks of the
+    paper's own work: not in the introduction or related work, without a citation or another
+    group's work ("Argyle et al. (2023) assess whether ..."). Of those, the one in the results
+    (then methods, abstract, discussion ...) that names the authors ("we", "our") is quoted.
     """
     spans = _body_spans(document)
     phrases = _hits_by_span(judge_context().real_check, document.text, spans)
+    best: tuple[tuple[int, int, int], str, int] | None = None
     for (lo, hi), found in zip(spans, phrases, strict=True):
+        section = document.section_at(lo)
+        kind = section.kind if section else "other"
+        if kind in OTHERS_SECTIONS:
+            continue
         body = document.text[lo:hi]
+        seen: set[int] = set()
         for m in _real_mentions(body, [start - lo for start in found]):
-            w0 = max(0, m - 600)
-            window = body[w0 : m + 600]
+            # the paragraph around the mention, at most 600 characters each way: a heading
+            # or the paragraph before is not part of the sentence
+            w0 = max(0, m - 600, body.rfind("\n\n", 0, m) + 1)
+            w1 = body.find("\n\n", m)
+            window = body[w0 : min(m + 600, w1 if w1 >= 0 else len(body))]
             for s, e in split_sentences(window):
                 if s <= m - w0 < e:
+                    at = lo + w0 + s
                     sentence = window[s:e]
-                    if CHECK_VERBS.search(sentence) and not CHECK_NEGATION.search(sentence):
-                        return sentence, lo + w0 + s
+                    if at not in seen and _own_check(sentence):
+                        seen.add(at)
+                        rank = (
+                            CHECK_SECTION_RANK.get(kind, len(CHECK_SECTION_RANK)),
+                            0 if OWN_ACTOR.search(sentence) else 1,
+                            at,
+                        )
+                        if best is None or rank < best[0]:
+                            best = (rank, sentence, at)
                     break
-    return None
+    return (best[1], best[2]) if best else None
+
+
+def _own_check(sentence: str) -> bool:
+    return bool(
+        CHECK_VERBS.search(sentence)
+        and not CHECK_NEGATION.search(sentence)
+        and not cites_others(sentence)
+    )
 
 
 def _real_mentions(body: str, phrases: list[int]) -> list[int]:
@@ -163,6 +196,25 @@ def _specific(names: dict[str, None]) -> list[str]:
     ]
 
 
+def _unglossed(names: list[str], text: str) -> list[str]:
+    """Drop a product name that the paper glosses by its model once ("ChatGPT (GPT-3.5)"):
+    its later bare mentions name the same model."""
+    gens = {g.name: g for g in load_patterns().generators}
+    lowered = text.lower()
+    out = []
+    for n in names:
+        glossed = n in gens and any(
+            f"{a} ({b}" in lowered
+            for other in names
+            if other != n and other in gens
+            for a in gens[n].aliases
+            for b in gens[other].aliases
+        )
+        if not glossed:
+            out.append(n)
+    return out
+
+
 def judge(document: Document, findings: list[Finding], *, language: str | None = None) -> Verdict:
     """Roll the findings of one paper up into its Verdict, with the reasons for its concern."""
     language = language or detect_language(document.text)
@@ -170,15 +222,18 @@ def judge(document: Document, findings: list[Finding], *, language: str | None =
         return Verdict(
             language=language, assessed=False, reasons=(f"language not supported: {language}",)
         )
-    review = is_review(document)
-    uses = [
-        f
-        for f in findings
-        if f.stance == "use"
-        and f.confidence >= MIN_USE_CONFIDENCE
-        # a review describes others' work in the passive: only "we ..." counts there
-        and (not review or "stance.we_action" in f.pattern_ids)
-    ]
+    # a literature review's sentences about others' work were read as such by the finder
+    # (context.refine); the verdict says that it did
+    review = review_reason(document)
+    review_note = (
+        (
+            f"read as a literature review ({review}): only sentences in which the authors "
+            "state their own use count",
+        )
+        if review
+        else ()
+    )
+    uses = [f for f in findings if f.stance == "use" and f.confidence >= MIN_USE_CONFIDENCE]
     medical = is_medical(document)
     if not uses:
         return Verdict(
@@ -188,13 +243,15 @@ def judge(document: Document, findings: list[Finding], *, language: str | None =
             medical=medical,
             participants_replaced=False,
             concern="none",
-            reasons=("no sentence in which the authors use synthetic data",),
+            reasons=("no sentence in which the authors use synthetic data", *review_note),
         )
     categories = {f.category for f in uses}
     if len(categories) > 1:
         categories.discard("synthetic_other")  # the paper names what kind elsewhere
     roles = {r for f in uses for r in f.roles}
-    generators = _specific(dict.fromkeys(g for f in uses for g in f.generators))
+    generators = _unglossed(
+        _specific(dict.fromkeys(g for f in uses for g in f.generators)), document.text
+    )
     participants_replaced = "simulated_participants" in categories
     check = find_real_data_check(document)
     real_check = "found" if check else "not_found"
@@ -230,6 +287,7 @@ def judge(document: Document, findings: list[Finding], *, language: str | None =
             + ")"
             + (", checked against real data" if real_check == "found" else "")
         )
+    reasons.extend(review_note)
     evidence: dict[str, Any] = {}
     if check:
         sentence, at = check

@@ -28,6 +28,7 @@ def article_metadata(article: Element) -> Metadata:
         doi=doi,
         year=_year(meta),
         venue=venue,
+        article_type=(article.get("article-type") or "").strip().lower() or None,
     )
 
 

@@ -46,7 +46,7 @@ def shipped_files() -> dict[str, str]:
     return {
         f.name: f.read_text(encoding="utf-8")
         for f in folder.iterdir()
-        if f.name.endswith((".jsonl", ".toml"))
+        if f.name.endswith((".jsonl", ".toml")) or f.name == "confidence.json"
     }
 
 
@@ -303,3 +303,10 @@ def test_matchers_are_rebuilt_when_the_vocabulary_grows(monkeypatch) -> None:
     assert rebuilt.vocabulary_size() < first.vocabulary_size()  # "Qzvx-417" is forgotten
     assert [f.to_dict() for f in again] == [f.to_dict() for f in before] != []
     assert [f.to_dict() for f in detect_package.find(document)] == [f.to_dict() for f in before]
+
+
+def test_patterns_version_changes_when_the_confidence_counts_change() -> None:
+    files = shipped_files()
+    changed = {**files, "confidence.json": files["confidence.json"].replace("]", "] ", 1)}
+    assert changed["confidence.json"] != files["confidence.json"]
+    assert load_from_texts(changed).version != patterns_version()

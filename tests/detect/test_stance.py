@@ -191,6 +191,49 @@ STANCE_CASES: list[tuple[str, str, str]] = [
         "future",
     ),
     ("Conclusion", "Synthetic populations for other regions remain to be generated.", "future"),
+    # -- classes seen on papers nobody tuned the rules on (two or more sources each)
+    # a "no" in a subordinate clause does not negate the main clause (pm, unst; issue 20)
+    (
+        "Methods",
+        "Because no labelled corpus was available to us, we used GPT-4 to generate 20,000 "
+        "synthetic reviews and trained a classifier on them.",
+        "use",
+    ),
+    (
+        "Methods",
+        "Since no public cohort existed, we simulated 5,000 patients with Synthea.",
+        "use",
+    ),
+    ("Methods", "No synthetic data were used, and we relied on the registry alone.", "negated"),
+    ("Methods", "We strictly avoid the use of synthetic data in pre-training.", "negated"),
+    # "we" + a verb outside the action list: the authors act (minimaxm1, docling, kimik15)
+    (
+        "Methods",
+        "We downsample the synthetic reasoning data after observing that it destabilises training.",
+        "use",
+    ),
+    (
+        "Methods",
+        "In this regard, we have prepared four synthetic datasets of 150k examples.",
+        "use",
+    ),
+    # "our" owns the data (plos, pqa)
+    ("Discussion", "Our simulation study confirmed these results for every design.", "use"),
+    # a cue in a clause closed by a citation or "so" belongs to others (plos, hw)
+    (
+        "Results",
+        "Previous simulations [8] showed that the bias shrinks with sample size, so we used "
+        "the entire subgroups.",
+        "cited",
+    ),
+    (
+        "Methods",
+        "Smith et al. (2020) generated synthetic cohorts with Synthea, and we follow their "
+        "protocol.",
+        "cited",
+    ),
+    # verbs of thinking are not acts (synctrials, hw)
+    ("Introduction", "We believe synthetic data can speed up paediatric research.", "background"),
 ]
 
 # (sentence in Methods, expected category)
