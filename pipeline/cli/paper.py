@@ -13,8 +13,10 @@ from pipeline.cli.common import (
     translate_errors,
     write_output,
 )
-from pipeline.cli.screen import SCREEN_FORMATS, render_result
+from pipeline.cli.screen import SCREEN_FORMATS, document_for_check, render_result
+from pipeline.sources import DEFAULT_EXTRACTOR, DEFAULT_MAX_PAGES, EXTRACTORS
 from pipeline.store import connect_readonly
+from pipeline.work import Settings
 
 
 @click.command("paper")
@@ -47,4 +49,11 @@ def paper_command(paper_id: str, db: str, fmt: str, explain: bool, output: str |
         result = load_paper(con, resolve_paper(con, paper_id))
     finally:
         con.close()
-    write_output(render_result(result, fmt, explain, output=output), output, "screening report")
+    document = None
+    if fmt in ("html", "markdown"):
+        # the PDF reader the scan used ("jats", "text" ... name no PDF reader)
+        extractor = result.extractor if result.extractor in EXTRACTORS else DEFAULT_EXTRACTOR
+        settings = Settings(extractor=extractor, max_pages=DEFAULT_MAX_PAGES)
+        document = document_for_check(result.source_path, settings, result, result.paper_id)
+    text = render_result(result, fmt, explain, document, output)
+    write_output(text, output, "screening report")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import click
@@ -64,7 +65,7 @@ def screen_command(
     result = screen_file(file, settings)
     document = None
     if fmt in ("html", "markdown"):
-        document = _document_for_check(file, settings, result)
+        document = document_for_check(file, settings, result)
     write_output(render_result(result, fmt, explain, document, output), output, "screening report")
     if result.status != "ok":
         raise SystemExit(1)
@@ -85,11 +86,15 @@ def render_result(
     return render_text(result, width=text_width(output), explain=explain) + "\n"
 
 
-def _document_for_check(file: str, settings: Settings, result: PaperResult) -> Document | None:
+def document_for_check(
+    file: str, settings: Settings, result: PaperResult, sha256: str | None = None
+) -> Document | None:
     """The paper's Document, read again, to put the real-data-check sentence on its page.
 
-    Only for a verdict that quotes the sentence without its place (the verdict records the place
-    since 0.1.0, so this is a fallback); None when not needed.
+    Only for a verdict that quotes the sentence without its place: the verdict of a scan
+    records the place, the database does not (``synthwatch paper``). With ``sha256``, only a
+    file with exactly those bytes is read. None when not needed or not possible: the page then
+    says "section not known".
     """
     if result.status != "ok":
         return None
@@ -102,11 +107,11 @@ def _document_for_check(file: str, settings: Settings, result: PaperResult) -> D
     ):
         return None
     try:
+        data = Path(file).read_bytes()
+        if sha256 is not None and hashlib.sha256(data).hexdigest() != sha256:
+            return None  # another paper at that path now
         return sources.read_bytes(
-            Path(file).read_bytes(),
-            name=Path(file).name,
-            extractor=settings.extractor,
-            max_pages=settings.max_pages,
+            data, name=Path(file).name, extractor=settings.extractor, max_pages=settings.max_pages
         )
-    except (OSError, ReadError):  # read fine a moment ago; without it the page is "not known"
+    except (OSError, ReadError):  # gone, or unreadable now: the page is "not known"
         return None

@@ -96,3 +96,26 @@ def test_ambiguous_prefix_is_a_usage_error_listing_the_matches(tmp_path):
 
 def test_a_prefix_shorter_than_four_characters_is_no_id(demo_db):
     assert paper("a", "--db", str(demo_db)).exit_code == 1
+
+
+def test_without_the_file_the_check_sentence_has_no_place_but_the_page_renders(demo, tmp_path):
+    # the silicon-sample paper's real-data check is a sentence of its own, not a finding
+    paper_file = tmp_path / "silicon.xml"
+    shutil.copy(demo / "jats" / "silicon-sample-survey.xml", paper_file)
+    db = tmp_path / "one.duckdb"
+    scan_into(db, [paper_file], workers=1)
+    with_file = paper(str(paper_file), "--db", str(db), "--format", "markdown")
+    paper_file.unlink()
+    without = paper(str(paper_file), "--db", str(db), "--format", "markdown")
+    assert with_file.exit_code == 0 and without.exit_code == 0, without.stderr
+    check = json.loads(
+        CliRunner()
+        .invoke(main, ["screen", str(demo / "jats" / "silicon-sample-survey.xml"), "--format",
+                       "json"])
+        .stdout
+    )["verdict"]  # fmt: skip
+    assert check["real_data_sentence"] and check["real_data_section"]
+    row = next(line for line in with_file.stdout.splitlines() if "validated on real data" in line)
+    assert f"({check['real_data_section']})" in row
+    row = next(line for line in without.stdout.splitlines() if "validated on real data" in line)
+    assert "(section not known)" in row
