@@ -4,8 +4,9 @@ Pure data: a :class:`~pipeline.results.PaperResult` (and, when at hand, its Docu
 the real-data-check sentence on a page) in, a :class:`Screening` out. Templates in
 ``reports/`` render it; nothing here prints or touches a file.
 
-The rule behind every light is in :data:`LIGHT_RULES`, shown in the report's legend and the
-README, so that what an editor reads and what the code does cannot drift apart.
+The rule behind every light is in :data:`~pipeline.answers.lights.LIGHT_RULES`, shown in the
+report's legend and the README, so that what an editor reads and what the code does cannot
+drift apart.
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from pipeline.answers.lights import LIGHT_RULES, LIGHTS, QUESTIONS, RULES  # noqa: F401
 from pipeline.detect.model import STANCES, Finding
 from pipeline.detect.verdict import MIN_USE_CONFIDENCE
 from pipeline.document import Document
 from pipeline.results import PaperResult
 
-LIGHTS = ("red", "amber", "green", "grey")
 MAX_EVIDENCE = 3
 # The first row quotes the most confident use sentences; the rest are under Findings.
 MAX_USE_EVIDENCE = 2
@@ -40,89 +41,6 @@ NO_CHECK_NEEDED_ROLES = frozenset({"method_check", "release"})
 # Questions with an answer even when no synthetic data is used.
 ALWAYS_ANSWERED = frozenset({"uses_synthetic", "medical", "participants_replaced"})
 CONCERN_LIGHTS = {"high": "red", "medium": "amber", "low": "green", "none": "green"}
-
-# (key, question, {light: when the question gets that light}); the report's legend.
-LIGHT_RULES: tuple[tuple[str, str, dict[str, str]], ...] = (
-    (
-        "uses_synthetic",
-        "synthetic data used",
-        {
-            "amber": "not a fault in itself: read the rows below",
-            "green": "no sentence in which the authors use synthetic data",
-            "grey": "not assessed (language not supported)",
-        },
-    ),
-    (
-        "categories",
-        "kind",
-        {
-            "red": "simulated_participants: people simulated by a model",
-            "amber": "only synthetic_other: the paper does not say what kind of data",
-            "green": "the kind of data is named",
-            "grey": "no synthetic data used",
-        },
-    ),
-    (
-        "roles",
-        "role",
-        {
-            "red": "replacement (of real data or people) and no real-data check found",
-            "amber": "training, evaluation, replacement or analysis: the results rest on the "
-            "synthetic data; or no role stated",
-            "green": "only augmentation, method_check or release",
-            "grey": "no synthetic data used",
-        },
-    ),
-    (
-        "generators",
-        "generator named",
-        {
-            "green": "a generator is named (GPT-4, Synthea, StyleGAN2, SMOTE, ...)",
-            "amber": "no generator named: the data are hard to reproduce",
-            "grey": "no synthetic data used",
-        },
-    ),
-    (
-        "real_data_check",
-        "validated on real data",
-        {
-            "green": "a sentence evaluates or validates on real data",
-            "red": "no such sentence, and the synthetic data trains, evaluates, replaces or "
-            "is analysed",
-            "amber": "no such sentence, but the data only check a method or are released",
-            "grey": "no synthetic data used",
-        },
-    ),
-    (
-        "medical",
-        "medical context",
-        {
-            "amber": "clinical work that uses synthetic data: errors can reach patients",
-            "green": "not clinical work",
-            "grey": "no synthetic data used (shown for information)",
-        },
-    ),
-    (
-        "participants_replaced",
-        "human participants replaced",
-        {
-            "red": "simulated people stand in for human participants",
-            "green": "no simulated participants",
-            "grey": "not assessed",
-        },
-    ),
-    (
-        "in_abstract",
-        "disclosed in abstract",
-        {
-            "green": "a use sentence is in the abstract",
-            "amber": "the use is stated only in the body, not up front",
-            "grey": "no synthetic data used",
-        },
-    ),
-)
-QUESTIONS = {key: question for key, question, _ in LIGHT_RULES}
-RULES = {key: rules for key, _, rules in LIGHT_RULES}
 
 
 @dataclass(frozen=True)
