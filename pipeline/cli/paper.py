@@ -33,6 +33,8 @@ def paper_command(paper_id: str, db: str, fmt: str, explain: bool, output: str |
     recorded it, or a file whose bytes were scanned. No copy of the paper is needed: the
     verdict, the checklist and the findings are those the scan stored. --format html gives the
     editor's screening page, markdown the same as Markdown, json the `screen` JSON contract.
+    The database does not keep the page of the real-data-check sentence: when the scanned file
+    is still at its path, unchanged, the page is read from it, else it says "section not known".
 
     Exit codes: 0 shown (also for a paper the scan could not read: its status says why), 1 no
     such paper or the database cannot be opened, 2 an ambiguous prefix, a --db file that does
