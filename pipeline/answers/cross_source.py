@@ -10,17 +10,20 @@ A source is the tag before ``__`` in a labelled file's name (papers that came to
 
 from __future__ import annotations
 
+import argparse
+import json
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import detect, sources
-from pipeline.answers.evaluate import Accuracy, Counts, Label
+from pipeline import __version__, detect, sources
+from pipeline.answers.evaluate import Accuracy, Counts, Label, read_labels
 from pipeline.answers.sentence_eval import (
     GoldSentence,
     SentenceEvaluation,
+    read_sentence_labels,
     score_sentences,
     source_of,
 )
@@ -39,6 +42,9 @@ class PaperScores:
 
     uses_synthetic: Counts = field(default_factory=Counts)
     categories: Counts = field(default_factory=Counts)  # micro over categories
+    per_category: dict[str, Counts] = field(
+        default_factory=lambda: {c: Counts() for c in CATEGORIES}
+    )
     medical: Accuracy = field(default_factory=Accuracy)
     real_data_check: Accuracy = field(default_factory=Accuracy)
     wrong: list[dict[str, Any]] = field(default_factory=list)
@@ -48,6 +54,7 @@ class PaperScores:
         self.uses_synthetic.add(label.uses_synthetic, predicted)
         for c in CATEGORIES:
             self.categories.add(c in label.categories, c in verdict.categories)
+            self.per_category[c].add(c in label.categories, c in verdict.categories)
         if verdict.medical is not None:
             self.medical.add(bool(verdict.medical) == label.medical)
         if label.uses_synthetic and predicted and label.real_data_check in ("found", "not_found"):
@@ -68,6 +75,7 @@ class PaperScores:
         return {
             "uses_synthetic": self.uses_synthetic.to_dict(),
             "categories_micro": self.categories.to_dict(),
+            "per_category": {c: v.to_dict() for c, v in self.per_category.items()},
             "medical": self.medical.to_dict(),
             "real_data_check": self.real_data_check.to_dict(),
             "disagreements": self.wrong,
@@ -177,3 +185,43 @@ def evaluate_cross_source(
         per_source=table,
         unreadable=unreadable,
     )
+
+
+SHIPPED_CALIBRATION = Path(__file__).resolve().parent / "shipped_calibration.json"
+
+
+def shipped_calibration_rows(cs: CrossSource) -> dict[str, Any]:
+    """The cross-source paper counts (any, and per category) that the package ships as its
+    default calibration of prevalence corrections."""
+    papers = cs.papers["cross_source"]
+    counts = {"any": papers.uses_synthetic, **papers.per_category}
+    return {
+        "basis": "cross-source",
+        "labels": "labels-dev.csv, certainty=clear",
+        "n_sources": len(cs.sources),
+        "pipeline_version": __version__,
+        "patterns_version": detect.patterns_version(),
+        "categories": {
+            c: {"tp": v.tp, "fp": v.fp, "fn": v.fn, "tn": v.tn} for c, v in counts.items()
+        },
+    }
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Measure cross-source on the dev labels and write the shipped default calibration."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--labels", required=True, help="labels-dev.csv")
+    parser.add_argument("--sentences", help="sentences-dev.csv (optional)")
+    parser.add_argument("--out", default=str(SHIPPED_CALIBRATION))
+    args = parser.parse_args(argv)
+    labels, _ = read_labels(args.labels)
+    gold = read_sentence_labels(args.sentences) if args.sentences else []
+    cs = evaluate_cross_source(labels, gold, Path(args.labels).parent)
+    data = shipped_calibration_rows(cs)
+    Path(args.out).write_text(json.dumps(data, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    print(f"{args.out}: {data['categories']['any']} (any), patterns {data['patterns_version']}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

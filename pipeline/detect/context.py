@@ -63,6 +63,8 @@ CITES_OR_PROPOSES = re.compile(
     r"\[\s*\d|\bet al\b|\(\s*[A-Z][\w'’-]+[^()]*\d{4}|\b(?:proposed|developed|introduced|presented|"
     r"suggested|described)\b",
 )
+SYNTHETIC_CONTROL = re.compile(r"\bsynthetic[ -]control", re.IGNORECASE)
+CONTROL_STUDY_MENTIONS = 3
 # A sentence of a review that names the review itself: "for this review, synthetic records
 # were generated to test the search strategy" is the review's own use, in the passive.
 OWN_WORK = re.compile(
@@ -178,8 +180,13 @@ def refine(document: Document, findings: list[Finding]) -> tuple[list[Finding], 
     """
     context = read_context(document, findings)
     mine = own_use(findings)
+    # in a synthetic-control study "California and its synthetic version" is the method's
+    # weighted donor pool, not data: a generic cue there names no synthetic data
+    control_study = len(SYNTHETIC_CONTROL.findall(document.text)) >= CONTROL_STUDY_MENTIONS
     out = []
     for f in findings:
+        if control_study and f.category == GENERIC:
+            continue
         if f.category == GENERIC and context.kind is not None:
             f = _with(f, CONTEXT_ID, category=context.kind)
         rule = stance_rule(f)

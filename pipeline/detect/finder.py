@@ -29,7 +29,9 @@ CATEGORY_PRIORITY = (
 assert set(CATEGORY_PRIORITY) == set(CATEGORIES)
 # Generator kinds and what a generator of that kind makes when the sentence says it produced
 # something. An LLM that annotates makes labels; one that answers a survey simulates people.
-SKIP_SECTIONS = frozenset({"references"})
+# The reference list and the acknowledgements ("the calculations relied on the High
+# Performance Simulator of ...") are not the paper's work
+SKIP_SECTIONS = frozenset({"references", "acknowledgements"})
 GENERATOR_WEIGHT = 0.85
 # Where the paper describes its own work a finding is a little more likely to be right; the
 # sections that discuss others' work are already weighed by the stance rules.
@@ -161,6 +163,10 @@ class Finder:
         cue_matches: list[Match] = []
         ids: set[str] = set()
         default_roles: set[str] = set()
+        acts = bool(
+            by_label.get("produce") or by_label.get("action") or by_label.get("passive_action")
+        )
+        cues = [(m, p) for m, p in cues if p.requires != "act" or acts]
         for m, p in cues:
             categories[p.label] = max(categories.get(p.label, 0.0), p.weight)
             cue_matches.append(m)

@@ -56,7 +56,20 @@ ALLOWED_LABELS: dict[str, tuple[str, ...]] = {
 # The calibration of finding confidences (pipeline.detect.confidence): not patterns, but it
 # changes what a scan stores, so it is part of the patterns' version
 CONFIDENCE_FILE = "confidence.json"
-_RECORD_KEYS = {"id", "label", "phrases", "pattern", "anchor", "roles", "weight", "note"}
+_RECORD_KEYS = {
+    "id",
+    "label",
+    "phrases",
+    "pattern",
+    "anchor",
+    "roles",
+    "weight",
+    "note",
+    "requires",
+}
+# ``requires``: what else a sentence must hold for a cue to count. "act": a verb of making or
+# using (a named model, "a GAN", is data only where something is made or used with it).
+REQUIREMENTS = ("act",)
 _ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 
 
@@ -72,6 +85,7 @@ class Pattern:
     anchor: str | None
     roles: tuple[str, ...]
     weight: float
+    requires: str | None = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +150,9 @@ def _validate(kind: str, lineno: int, raw: dict[str, Any], where: str) -> Patter
     weight = raw.get("weight", 1.0)
     if not isinstance(weight, int | float) or not 0 <= weight <= 1:
         raise fail(f"{pid}: 'weight' must be a number in [0, 1]")
+    requires = raw.get("requires")
+    if requires is not None and requires not in REQUIREMENTS:
+        raise fail(f"{pid}: 'requires' must be one of {REQUIREMENTS}")
     return Pattern(
         id=pid,
         kind=kind,
@@ -145,6 +162,7 @@ def _validate(kind: str, lineno: int, raw: dict[str, Any], where: str) -> Patter
         anchor=anchor,
         roles=tuple(roles),
         weight=float(weight),
+        requires=requires,
     )
 
 

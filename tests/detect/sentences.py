@@ -119,6 +119,9 @@ PATTERN_CASES: dict[str, PatternCase] = {
         (
             "The survey generated a great deal of interest among participants.",
             "We measured how many cases the clinic saw in each month.",
+            # made from real data, or arising in them (seen in: plos, grobid)
+            "We rendered the polygon meshes generated from the micro-CT datasets.",
+            "We compared the routing overhead generated in various network scenarios.",
         ),
     ),
     "media.synthetic_noun": PatternCase(
@@ -168,6 +171,19 @@ PATTERN_CASES: dict[str, PatternCase] = {
         (
             "We measured the diffusion coefficient of the tracer in each hydrogel.",
             "We photographed every specimen under polarised light and stored the raw images.",
+            # a model named as a technique, nothing made or used with it (seen in: pm, hw)
+            "A generative adversarial network pairs a generator with a discriminator.",
+        ),
+    ),
+    "media.generated_images": PatternCase(
+        "generated_media",
+        (
+            "The classifier was trained on 4,000 synthetic images of skin lesions.",
+            "Half of the test set consisted of GAN-generated faces and rendered images.",
+        ),
+        (
+            "The classifier was trained on 4,000 dermoscopy images of skin lesions.",
+            "Half of the test set consisted of photographed faces.",
         ),
     ),
     "records.synthetic_patients": PatternCase(
@@ -194,6 +210,8 @@ PATTERN_CASES: dict[str, PatternCase] = {
         (
             "Gretel Hansen coded the interview transcripts independently.",
             "We measured synthase activity in the liver homogenates.",
+            # a synthesizer named, nothing made or used with it (seen in: hw, synthpop)
+            "Our DPGAN is different from earlier private models by clipping only weights.",
         ),
     ),
     "participants.silicon": PatternCase(

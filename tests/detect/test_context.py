@@ -159,3 +159,23 @@ def test_no_review_note_for_an_empirical_paper():
     _, verdict = detect.analyse(document)
     assert verdict.uses_synthetic is True
     assert not any("literature review" in r for r in verdict.reasons)
+
+
+def test_in_a_synthetic_control_study_a_generic_cue_is_no_finding():
+    # seen in: dynsc, francisscm (synthetic control method papers)
+    method = (
+        "We apply the synthetic control method. The synthetic control is a weighted "
+        "combination of donor states. Synthetic control estimates are shown below."
+    )
+    findings = findings_of(
+        ("Methods", method),
+        ("Results", "This explains the gap between California and its synthetic version."),
+    )
+    assert findings == []
+
+
+def test_outside_a_synthetic_control_study_the_same_cue_is_a_finding():
+    findings = findings_of(
+        ("Results", "This explains the gap between the census and its synthetic version.")
+    )
+    assert [f.category for f in findings] == ["synthetic_other"]

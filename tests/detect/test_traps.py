@@ -185,6 +185,19 @@ TRAP_SENTENCES: list[tuple[str, str]] = [
         "Interaction networks were generated through the Ingenuity pathway analysis of the "
         "differentially expressed genes.",
     ),
+    (
+        "trap.randomisation",
+        "Patients were allocated by computer-generated block randomisation with blocks of four.",
+    ),
+    (
+        "trap.randomisation",
+        "We used a computer-generated random number list kept by the trials unit.",
+    ),
+    (
+        "trap.laboratory_simulators",
+        "Cells were measured under a class A solar simulator with an AM 1.5G filter.",
+    ),
+    ("trap.laboratory_simulators", "Pilots flew the approach in a full-motion flight simulator."),
     # the authors say they do not, or will later
     ("negation", "We did not use any synthetic data."),
     ("negation", "We did not use any synthetic, simulated or generated data in this study."),
