@@ -16,6 +16,7 @@ import pandas as pd
 
 from pipeline.answers.queries import run_query
 from pipeline.answers.stats import Calibration, Prevalence, prevalence
+from pipeline.detect.evidence import EVIDENCE_SECTIONS
 from pipeline.detect.model import CATEGORIES
 from pipeline.detect.verdict import MIN_USE_CONFIDENCE
 
@@ -47,13 +48,17 @@ GROUP BY year
 ORDER BY year NULLS LAST
 """
 # Up to $max papers per concern level, in paper_id order (the SHA-256 of the file: a fixed
-# sample that favours no kind of paper), each with its most confident counted use sentence.
+# sample that favours no kind of paper), each with its best counted use sentence, in the order
+# the verdict quotes by (pipeline.detect.evidence: section, then confidence, then text order).
 SAMPLE_SQL = """
 WITH best AS (
     SELECT paper_id, sentence, section, page, confidence, category
     FROM findings
     WHERE stance = 'use' AND confidence >= $min_confidence
-    QUALIFY row_number() OVER (PARTITION BY paper_id ORDER BY confidence DESC, ordinal) = 1
+    QUALIFY row_number() OVER (
+        PARTITION BY paper_id
+        ORDER BY list_position($sections, section) NULLS LAST, confidence DESC, ordinal
+    ) = 1
 ),
 ranked AS (
     SELECT p.concern, p.title, p.doi, p.year, p.source_path, p.paper_id, b.sentence AS evidence,
@@ -231,9 +236,16 @@ def evidence_samples(
     con: duckdb.DuckDBPyConnection, max_papers: int = MAX_SAMPLE
 ) -> list[tuple[str, int, list[dict[str, Any]]]]:
     """Per concern level: how many positive papers, and up to ``max_papers`` of them with
-    their most confident use sentence (section, page)."""
+    their best use sentence (section, page)."""
     rows = _records(
-        con.execute(SAMPLE_SQL, {"min_confidence": MIN_USE_CONFIDENCE, "max": max_papers}).df()
+        con.execute(
+            SAMPLE_SQL,
+            {
+                "min_confidence": MIN_USE_CONFIDENCE,
+                "max": max_papers,
+                "sections": list(EVIDENCE_SECTIONS),
+            },
+        ).df()
     )
     out: list[tuple[str, int, list[dict[str, Any]]]] = []
     for row in rows:

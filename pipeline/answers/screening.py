@@ -16,6 +16,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from pipeline.answers.lights import LIGHT_RULES, LIGHTS, QUESTIONS, RULES  # noqa: F401
+from pipeline.detect.evidence import evidence_order
 from pipeline.detect.model import STANCES, Finding
 from pipeline.detect.verdict import MIN_USE_CONFIDENCE
 from pipeline.document import Document
@@ -211,8 +212,10 @@ def _evidence(f: Finding, label: str = "") -> Evidence:
 
 
 def _best(findings: Iterable[Finding]) -> Finding | None:
-    """The most confident finding, the earliest among equals."""
-    ranked = sorted(findings, key=lambda f: (-f.confidence, f.ordinal))
+    """The paper's strongest statement among ``findings``: from where papers say what they did
+    (results, methods, abstract) before the discussion or introduction, then the most
+    confident, then the earliest (the order the verdict quotes by)."""
+    ranked = sorted(findings, key=evidence_order)
     return ranked[0] if ranked else None
 
 
@@ -289,7 +292,7 @@ def _checks(result: PaperResult, v: dict[str, Any], document: Document | None) -
         )
 
     if used:
-        ranked = sorted(uses, key=lambda f: (-f.confidence, f.ordinal))
+        ranked = sorted(uses, key=evidence_order)
         add(
             "uses_synthetic",
             "amber",

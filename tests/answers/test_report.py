@@ -9,6 +9,7 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from pipeline.answers.corpus import MAX_SAMPLE
 from pipeline.answers.queries import run_query
@@ -19,6 +20,7 @@ from pipeline.answers.report import (
     render_screening,
     year_periods,
 )
+from pipeline.detect.evidence import EVIDENCE_SECTIONS
 from pipeline.errors import SynthwatchError
 from pipeline.install import install_hint
 from pipeline.store import connect_readonly
@@ -222,12 +224,16 @@ def test_evidence_sample_is_each_papers_best_use_sentence_per_concern(demo_db, d
             ids = [r["paper_id"] for r in rows]
             assert ids == sorted(ids) and len(rows) == min(papers, MAX_SAMPLE)
             for row in rows:
-                best = con.execute(
-                    "SELECT max(confidence) FROM findings WHERE paper_id = ? AND stance = 'use'",
+                uses = con.execute(
+                    "SELECT section, confidence, ordinal, sentence FROM findings "
+                    "WHERE paper_id = ? AND stance = 'use' AND confidence >= 0.6",
                     [row["paper_id"]],
-                ).fetchall()[0][0]
-                assert row["confidence"] == best >= 0.6
-                assert row["concern"] == concern and row["section"]
+                ).fetchall()
+                # the order the verdict quotes by: section, then confidence, then text order
+                rank = {s: i for i, s in enumerate(EVIDENCE_SECTIONS)}
+                best = min(uses, key=lambda u: (rank.get(u[0], 99), -u[1], u[2]))
+                assert (row["section"], row["evidence"]) == (best[0], best[3])
+                assert row["concern"] == concern
     finally:
         con.close()
     assert [c for c, _, _ in demo_report.samples] == ["high", "medium", "low"]
@@ -246,9 +252,18 @@ def test_corpus_report_quotes_evidence_when_no_paper_is_high_concern(demo, tmp_p
     finally:
         con.close()
     assert report.n_high == 0 and not report.high_concern
-    for fmt in ("html", "markdown"):
-        text = render_corpus(report, fmt).text
+    quoted = [row for _, _, rows in report.samples for row in rows]
+    assert {Path(r["source_path"]).name for r in quoted} == {
+        "chest-xray-stylegan2.pdf",  # medium
+        "pedestrian-carla.tex",  # low
+    }
+    pdf = next(r for r in quoted if r["source_path"].endswith(".pdf"))
+    assert pdf["page"] == 1 and pdf["section"]
+    html = render_corpus(report, "html").text
+    markdown = render_corpus(report, "markdown").text
+    for text in (html, markdown):
         assert "Evidence to spot-check" in text and "No paper has concern high." in text
-        assert "We generated 20,000 synthetic chest radiographs with StyleGAN2" in text
-        assert "abstract, p. 1" in text  # the quote's section and page
-        assert "CARLA simulator" in text  # the low-concern paper is quoted too
+        assert f"{pdf['section']}, p. 1" in text  # the quote's section and page
+    for row in quoted:
+        assert f"“{escape(row['evidence'])}”" in html
+        assert f"“{md_escape(row['evidence'])}”" in markdown

@@ -22,6 +22,7 @@ from pipeline.answers.screening import (
     place_sentence,
 )
 from pipeline.answers.screening_text import render_text
+from pipeline.detect.evidence import headline_uses
 from pipeline.work import screen_file
 
 QUESTIONS = [key for key, _, _ in LIGHT_RULES]
@@ -221,3 +222,18 @@ def test_past_the_budget_a_new_sentence_is_an_excerpt_and_a_repeat_points_above(
 def test_a_long_list_answer_says_how_many_more():
     assert answer_text([f"G{i}" for i in range(12)]) == "G0, G1, G2, G3, G4, G5, G6, and 5 more"
     assert answer_text(["GPT-4", "Synthea"]) == "GPT-4, Synthea"
+
+
+def test_each_light_quotes_the_papers_strongest_use_sentence(demo):
+    # results, methods and the abstract before the discussion and introduction (the verdict's
+    # own order, pipeline.detect.evidence), then confidence
+    result = screen_file(demo / "jats" / "silicon-sample-survey.xml")
+    screening = build_screening(result)
+    uses = headline_uses(result.findings, 0.6)
+    first = next(c for c in screening.checks if c.key == "uses_synthetic").evidence[0]
+    assert first.sentence == uses[0].sentence
+    for check in screening.checks:
+        for e in check.evidence:
+            if e.label and check.key in ("categories", "roles", "generators"):
+                showing = [u for u in uses if e.label in (u.category, *u.roles, *u.generators)]
+                assert e.sentence == showing[0].sentence, (check.key, e.label)
