@@ -23,7 +23,7 @@ from pipeline.document import Document
 from pipeline.results import PaperResult
 
 MAX_EVIDENCE = 3
-# The first row quotes the most confident use sentences; the rest are under Findings.
+# The first row quotes the strongest use sentences; the rest are under Findings.
 MAX_USE_EVIDENCE = 2
 EXCERPT_CHARS = 70
 # The checklist must print on A4 page 1 with the verdict (a test prints it with Chromium): it
