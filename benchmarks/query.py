@@ -138,7 +138,7 @@ def build(db: Path, n_papers: int, seed: int) -> tuple[int, int, float]:
         )
         con.execute(
             """
-            INSERT INTO files
+            INSERT INTO files (path, paper_id, n_bytes, run_id, seen_at)
             SELECT 'corpus/' || (i % 1000)::VARCHAR || '/paper-' || i::VARCHAR || '.pdf',
                    paper_id, 1000, 'bench', TIMESTAMP '2026-01-01'
             FROM gen

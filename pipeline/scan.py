@@ -62,6 +62,7 @@ class ScanSummary:
     scanned: int = 0
     skipped: int = 0
     duplicates: int = 0
+    named_twice: int = 0  # one file reached by two spellings of its path: scanned once
     recovered_shards: int = 0  # dask: shards of an interrupted run ingested at the start
     statuses: Counter[str] = field(default_factory=Counter)
 
@@ -91,6 +92,26 @@ def discover(paths: Iterable[str | Path]) -> Iterator[Input]:
             yield Input(str(path))
         else:
             raise UsageError(f"no such file or folder: {raw}")
+
+
+def resolve(path: str) -> str:
+    """The path that identifies a file: absolute, with symlinks and ``..`` resolved."""
+    return os.path.realpath(path)
+
+
+def unique_inputs(inputs: Sequence[Input]) -> tuple[list[Input], int]:
+    """One input per file, however its path was spelled (``papers/a.pdf``, ``./papers/a.pdf``,
+    an absolute path, a symlink); the number of repeats left out. A repeat's manifest metadata
+    is kept, over the first's where both say something."""
+    by_file: dict[str, Input] = {}
+    for item in inputs:
+        key = resolve(item.path)
+        first = by_file.get(key)
+        if first is None:
+            by_file[key] = item
+        elif item.overrides:
+            by_file[key] = Input(first.path, {**first.overrides, **item.overrides})
+    return list(by_file.values()), len(inputs) - len(by_file)
 
 
 def _walk(root: Path) -> Iterator[str]:
@@ -149,9 +170,7 @@ def hash_file(path: str, max_bytes: int) -> tuple[str, int]:
     """(sha256, size) of a file; raises OSError when it cannot be read."""
     size = os.path.getsize(path)
     if size > max_bytes:
-        return hashlib.sha256(
-            f"too-large:{os.path.abspath(path)}:{size}".encode()
-        ).hexdigest(), size
+        return hashlib.sha256(f"too-large:{resolve(path)}:{size}".encode()).hexdigest(), size
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         while chunk := fh.read(HASH_CHUNK):
@@ -160,7 +179,7 @@ def hash_file(path: str, max_bytes: int) -> tuple[str, int]:
 
 
 def _placeholder_id(path: str, why: str) -> str:
-    return hashlib.sha256(f"{why}:{os.path.abspath(path)}".encode()).hexdigest()
+    return hashlib.sha256(f"{why}:{resolve(path)}".encode()).hexdigest()
 
 
 def _plan(
@@ -181,10 +200,11 @@ def _plan(
     seen_ids: set[str] = set()
     max_bytes = options.max_mb * 1024 * 1024
     for item in inputs:
+        path = resolve(item.path)  # what identifies the file; item.path is what the user gave
         try:
-            paper_id, size = hash_file(item.path, max_bytes)
+            paper_id, size = hash_file(path, max_bytes)
         except OSError as exc:
-            paper_id = _placeholder_id(item.path, "unreadable")
+            paper_id = _placeholder_id(path, "unreadable")
             early.append(
                 PaperResult(
                     paper_id=paper_id,
@@ -247,6 +267,7 @@ def scan(
     if options.engine == "dask":
         dask_engine.require_dask()
         shard_root = dask_engine.shard_root(store.path, options.shards)
+    inputs, named_twice = unique_inputs(inputs)
     settings = Settings(extractor=options.extractor, max_pages=options.max_pages)
     limits = Limits(timeout_s=options.timeout_s, max_memory_mb=options.max_memory_mb)
     with contextlib.ExitStack() as stack:
@@ -259,7 +280,7 @@ def scan(
             )
         version, pversion = __version__, detect.patterns_version()
         run_id = store.start_run(arguments or {}, version, pversion)
-        summary = ScanSummary(run_id=run_id, files=len(inputs))
+        summary = ScanSummary(run_id=run_id, files=len(inputs), named_twice=named_twice)
         if options.engine == "dask":
             # shards written by workers of an interrupted run: their papers need no new scan
             summary.recovered_shards = dask_engine.ingest_shards(store, shard_root).shards

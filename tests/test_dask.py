@@ -16,7 +16,7 @@ from pipeline.dask_engine import DASK_HINT, ingest_shards, shard_folders, shard_
 from pipeline.install import install_hint
 from pipeline.pool import Limits
 from pipeline.scan import ScanOptions, discover, scan
-from pipeline.store import Store, connect_readonly
+from pipeline.store import SCHEMA_VERSION, Store, connect_readonly
 from pipeline.work import Settings, Task
 
 # mixed formats, each under half a second to read, most of them with findings
@@ -160,7 +160,7 @@ def test_a_version_1_database_is_migrated_to_have_the_shards_table(tmp_path):
     with Store(db) as store:
         version = store.con.execute("SELECT value FROM meta").fetchall()
         shards = store.con.execute("SELECT count(*) FROM shards").fetchall()
-    assert (version, shards) == ([("2",)], [(0,)])
+    assert (version, shards) == ([(str(SCHEMA_VERSION),)], [(0,)])
 
 
 def test_a_worker_child_that_dies_fails_its_paper_and_is_replaced(corpus):

@@ -1,4 +1,4 @@
-"""Scanning: discovery, hashing, incremental skips, failures as rows, manifests."""
+"""Scanning: discovery, resolved paths, hashing, incremental skips, failures as rows, manifests."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from pipeline.errors import UsageError, WorkerStartError
-from pipeline.scan import Input, ScanOptions, discover, read_manifest, scan
+from pipeline.scan import Input, ScanOptions, discover, read_manifest, scan, unique_inputs
 from pipeline.store import Store, connect_readonly
 from pipeline.work import screen_file
 
@@ -240,3 +240,37 @@ def test_manifest_without_path_column_is_a_usage_error(tmp_path):
     manifest.write_text("file,doi\na.pdf,10.1/x\n")
     with pytest.raises(UsageError, match="no 'path' column"):
         read_manifest(manifest)
+
+
+def test_one_file_by_relative_absolute_and_symlinked_paths_is_one_file_row(
+    tmp_path, papers, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    db = tmp_path / "s.duckdb"
+    _scan(db, ["papers"])
+    (tmp_path / "link").symlink_to(papers, target_is_directory=True)
+    for spelling in (str(papers), "./papers/../papers", "link"):
+        summary = _scan(db, [spelling])
+        assert summary.skipped == 3 and summary.scanned == 0
+    rows = _rows(db, "SELECT resolved, path FROM files ORDER BY resolved")
+    names = sorted(os.path.basename(p) for p in (PDF, JATS, TEXT))
+    # one row a file, known by its resolved path; `path` is the spelling of the latest scan
+    assert rows == [(os.path.realpath(papers / name), f"link/{name}") for name in names]
+    assert _rows(db, "SELECT count(*) FROM papers") == [(3,)]
+
+
+def test_one_file_named_twice_in_one_scan_is_scanned_once(tmp_path, papers, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    name = os.path.basename(TEXT)
+    inputs = [Input(f"papers/{name}"), Input(str(papers / ".." / "papers" / name))]
+    db = tmp_path / "s.duckdb"
+    with Store(db) as store:
+        summary = scan(inputs, store, OPTIONS)
+    assert (summary.files, summary.named_twice, summary.scanned, summary.duplicates) == (1, 1, 1, 0)
+    assert _rows(db, "SELECT resolved, path FROM files") == [(str(papers / name), f"papers/{name}")]
+
+
+def test_unique_inputs_keeps_the_manifest_metadata_of_a_repeat(tmp_path):
+    (tmp_path / "a.txt").write_text("x")
+    first, again = Input(str(tmp_path / "a.txt")), Input(f"{tmp_path}/./a.txt", {"year": 2020})
+    assert unique_inputs([first, again]) == ([Input(first.path, {"year": 2020})], 1)

@@ -7,7 +7,6 @@ import sys
 from typing import Any
 
 import click
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pipeline.cli.common import (
     db_option,
@@ -19,6 +18,7 @@ from pipeline.cli.common import (
     stderr_console,
     translate_errors,
 )
+from pipeline.cli.progress import DEFAULT_EVERY_S, LogProgress, terminal_bar
 from pipeline.results import PaperResult
 from pipeline.scan import (
     DEFAULT_MAX_MB,
@@ -32,6 +32,12 @@ from pipeline.scan import (
 from pipeline.scan import scan as run_scan
 from pipeline.store import Store, connect_readonly
 
+METADATA_FIELDS = ("year", "venue", "field")
+# Where a user can supply what the files do not say.
+MANIFEST_HINT = (
+    "add them with --manifest FILE.csv (columns path,doi,title,year,venue,field) and scan "
+    "again; see the README, 'Metadata'"
+)
 SUMMARY_SQL = """
 WITH run_papers AS (SELECT DISTINCT paper_id FROM files WHERE run_id = $run_id)
 SELECT p.* FROM papers p JOIN run_papers USING (paper_id)
@@ -100,6 +106,15 @@ SELECT p.* FROM papers p JOIN run_papers USING (paper_id)
 @click.option(
     "-v", "--verbose", is_flag=True, help="Print every paper and tracebacks of internal errors."
 )
+@click.option(
+    "--progress-every",
+    type=click.FloatRange(min=0.01),
+    default=DEFAULT_EVERY_S,
+    show_default=True,
+    metavar="S",
+    help="With no terminal (nohup, SLURM, > log): a progress line to stderr every S seconds "
+    "(done/total, found, failed, papers/s, ETA) and one at the end.",
+)
 @format_option("table", "json", default="table")
 @translate_errors
 def scan_command(
@@ -117,6 +132,7 @@ def scan_command(
     max_memory: int,
     max_mb: int,
     verbose: bool,
+    progress_every: float,
     fmt: str,
 ) -> None:
     """Scan papers (files, folders, or a manifest) into a DuckDB file.
@@ -125,6 +141,9 @@ def scan_command(
     and LICENSE files are left out); the format is decided from each file's content. Papers
     whose bytes and pipeline version are unchanged since the last scan are skipped. A paper
     that cannot be read is stored with status failed / no_text / timeout and its reason.
+
+    On a terminal a progress bar shows papers/s and the time left; with no terminal a line
+    every --progress-every seconds says the same, so a batch job's log shows how far it is.
 
     Exit codes: 0 the scan ran (failed papers are data, counted in the summary); 1 nothing
     could be scanned or the database could not be opened; 2 usage error.
@@ -135,6 +154,7 @@ def scan_command(
         synthwatch scan ../shared/corpora/pdf --workers 2 --extractor pdfminer
         synthwatch scan --manifest papers.csv --db meta.duckdb --force
         synthwatch scan papers/ --engine dask --scheduler tcp://10.0.0.5:8786
+        nohup synthwatch scan papers/ --progress-every 60 2> scan.log &
     """
     if not paths and not manifest:
         raise click.UsageError("give at least one PATH or --manifest CSV")
@@ -173,32 +193,36 @@ def scan_command(
         "engine": engine,
         "scheduler": scheduler,
         "shards": shards,
+        "progress_every": progress_every,
     }
     err = stderr_console()
     interactive = sys.stderr.isatty()
-    progress = Progress(
-        TextColumn("[bold]scanning"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TextColumn("{task.fields[last]}"),
-        console=err,
-        transient=True,
-        disable=not interactive,
-    )
+    progress = terminal_bar(err, disable=not interactive)
     task_id = progress.add_task("scan", total=None, last="")
+    log = (
+        None
+        if interactive
+        else LogProgress(lambda line: click.echo(line, err=True), progress_every)
+    )
 
     def on_plan(summary: ScanSummary, n: int) -> None:
         progress.update(task_id, total=n)
         msg = f"{summary.files} file(s): {n} to scan, {summary.skipped} unchanged (skipped)" + (
             f", {summary.duplicates} duplicate(s)" if summary.duplicates else ""
         )
+        if summary.named_twice:
+            msg += f", {summary.named_twice} named twice (one file, two paths: scanned once)"
         if summary.recovered_shards:
             msg += f"; {summary.recovered_shards} shard(s) of an interrupted run ingested"
         err.print(msg, highlight=False)
+        if log is not None:
+            log.start(n)
 
     def on_result(result: PaperResult, summary: ScanSummary) -> None:
         progress.update(task_id, advance=1, last=os.path.basename(result.source_path)[:40])
+        if log is not None:
+            found = bool(result.verdict and result.verdict.uses_synthetic)
+            log.advance(found=found, failed=result.status != "ok")
         if result.status != "ok" or verbose:
             line = _result_line(result)
             if interactive:
@@ -214,11 +238,16 @@ def scan_command(
                 inputs, store, options, arguments=arguments, on_result=on_result, on_plan=on_plan
             )
         except KeyboardInterrupt:
+            if log is not None:
+                log.stop()
             err.print(
                 "interrupted: papers finished so far are saved; run the same command "
                 "again to continue"
             )
             raise SystemExit(130) from None
+        finally:
+            if log is not None:
+                log.stop()
     _print_summary(db, summary, fmt)
     ok_or_known = summary.statuses.get("ok", 0) + summary.skipped
     if ok_or_known == 0 and summary.scanned == summary.failed and summary.failed > 0:
@@ -250,43 +279,65 @@ def _print_summary(db: str, summary: ScanSummary, fmt: str) -> None:
     statuses: dict[str, int] = {}
     categories: dict[str, int] = {}
     concerns: dict[str, int] = {}
-    not_assessed = 0
-    positives = 0
+    not_assessed = assessed = positives = model_generated = 0
     for r in rows:
         statuses[r["status"]] = statuses.get(r["status"], 0) + 1
         if r["status"] == "ok" and not r["assessed"]:
             not_assessed += 1
+        assessed += bool(r["assessed"])
         if r["uses_synthetic"]:
             positives += 1
+            model_generated += any(c != "simulation" for c in r["categories"])
             for c in r["categories"]:
                 categories[c] = categories.get(c, 0) + 1
         if r["concern"]:
             concerns[r["concern"]] = concerns.get(r["concern"], 0) + 1
+    read = [r for r in rows if r["status"] == "ok"]
+    missing = {k: sum(1 for r in read if r[k] in (None, "")) for k in METADATA_FIELDS}
     report: dict[str, Any] = {
         "run_id": summary.run_id,
         "db": db,
         "files": summary.files,
+        "named_twice": summary.named_twice,
         "scanned": summary.scanned,
         "skipped_unchanged": summary.skipped,
         "duplicates": summary.duplicates,
         "papers": len(rows),
         "status": dict(sorted(statuses.items())),
         "not_assessed_language": not_assessed,
+        "assessed": assessed,
         "uses_synthetic": positives,
+        "model_generated": model_generated,
         "by_category": dict(sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))),
         "concern": {k: concerns[k] for k in ("high", "medium", "low", "none") if k in concerns},
+        "papers_read": len(read),
+        "missing_metadata": missing,
     }
     if fmt == "json":
         click.echo(dumps(report))
         return
-    lines = [
-        ("files", summary.files),
-        ("scanned now", summary.scanned),
-        ("skipped (unchanged)", summary.skipped),
-        ("duplicates (same bytes)", summary.duplicates),
+
+    def share(n: int) -> str:
+        return f"{n / assessed:.1%} of {assessed} assessed" if assessed else ""
+
+    lines: list[tuple[str, object, str]] = [
+        ("files", summary.files, ""),
+        ("scanned now", summary.scanned, ""),
+        ("skipped (unchanged)", summary.skipped, ""),
+        ("duplicates (same bytes)", summary.duplicates, ""),
     ]
-    lines += [(f"status {k}", v) for k, v in report["status"].items()]
-    lines += [("not assessed (language)", not_assessed), ("uses synthetic data", positives)]
-    lines += [(f"  category {k}", v) for k, v in report["by_category"].items()]
-    lines += [(f"concern {k}", v) for k, v in report["concern"].items()]
-    emit_rows(["", "papers"], lines, "table", title=f"synthwatch scan -> {db}")
+    lines += [(f"status {k}", v, "") for k, v in report["status"].items()]
+    lines += [
+        ("not assessed (language)", not_assessed, ""),
+        ("uses synthetic data", positives, share(positives)),
+        ("model-generated data (excluding simulation)", model_generated, share(model_generated)),
+    ]
+    lines += [
+        (f"  category {k}", v, f"{v / assessed:.1%}") for k, v in report["by_category"].items()
+    ]
+    lines += [(f"concern {k}", v, "") for k, v in report["concern"].items()]
+    lines += [(f"no {k}", n, f"of {len(read)} read") for k, n in missing.items()]
+    emit_rows(["", "papers", "share"], lines, "table", title=f"synthwatch scan -> {db}")
+    if read and any(missing.values()):
+        lacking = ", ".join(f"{n} no {k}" for k, n in missing.items() if n)
+        click.echo(f"{lacking} (of {len(read)} papers read): {MANIFEST_HINT}", err=True)

@@ -29,9 +29,9 @@ CATEGORY_PRIORITY = (
 assert set(CATEGORY_PRIORITY) == set(CATEGORIES)
 # Generator kinds and what a generator of that kind makes when the sentence says it produced
 # something. An LLM that annotates makes labels; one that answers a survey simulates people.
-# The reference list and the acknowledgements ("the calculations relied on the High
-# Performance Simulator of ...") are not the paper's work
-SKIP_SECTIONS = frozenset({"references", "acknowledgements"})
+# Findings in the reference list are never findings (TAXONOMY.md). The acknowledgements are
+# not skipped: a PDF heading misread as one would hide the paper's own methods.
+SKIP_SECTIONS = frozenset({"references"})
 GENERATOR_WEIGHT = 0.85
 # Where the paper describes its own work a finding is a little more likely to be right; the
 # sections that discuss others' work are already weighed by the stance rules.

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from pipeline.document import Document
 from pipeline.errors import NoText, ReadError
+from pipeline.sources.meta_check import check_metadata
 from pipeline.sources.sniff import FORMATS, sniff
 
 EXTRACTORS = ("pypdfium2", "pdfminer")
@@ -56,7 +57,7 @@ def read_bytes(
         )
     if not doc.text.strip():
         raise NoText(f"the {fmt} file holds no text")
-    return doc
+    return check_metadata(doc)
 
 
 def read(

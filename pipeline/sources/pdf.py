@@ -12,9 +12,11 @@ import re
 from collections import Counter
 from collections.abc import Callable
 from datetime import date
+from difflib import SequenceMatcher
 
 from pipeline.document import Document, Metadata, section_kind
 from pipeline.errors import MalformedInput, UsageError
+from pipeline.sources import meta
 from pipeline.sources import pdf_layout as layout
 from pipeline.sources.build import DocumentBuilder, flatten
 from pipeline.sources.meta import clean_doi
@@ -30,11 +32,18 @@ LETTER_WIDTH = 612.0  # points; for a page whose back end reported no size
 ABSTRACT_MAX_CHARS = 4000
 # Sections that may end a reference list (it runs on to the end otherwise).
 AFTER_REFERENCES = ("appendix", "acknowledgements")
+# A title is set in the upper part of page 1, bigger than the body text, on a few lines.
+TITLE_ZONE = 0.6
+TITLE_MIN_RATIO = 1.1
+TITLE_MAX_LINES = 5
+# In font sizes, from one title line's top to the next one's: at most, and when single-spaced.
+TITLE_LINE_GAP = 2.4
+TITLE_LINE_PITCH = 1.6
+# Page and info titles this alike (letters and digits compared) are one title.
+TITLE_SAME_RATIO = 0.85
 
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>{}]+)", re.IGNORECASE)
 _DOI_CUE = re.compile(r"(doi\s*[:.]?\s*|doi\.org/)$", re.IGNORECASE)
-_BIORXIV_DOI = re.compile(r"^10\.1101/((?:19|20)\d\d)\.\d\d\.\d\d\.")
-_ARXIV_STAMP = re.compile(r"arXiv:(\d{2})(\d{2})\.\d{4,5}")
 # Cues for the year, most telling first: "Published: 12 May 2022", "© 2021", "Received 2020".
 _YEAR_CUES = tuple(
     re.compile(
@@ -43,7 +52,24 @@ _YEAR_CUES = tuple(
     )
     for cue in (r"published(?: online)?:?", r"©|\(c\)|copyright", r"accepted:?", r"received:?")
 )
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?"
+# Less telling, after the cues above: a line that is a date ("June 2, 2025", "January 2007,
+# Volume 18", "Current version September 2017") or a venue with its date ("Proceedings of
+# ACL, pages 696-703, Prague, June 2007"). A date inside a sentence of the text is neither.
+_DATE_LINES = (
+    re.compile(
+        rf"^\W*(?:(?:current|this) version:?\s+|date:?\s+)?{_MONTH}\s+(?:\d{{1,2}},?\s+)?"
+        r"((?:19|20)\d\d)\s*(?:$|[,;.]\s*(?:vol|volume|issue|no\.|pp\.|pages)\b)",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"\b(?:proceedings|conference|workshop|symposium|meeting)\b.{{0,120}}?\b{_MONTH}\s+"
+        r"(?:\d{1,2}(?:[-–]\d{1,2})?,?\s+)?((?:19|20)\d\d)\b",
+        re.IGNORECASE,
+    ),
+)
 _YEAR = re.compile(r"\b((?:19|20)\d\d)\b")
+_LINE_NUMBER = re.compile(r"^(\d{1,4})\s+(?=\S)")
 _RUN_IN = re.compile(
     r"^(?P<name>abstract|acknowledge?ments?)\s*(?:[—–:.]|-{1,2}\s)\s*(?=\S)", re.IGNORECASE
 )
@@ -59,7 +85,6 @@ _BAD_TITLE = re.compile(
     r"^[\w\-.]*\d[\w\-.]*$|use style|^template|^(proceedings|journal|transactions|in:|arxiv)\b)",
     re.IGNORECASE,
 )
-_NOT_TITLE_LINE = re.compile(r"(arxiv:|doi|https?:|www\.|©|copyright|journal|vol\.|issn)", re.I)
 
 
 def read(data: bytes, extractor: str = "pypdfium2", max_pages: int = DEFAULT_MAX_PAGES) -> Document:
@@ -251,14 +276,27 @@ class _Assembler:
 def _metadata(
     info: dict[str, str], first_lines: list[list[Line]], height: float, body: layout.Body
 ) -> Metadata:
+    """Title, DOI and year from page 1 (and 2) and the document info.
+
+    The title printed on page 1 comes first: info titles are often a file name, a job number
+    or the journal's name; a sane one is the fallback.
+    """
     texts = [flatten(ln.text) for page in first_lines for ln in page]
     doi = find_doi([info.get("Subject", ""), info.get("Keywords", ""), *texts])
+    printed = _page_title(first_lines[0] if first_lines else [], height, body)
+    typed = _info_title(info.get("Title", ""), info.get("Subject", ""))
+    # The same title in both: the info's is typed, without the page's broken ligatures and
+    # lost spaces ("Con ̄ ict", "TABLIB:ADATASET").
+    same = printed and typed and SequenceMatcher(None, _letters(printed), _letters(typed)).ratio()
     return Metadata(
-        title=_info_title(info.get("Title", ""))
-        or _page_title(first_lines[0] if first_lines else [], height, body),
+        title=typed if same and same >= TITLE_SAME_RATIO else printed or typed,
         doi=doi,
         year=find_year(texts, doi),
     )
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in text.lower() if c.isalnum())
 
 
 def find_doi(lines: list[str]) -> str | None:
@@ -278,56 +316,83 @@ def find_doi(lines: list[str]) -> str | None:
 
 
 def find_year(lines: list[str], doi: str | None) -> int | None:
-    """Year of publication when the first pages say it plainly; None rather than a guess."""
+    """Year of publication when the first pages say it plainly, checked against the year the
+    paper's arXiv id or DOI encodes (``meta.check_year``); None rather than a guess."""
     this_year = date.today().year
-    candidates: list[int] = []
-    if doi and (m := _BIORXIV_DOI.match(doi)):
-        candidates.append(int(m.group(1)))
-    for text in lines:
-        if m := _ARXIV_STAMP.search(text):
-            candidates.append(2000 + int(m.group(1)))
-    for cue in _YEAR_CUES:
-        candidates.extend(int(y) for text in lines for y in cue.findall(text))
+    stated: int | None = None
+    candidates = [int(y) for cue in _YEAR_CUES for text in lines for y in cue.findall(text)]
     if doi:
         for text in lines:
             if doi in text.lower():
                 candidates.extend(int(y) for y in _YEAR.findall(text))
-    for year in candidates:
-        if 1900 <= year <= this_year + 1:
-            return year
-    return None
+    candidates += [int(y) for cue in _DATE_LINES for text in lines for y in cue.findall(text)]
+    stated = next((year for year in candidates if 1900 <= year <= this_year + 1), None)
+    encoded = meta.doi_year(doi)
+    if encoded is None:
+        encoded = next((y for text in lines if (y := meta.arxiv_year(text)) is not None), None)
+    return meta.check_year(stated, encoded).year
 
 
-def _info_title(title: str) -> str | None:
+def _info_title(title: str, subject: str = "") -> str | None:
     title = flatten(title)
     if len(title) < 8 or len(title.split()) < 2 or _BAD_TITLE.search(title):
         return None
-    return title
+    if subject and flatten(subject).lower().startswith(title.lower()):
+        return None  # "AI Magazine" beside the subject "AI Magazine, Volume 31 Number 3"
+    return meta.clean_title(title)
 
 
 def _page_title(lines: list[Line], height: float, body: layout.Body) -> str | None:
-    """The biggest text in the upper part of page 1, when it stands out from the body text."""
+    """The title printed on page 1: the block of the biggest text in its upper part that is not
+    page furniture, when it stands out from the body text.
+
+    A block is a run of lines of one size, each right below the one before; a block ending in
+    ":" goes on into the smaller line below it (a subtitle). Blocks of three words or more come
+    before shorter ones, which are more often a logo or a figure's lettering than a title.
+    """
     candidates = [
-        ln
-        for ln in lines
-        if ln.top < 0.6 * height
-        and sum(c.isalpha() for c in ln.text) >= 4
-        and not _NOT_TITLE_LINE.search(ln.text)
+        (i, ln)
+        for i, ln in enumerate(lines)
+        if ln.top < TITLE_ZONE * height
+        and ln.size >= TITLE_MIN_RATIO * body.size
+        and not meta.is_furniture(flatten(ln.text))
     ]
-    if not candidates:
-        return None
-    biggest = max(ln.size for ln in candidates)
-    if biggest < 1.15 * body.size:
-        return None
-    start = next(i for i, ln in enumerate(lines) if ln in candidates and ln.size >= 0.95 * biggest)
-    parts = []
-    for ln in lines[start : start + 4]:
-        if abs(ln.size - biggest) > 0.05 * biggest:
-            break
-        parts.append(ln.text)
-    title, _ = layout.join_lines(parts, Counter())
-    title = flatten(title)
-    return title if len(title.split()) >= 2 else None
+    blocks: list[tuple[int, list[Line]]] = []  # (index of the block's last line, its lines)
+    for i, ln in candidates:
+        if blocks and blocks[-1][0] == i - 1 and len(blocks[-1][1]) < TITLE_MAX_LINES:
+            last = blocks[-1][1][-1]
+            # the next line of the title, not the author line set a little apart below it
+            gap = (ln.top - last.top) / last.size
+            # a bold title, a gap, a regular line: the author's name set in the title's size
+            author = last.bold and not ln.bold and gap > TITLE_LINE_PITCH
+            below = 0 < gap <= TITLE_LINE_GAP
+            same_font = abs(ln.size - last.size) <= 0.05 * last.size and not author
+            subtitle = last.text.rstrip().endswith(":") and ln.size >= 0.7 * last.size
+            if below and (same_font or subtitle):
+                blocks[-1] = (i, [*blocks[-1][1], ln])
+                continue
+        blocks.append((i, [ln]))
+    titles = []
+    for end, block in blocks:
+        text, _ = layout.join_lines(_without_line_numbers([ln.text for ln in block]), Counter())
+        title = meta.clean_title(flatten(text))
+        heading = len(title.split()) <= 3 and section_kind(title) != "other" if title else False
+        if title and sum(c.isalpha() for c in title) >= 4 and not heading:
+            start = end - len(block) + 1
+            titles.append((len(title.split()) >= 3, block[0].size, -start, title))
+    return max(titles)[3] if titles else None
+
+
+def _without_line_numbers(texts: list[str]) -> list[str]:
+    """A title's lines without the margin line numbers of a preprint ("1 Residues ...",
+    "2 Motif ..."): page 1 is read before they are removed from the body."""
+    numbers = [m.group(1) if (m := _LINE_NUMBER.match(t)) else None for t in texts]
+    if None in numbers or len(texts) < 2:
+        return texts
+    first = int(numbers[0] or 0)
+    if [int(n or 0) for n in numbers] != list(range(first, first + len(texts))):
+        return texts
+    return [_LINE_NUMBER.sub("", t, count=1) for t in texts]
 
 
 __all__ = ["DEFAULT_MAX_PAGES", "EXTRACTORS", "RawPDF", "find_doi", "find_year", "read"]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from importlib import resources
@@ -15,11 +16,12 @@ import duckdb
 
 from pipeline.errors import DatabaseLocked, DatabaseMissing, SchemaTooNew, StoreError
 from pipeline.results import PaperResult
+from pipeline.store.paths import resolve_file_paths
 
 if TYPE_CHECKING:
     import pandas as pd
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DEFAULT_DB = "synthwatch.duckdb"
 PAPER_COLUMNS = (
     "paper_id",
@@ -99,8 +101,14 @@ CREATE TABLE IF NOT EXISTS shards (
     ingested_at TIMESTAMP NOT NULL
 );
 """
-# Schema version -> SQL that brings a database from the previous version to it.
-MIGRATIONS: dict[int, str] = {2: SHARDS_TABLE}
+
+
+# Schema version -> SQL (or a function of the connection and the database's path) that brings a
+# database from the previous version to it.
+MIGRATIONS: dict[int, str | Callable[[duckdb.DuckDBPyConnection, Path], None]] = {
+    2: SHARDS_TABLE,
+    3: resolve_file_paths,
+}
 LOCK_HINT = (
     "another synthwatch process (or a DuckDB client) has {path} open for writing; DuckDB allows "
     "one writer. Wait for it to finish, or scan into another --db file."
@@ -180,7 +188,11 @@ class Store:
             )
         for version in range(found + 1, SCHEMA_VERSION + 1):
             con.begin()
-            con.execute(MIGRATIONS[version])
+            migration = MIGRATIONS[version]
+            if isinstance(migration, str):
+                con.execute(migration)
+            else:
+                migration(con, self.path)
             con.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [str(version)])
             con.commit()
 
@@ -265,22 +277,39 @@ class Store:
         return types
 
     def record_files(self, files: Sequence[tuple[str, str, int | None]], run_id: str) -> None:
-        """Remember every input path and the paper it holds (copies share a paper_id)."""
+        """Remember every input file (path as given, paper_id, size) and the paper it holds
+        (copies share a paper_id).
+
+        A file is known by its resolved path (``files.resolved``): one file reached by another
+        spelling of its path replaces its row, and ``path`` keeps the latest spelling.
+        """
         if not files:
             return
         # Lists unnested in SQL, not a DataFrame: a scan records its files before the first
         # paper is done, and importing pandas then would hold the workers' first tasks back.
         paths, paper_ids, sizes = (list(column) for column in zip(*files, strict=True))
         rows = (
-            "SELECT unnest($paths::VARCHAR[]) AS path, unnest($ids::VARCHAR[]) AS paper_id, "
-            "unnest($sizes::BIGINT[]) AS n_bytes"
+            "SELECT unnest($paths::VARCHAR[]) AS path, unnest($resolved::VARCHAR[]) AS resolved, "
+            "unnest($ids::VARCHAR[]) AS paper_id, unnest($sizes::BIGINT[]) AS n_bytes"
         )
-        lists = {"paths": paths, "ids": paper_ids, "sizes": sizes}
+        lists = {
+            "paths": paths,
+            "resolved": [os.path.realpath(p) for p in paths],
+            "ids": paper_ids,
+            "sizes": sizes,
+        }
         self._transaction(
-            (f"DELETE FROM files WHERE path IN (SELECT path FROM ({rows}))", lists),
+            (f"DELETE FROM files WHERE resolved IN (SELECT resolved FROM ({rows}))", lists),
+            # a relative path from before schema 3 that this resolved one ends with: same file
             (
-                "INSERT INTO files (path, paper_id, n_bytes, run_id, seen_at) "
-                f"SELECT path, paper_id, n_bytes, $run_id, $seen_at FROM ({rows})",
+                f"DELETE FROM files WHERE resolved NOT LIKE '/%' AND EXISTS (SELECT 1 FROM "
+                f"({rows}) n WHERE n.paper_id = files.paper_id "
+                "AND ends_with(n.resolved, '/' || files.resolved))",
+                lists,
+            ),
+            (
+                "INSERT INTO files (path, resolved, paper_id, n_bytes, run_id, seen_at) "
+                f"SELECT path, resolved, paper_id, n_bytes, $run_id, $seen_at FROM ({rows})",
                 {**lists, "run_id": run_id, "seen_at": _now()},
             ),
         )

@@ -1,4 +1,4 @@
--- synthwatch DuckDB schema, version 2. Documented column by column in docs/schema.md.
+-- synthwatch DuckDB schema, version 3. Documented column by column in docs/schema.md.
 -- No PRIMARY KEY constraints: the writer replaces a paper's rows inside one transaction
 -- (DELETE + INSERT), which DuckDB's eager key checks would refuse for a same-transaction reinsert.
 
@@ -81,7 +81,8 @@ CREATE TABLE IF NOT EXISTS files (
     paper_id VARCHAR NOT NULL,
     n_bytes BIGINT,
     run_id VARCHAR NOT NULL,
-    seen_at TIMESTAMP NOT NULL
+    seen_at TIMESTAMP NOT NULL,
+    resolved VARCHAR                    -- schema 3: the file's resolved path, one row each
 );
 
 CREATE TABLE IF NOT EXISTS calibration (

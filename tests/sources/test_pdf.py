@@ -254,6 +254,119 @@ def test_title_comes_from_the_info_dict_or_the_first_page(corpus: Path) -> None:
     )
 
 
+def _pdf_with_lines(lines: list[tuple[str, float, float]], title: str = "") -> bytes:
+    """A one-page PDF of Helvetica lines given as (text, font size, height from the top)."""
+    doc = pdfium.PdfDocument.new()
+    page = doc.new_page(612, 792)
+    for text, size, top in lines:
+        obj = pdfium_raw.FPDFPageObj_NewTextObj(doc.raw, b"Helvetica", ctypes.c_float(size))
+        wide = ctypes.create_string_buffer((text + "\0").encode("utf-16-le"))
+        pdfium_raw.FPDFText_SetText(obj, ctypes.cast(wide, pdfium_raw.FPDF_WIDESTRING))
+        pdfium_raw.FPDFPageObj_Transform(obj, 1, 0, 0, 1, 72, 792 - top - size)
+        pdfium_raw.FPDFPage_InsertObject(page.raw, obj)
+    page.gen_content()
+    out = io.BytesIO()
+    doc.save(out)
+    data = out.getvalue()
+    if title:  # an info dictionary with a Title, appended as an incremental update
+        data = _with_info_title(data, title)
+    return data
+
+
+def _with_info_title(data: bytes, title: str) -> bytes:
+    pdf_doc = pdfium.PdfDocument(data)
+    n_objects = int(re.findall(rb"/Size (\d+)", data)[-1])
+    root = re.findall(rb"/Root (\d+ \d+ R)", data)[-1]
+    startxref = int(re.findall(rb"startxref\s+(\d+)", data)[-1])
+    pdf_doc.close()
+    offset = len(data)
+    obj = f"{n_objects} 0 obj\n<< /Title ({title}) >>\nendobj\n".encode()
+    xref = f"xref\n{n_objects} 1\n{offset:010d} 00000 n \n".encode()
+    trailer = (
+        f"trailer\n<< /Size {n_objects + 1} /Root {root.decode()} /Info {n_objects} 0 R "
+        f"/Prev {startxref} >>\nstartxref\n{offset + len(obj)}\n%%EOF\n"
+    ).encode()
+    return data + obj + xref + trailer
+
+
+BODY_LINES = [
+    (
+        f"Body text line {i} of a paper about synthetic records and how they were made.",
+        10,
+        400 + 12 * i,
+    )
+    for i in range(20)
+]
+
+
+def test_title_is_the_big_block_of_words_not_a_bigger_logo_below_it() -> None:
+    data = _pdf_with_lines(
+        [
+            ("PaSa: An LLM Agent for Comprehensive", 14.3, 70),
+            ("Academic Paper Search", 14.3, 88),
+            ("Yichen He and Guanhua Huang", 10, 110),
+            ("Paper Search", 20, 300),  # the lettering of a figure
+            *BODY_LINES,
+        ]
+    )
+    assert pdf.read(data).metadata.title == (
+        "PaSa: An LLM Agent for Comprehensive Academic Paper Search"
+    )
+
+
+def test_title_skips_banners_and_article_type_labels() -> None:
+    data = _pdf_with_lines(
+        [
+            ("M P RA", 26, 40),
+            ("Munich Personal RePEc Archive", 18, 75),
+            ("Research Article", 18, 120),
+            ("Territorial Rural Development in Latin America", 16, 160),
+            *BODY_LINES,
+        ]
+    )
+    assert pdf.read(data).metadata.title == "Territorial Rural Development in Latin America"
+
+
+def test_title_with_a_colon_goes_on_into_its_smaller_subtitle() -> None:
+    data = _pdf_with_lines(
+        [
+            ("KIMI K1.5:", 17.2, 100),
+            ("SCALING REINFORCEMENT LEARNING WITH LLMS", 13.8, 122),
+            *BODY_LINES,
+        ]
+    )
+    assert pdf.read(data).metadata.title == "KIMI K1.5: SCALING REINFORCEMENT LEARNING WITH LLMS"
+
+
+def test_title_printed_on_page_one_wins_over_a_job_name_in_the_info() -> None:
+    data = _pdf_with_lines(
+        [("Understanding the barriers to quality improvement", 20, 100), *BODY_LINES],
+        title="6489122611071476 1..10",
+    )
+    assert pdf.read(data).metadata.title == "Understanding the barriers to quality improvement"
+
+
+def test_sane_info_title_is_the_fallback_when_page_one_shows_none() -> None:
+    data = _pdf_with_lines(BODY_LINES, title="Differentially Private Synthetic Tables")
+    assert pdf.read(data).metadata.title == "Differentially Private Synthetic Tables"
+
+
+def test_corpus_titles_skip_furniture_and_figure_lettering(corpus: Path) -> None:
+    # The info dict holds the journal's name; a figure below the title has bigger letters.
+    assert _paper(corpus, "sp__aimag10.pdf").metadata.title == (
+        "Adapting Open Information Extraction to Domain-Specific Relations"
+    )
+    assert _paper(corpus, "pqa__pasa.pdf").metadata.title == (
+        "PaSa: An LLM Agent for Comprehensive Academic Paper Search"
+    )
+
+
+def test_corpus_year_follows_the_dated_doi_over_an_older_year_in_the_text(corpus: Path) -> None:
+    doc = _paper(corpus, "synctrials__Tudor-DigitalTwin.pdf")
+    assert doc.metadata.doi == "10.1038/s41746-025-01910-w"
+    assert doc.metadata.year == 2025
+
+
 @pytest.mark.parametrize(
     ("lines", "doi"),
     [
@@ -276,6 +389,16 @@ def test_find_doi_prefers_a_marked_doi_and_strips_punctuation(
         (["arXiv:1802.06739v1 [cs.LG] 20 Feb 2018"], None, 2018),
         (["bioRxiv preprint"], "10.1101/2023.08.22.554289", 2023),
         (["Table 3: results for 2019 and 2020"], None, None),
+        # a stated year the DOI or the arXiv stamp contradicts gives way to theirs
+        (["© 2017 The Authors"], "10.1038/s41746-025-01910-w", 2025),
+        (["arXiv:2305.01234v1 [cs.CL] 2 May 2023", "Copyright 2019"], None, 2023),
+        # a line that is a date, or a venue with its date; not a date inside a sentence
+        (["January 2007, Volume 18, Issue 3. http://www.jstatsoft.org/"], None, 2007),
+        (["Proceedings of ACL, pages 696-703, Prague, Czech Republic, June 2007"], None, 2007),
+        (["June 2, 2025", "(v1.0)"], None, 2025),
+        (["August 2004 and dried. A voucher specimen for this"], None, None),
+        # the journal's version, the year after the preprint: kept
+        (["arXiv:2305.01234v3 [cs.CL]", "Published: 4 March 2024"], None, 2024),
     ],
 )
 def test_find_year_takes_only_plainly_stated_years(
