@@ -14,9 +14,10 @@ $(BIN)/python:
 	$(BIN)/python -m pip install -q --upgrade pip
 
 # compileall: an editable install leaves the package as source; byte-compiling it once spares
-# every worker process the compile (PYTHONDONTWRITEBYTECODE would stop Python doing it itself)
+# every worker process the compile (PYTHONDONTWRITEBYTECODE would stop Python doing it itself).
+# The report extra (matplotlib): the README's next step after `make demo` is `synthwatch report`.
 $(VENV)/.installed: pyproject.toml pipeline/sources/_pdfium_lines.c | $(BIN)/python
-	$(BIN)/pip install -q -e .
+	$(BIN)/pip install -q -e '.[report]'
 	$(BIN)/python -m compileall -q pipeline
 	@touch $@
 

@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from pipeline import __version__, detect
 from pipeline.dask_child import child_for
 from pipeline.errors import EngineError
+from pipeline.install import install_hint
 from pipeline.pool import Limits
 from pipeline.results import PaperResult
 from pipeline.store import Store
@@ -39,10 +40,7 @@ from pipeline.work import Settings, Task
 if TYPE_CHECKING:
     from distributed import Client
 
-DASK_HINT = (
-    "the Dask engine needs the dask extra: pip install 'synthwatch[dask]' "
-    "(or pip install 'dask[distributed]')"
-)
+DASK_HINT = "the Dask engine needs the dask extra: install it with {command}"
 SCHEDULER_HINT = (
     "start a scheduler with `dask scheduler` and workers with `dask worker ADDRESS` on machines "
     "where synthwatch is installed, or leave out --scheduler for a cluster on this machine"
@@ -101,7 +99,7 @@ def require_dask() -> None:
     try:
         import distributed  # noqa: F401
     except ImportError:
-        raise EngineError(DASK_HINT) from None
+        raise EngineError(DASK_HINT.format(command=install_hint("dask"))) from None
 
 
 def shard_root(db: str | Path, shards: str | Path | None) -> Path:

@@ -65,6 +65,11 @@ class UsageError(SynthwatchError):
     """The caller asked for something that cannot be done as asked (bad manifest, bad path)."""
 
 
+class DatabaseMissing(StoreError, UsageError):
+    """The database to read does not exist. A path that does not exist is a usage error (exit
+    2); a database that exists but cannot be opened is a plain StoreError (exit 1)."""
+
+
 class WorkerStartError(SynthwatchError):
     """A worker process could not start (broken install, no memory): nothing can be scanned."""
 

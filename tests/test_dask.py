@@ -13,6 +13,7 @@ from pipeline import dask_engine
 from pipeline.cli import main
 from pipeline.dask_child import child_for
 from pipeline.dask_engine import DASK_HINT, ingest_shards, shard_folders, shard_root
+from pipeline.install import install_hint
 from pipeline.pool import Limits
 from pipeline.scan import ScanOptions, discover, scan
 from pipeline.store import SCHEMA_VERSION, Store, connect_readonly
@@ -133,7 +134,7 @@ def test_engine_dask_without_dask_installed_exits_1_with_install_hint(
     db = tmp_path / "s.duckdb"
     result = CliRunner().invoke(main, ["scan", str(papers), "--db", str(db), "--engine", "dask"])
     assert result.exit_code == 1
-    assert DASK_HINT in result.stderr
+    assert DASK_HINT.format(command=install_hint("dask")) in result.stderr
 
 
 def test_scheduler_without_engine_dask_is_a_usage_error(tmp_path, papers):

@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from pipeline.errors import SynthwatchError
+from pipeline.install import install_hint
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-INSTALL_HINT = "install the report extra: pip install 'synthwatch[report]'"
 WIDTH_IN = 9.0
 DPI = 110
 INK = "#1d2330"
@@ -87,9 +87,10 @@ def corpus_charts(
         Chart(
             "prevalence-by-year",
             "Share of assessed papers that use synthetic data, per period of publication years "
-            f"(years pooled until a period has {min_period_papers} papers) and category, with "
-            "95% Wilson intervals; each panel has its own scale. Papers without a year are "
-            "left out (see the table).",
+            f"(years pooled until a period has {min_period_papers} papers): any synthetic data, "
+            "model-generated data (a use of a category other than simulation), and each "
+            "category, with 95% Wilson intervals; each panel has its own scale. Papers without "
+            "a year are left out (see the table).",
             prevalence_over_time(by_period),
         ),
         Chart(
@@ -135,7 +136,9 @@ def _pyplot() -> Any:
     try:
         import matplotlib
     except ImportError:
-        raise SynthwatchError(INSTALL_HINT) from None
+        raise SynthwatchError(
+            f"the charts need matplotlib: install the report extra with {install_hint('report')}"
+        ) from None
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 

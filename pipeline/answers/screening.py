@@ -4,8 +4,9 @@ Pure data: a :class:`~pipeline.results.PaperResult` (and, when at hand, its Docu
 the real-data-check sentence on a page) in, a :class:`Screening` out. Templates in
 ``reports/`` render it; nothing here prints or touches a file.
 
-The rule behind every light is in :data:`LIGHT_RULES`, shown in the report's legend and the
-README, so that what an editor reads and what the code does cannot drift apart.
+The rule behind every light is in :data:`~pipeline.answers.lights.LIGHT_RULES`, shown in the
+report's legend and the README, so that what an editor reads and what the code does cannot
+drift apart.
 """
 
 from __future__ import annotations
@@ -14,16 +15,24 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from pipeline.answers.lights import LIGHT_RULES, LIGHTS, QUESTIONS, RULES  # noqa: F401
+from pipeline.detect.evidence import evidence_order
 from pipeline.detect.model import STANCES, Finding
 from pipeline.detect.verdict import MIN_USE_CONFIDENCE
 from pipeline.document import Document
 from pipeline.results import PaperResult
 
-LIGHTS = ("red", "amber", "green", "grey")
 MAX_EVIDENCE = 3
-# The first row quotes the most confident use sentences; the rest are under Findings.
+# The first row quotes the strongest use sentences; the rest are under Findings.
 MAX_USE_EVIDENCE = 2
 EXCERPT_CHARS = 70
+# The checklist must print on A4 page 1 with the verdict (a test prints it with Chromium): it
+# quotes at most this many distinct sentences in full, each up to QUOTE_CHARS; the rest are
+# excerpts, and every sentence is in full under Findings.
+MAX_FULL_QUOTES = 5
+QUOTE_CHARS = 200
+# A list answer names at most this many items (a paper may name a dozen generators).
+MAX_ANSWER_ITEMS = 8
 CHECK_PREFIX = "real-data check: "
 # Roles whose results rest on the synthetic data being faithful to real data.
 RESTING_ROLES = frozenset({"training", "evaluation", "replacement", "analysis"})
@@ -33,89 +42,6 @@ NO_CHECK_NEEDED_ROLES = frozenset({"method_check", "release"})
 # Questions with an answer even when no synthetic data is used.
 ALWAYS_ANSWERED = frozenset({"uses_synthetic", "medical", "participants_replaced"})
 CONCERN_LIGHTS = {"high": "red", "medium": "amber", "low": "green", "none": "green"}
-
-# (key, question, {light: when the question gets that light}); the report's legend.
-LIGHT_RULES: tuple[tuple[str, str, dict[str, str]], ...] = (
-    (
-        "uses_synthetic",
-        "synthetic data used",
-        {
-            "amber": "not a fault in itself: read the rows below",
-            "green": "no sentence in which the authors use synthetic data",
-            "grey": "not assessed (language not supported)",
-        },
-    ),
-    (
-        "categories",
-        "kind",
-        {
-            "red": "simulated_participants: people simulated by a model",
-            "amber": "only synthetic_other: the paper does not say what kind of data",
-            "green": "the kind of data is named",
-            "grey": "no synthetic data used",
-        },
-    ),
-    (
-        "roles",
-        "role",
-        {
-            "red": "replacement (of real data or people) and no real-data check found",
-            "amber": "training, evaluation, replacement or analysis: the results rest on the "
-            "synthetic data; or no role stated",
-            "green": "only augmentation, method_check or release",
-            "grey": "no synthetic data used",
-        },
-    ),
-    (
-        "generators",
-        "generator named",
-        {
-            "green": "a generator is named (GPT-4, Synthea, StyleGAN2, SMOTE, ...)",
-            "amber": "no generator named: the data are hard to reproduce",
-            "grey": "no synthetic data used",
-        },
-    ),
-    (
-        "real_data_check",
-        "validated on real data",
-        {
-            "green": "a sentence evaluates or validates on real data",
-            "red": "no such sentence, and the synthetic data trains, evaluates, replaces or "
-            "is analysed",
-            "amber": "no such sentence, but the data only check a method or are released",
-            "grey": "no synthetic data used",
-        },
-    ),
-    (
-        "medical",
-        "medical context",
-        {
-            "amber": "clinical work that uses synthetic data: errors can reach patients",
-            "green": "not clinical work",
-            "grey": "no synthetic data used (shown for information)",
-        },
-    ),
-    (
-        "participants_replaced",
-        "human participants replaced",
-        {
-            "red": "simulated people stand in for human participants",
-            "green": "no simulated participants",
-            "grey": "not assessed",
-        },
-    ),
-    (
-        "in_abstract",
-        "disclosed in abstract",
-        {
-            "green": "a use sentence is in the abstract",
-            "amber": "the use is stated only in the body, not up front",
-            "grey": "no synthetic data used",
-        },
-    ),
-)
-QUESTIONS = {key: question for key, question, _ in LIGHT_RULES}
-RULES = {key: rules for key, _, rules in LIGHT_RULES}
 
 
 @dataclass(frozen=True)
@@ -127,13 +53,22 @@ class Evidence:
     page: int | None
     label: str = ""  # what it supports: a category, role or generator name
     repeat: bool = False  # quoted in full in an earlier checklist row
+    brief: bool = False  # the page's budget of full quotes is spent: shown as an excerpt
 
     @property
     def excerpt(self) -> str:
         """The first words of the sentence, to point back at a sentence quoted above."""
-        if len(self.sentence) <= EXCERPT_CHARS:
-            return self.sentence
-        return self.sentence[:EXCERPT_CHARS].rsplit(" ", 1)[0] + " …"
+        return _cut(self.sentence, EXCERPT_CHARS)
+
+    @property
+    def quote(self) -> str:
+        """The sentence as the checklist quotes it: whole, or its first QUOTE_CHARS characters
+        (a table or a run-on sentence from a PDF would push the checklist off page 1)."""
+        return _cut(self.sentence, QUOTE_CHARS)
+
+    @property
+    def cut(self) -> bool:
+        return self.quote != self.sentence
 
     @property
     def where(self) -> str:
@@ -186,6 +121,44 @@ class Screening:
     def n_findings(self) -> int:
         return len(self.result.findings)
 
+    @property
+    def n_below_threshold(self) -> int:
+        """`use` sentences the verdict does not count: their confidence is below threshold."""
+        return sum(not v.counted for stance, views in self.groups for v in views if stance == "use")
+
+    @property
+    def below_threshold_note(self) -> str:
+        return below_threshold_note(self.n_below_threshold, self.min_confidence)
+
+    @property
+    def check_sentence(self) -> Evidence | None:
+        """The real-data-check sentence when no finding holds it: the checklist may quote it
+        cut, so the Findings part quotes it whole."""
+        for c in self.checks:
+            if c.key == "real_data_check" and c.evidence:
+                e = c.evidence[0]
+                if not any(e.sentence == f.sentence for f in self.result.findings):
+                    return e
+        return None
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` up to ``limit`` characters, cut between words, with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    return text[:limit].rsplit(" ", 1)[0] + " …"
+
+
+def below_threshold_note(n: int, threshold: float = MIN_USE_CONFIDENCE) -> str:
+    """Why `use` sentences are listed although the verdict does not count them."""
+    if n == 0:
+        return ""
+    sentences = "1 sentence reads" if n == 1 else f"{n} sentences read"
+    return (
+        f"{sentences} as use but with confidence below {threshold}, the threshold for a "
+        "verdict: listed under use, not counted."
+    )
+
 
 def answer_text(value: object) -> str:
     """A verdict value in words: yes/no, a comma-separated list, ``none``, ``n/a``."""
@@ -194,7 +167,11 @@ def answer_text(value: object) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, list | tuple):
-        return ", ".join(map(str, value)) or "none"
+        items = [str(v) for v in value]
+        if len(items) > MAX_ANSWER_ITEMS:
+            more = len(items) - MAX_ANSWER_ITEMS + 1
+            items = [*items[: MAX_ANSWER_ITEMS - 1], f"and {more} more"]
+        return ", ".join(items) or "none"
     return "not found" if value == "not_found" else str(value)
 
 
@@ -235,8 +212,10 @@ def _evidence(f: Finding, label: str = "") -> Evidence:
 
 
 def _best(findings: Iterable[Finding]) -> Finding | None:
-    """The most confident finding, the earliest among equals."""
-    ranked = sorted(findings, key=lambda f: (-f.confidence, f.ordinal))
+    """The paper's strongest statement among ``findings``: from where papers say what they did
+    (results, methods, abstract) before the discussion or introduction, then the most
+    confident, then the earliest (the order the verdict quotes by)."""
+    ranked = sorted(findings, key=evidence_order)
     return ranked[0] if ranked else None
 
 
@@ -253,13 +232,16 @@ def _per_label(
 
 
 def _mark_repeats(checks: list[Check]) -> tuple[Check, ...]:
-    """Flag evidence already quoted in an earlier row, so that the page quotes it once."""
+    """Flag evidence already quoted in an earlier row, so that the page quotes it once, and
+    evidence past the page's budget of MAX_FULL_QUOTES sentences, shown as an excerpt."""
     seen: set[str] = set()
     out = []
     for c in checks:
         evidence = []
         for e in c.evidence:
-            evidence.append(replace(e, repeat=e.sentence in seen))
+            repeat = e.sentence in seen
+            brief = not repeat and len(seen) >= MAX_FULL_QUOTES
+            evidence.append(replace(e, repeat=repeat, brief=brief))
             seen.add(e.sentence)
         out.append(replace(c, evidence=tuple(evidence)))
     return tuple(out)
@@ -310,7 +292,7 @@ def _checks(result: PaperResult, v: dict[str, Any], document: Document | None) -
         )
 
     if used:
-        ranked = sorted(uses, key=lambda f: (-f.confidence, f.ordinal))
+        ranked = sorted(uses, key=evidence_order)
         add(
             "uses_synthetic",
             "amber",

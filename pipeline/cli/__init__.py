@@ -24,6 +24,7 @@ COMMANDS = {
     "query": ("pipeline.cli.query", "query_group"),
     "report": ("pipeline.cli.report", "report_command"),
     "export": ("pipeline.cli.export", "export_command"),
+    "paper": ("pipeline.cli.paper", "paper_command"),
 }
 
 

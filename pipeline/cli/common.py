@@ -6,10 +6,12 @@ import csv
 import functools
 import io
 import json
+import shutil
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -69,8 +71,54 @@ def format_option(*choices: str, default: str) -> Callable[[F], F]:
     return deco
 
 
+def explain_option(func: F) -> F:
+    return click.option(
+        "--explain",
+        is_flag=True,
+        help="Show the ids of the patterns behind each finding (to trace a verdict to its rules).",
+    )(func)
+
+
+def output_option(func: F) -> F:
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, writable=True),
+        help="Write the report to this file instead of stdout.",
+    )(func)
+
+
+# Text for people is wrapped to the terminal, at most this wide (and this wide in a file or a
+# pipe, so that the same paper gives the same bytes).
+TEXT_WIDTH = 100
+
+
+def text_width(output: str | None = None) -> int:
+    """Columns to wrap text at: the terminal's (up to TEXT_WIDTH), else TEXT_WIDTH."""
+    if output is None and sys.stdout.isatty():
+        return min(shutil.get_terminal_size((TEXT_WIDTH, 24)).columns - 1, TEXT_WIDTH)
+    return TEXT_WIDTH
+
+
+def write_output(text: str, output: str | None, what: str) -> None:
+    """``text`` to the file ``output`` (saying so on stderr), or to stdout."""
+    if not output:
+        click.echo(text, nl=False)
+        return
+    try:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
+    stderr_console().print(f"{what} written to {output}", highlight=False, soft_wrap=True)
+
+
 def translate_errors(func: F) -> F:
-    """Turn library errors into one-line messages on stderr with exit code 1."""
+    """Turn library errors into one-line messages on stderr with the README's exit codes.
+
+    A usage error (a bad argument, a path that does not exist, such as a --db file to read)
+    exits 2 with the command's usage line; any other library error exits 1.
+    """
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:

@@ -8,7 +8,7 @@ import click
 import duckdb
 
 from pipeline.cli.common import db_option, stderr_console, translate_errors
-from pipeline.errors import DatabaseLocked, StoreError
+from pipeline.errors import DatabaseLocked, DatabaseMissing, StoreError
 from pipeline.store import FINDING_COLUMNS, LOCK_HINT, PAPER_COLUMNS
 
 TABLES = {
@@ -36,7 +36,7 @@ def export_connection(db: Path, output: Path) -> duckdb.DuckDBPyConnection:
     runs only the COPY statement below, built from fixed table and column names.
     """
     if not db.is_file():
-        raise StoreError(f"no database at {db}: run `synthwatch scan PATH --db {db}` first")
+        raise DatabaseMissing(f"no database at {db}: run `synthwatch scan PATH --db {db}` first")
     try:
         con = duckdb.connect(
             str(db),

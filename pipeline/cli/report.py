@@ -7,7 +7,8 @@ from pathlib import Path
 import click
 
 from pipeline.answers.charts import require_matplotlib
-from pipeline.answers.report import gather_corpus, render_corpus
+from pipeline.answers.corpus import gather_corpus
+from pipeline.answers.report import render_corpus
 from pipeline.cli.common import db_option, stderr_console, translate_errors
 from pipeline.store import connect_readonly
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from pipeline.errors import DatabaseLocked, SchemaTooNew, StoreError
+from pipeline.errors import DatabaseLocked, DatabaseMissing, SchemaTooNew, StoreError
 from pipeline.results import PaperResult
 from pipeline.store.paths import resolve_file_paths
 
@@ -144,7 +144,9 @@ def connect_readonly(path: str | Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection with file, network and extension access switched off."""
     path = Path(path)
     if not path.is_file():
-        raise StoreError(f"no database at {path}: run `synthwatch scan PATH --db {path}` first")
+        raise DatabaseMissing(
+            f"no database at {path}: run `synthwatch scan PATH --db {path}` first"
+        )
     return _connect(path, read_only=True)
 
 

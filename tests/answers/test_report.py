@@ -9,7 +9,9 @@ from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
+from pipeline.answers.corpus import MAX_SAMPLE
 from pipeline.answers.queries import run_query
 from pipeline.answers.report import (
     gather_corpus,
@@ -18,9 +20,12 @@ from pipeline.answers.report import (
     render_screening,
     year_periods,
 )
+from pipeline.detect.evidence import EVIDENCE_SECTIONS
 from pipeline.errors import SynthwatchError
+from pipeline.install import install_hint
 from pipeline.store import connect_readonly
 from pipeline.work import screen_file
+from tests.conftest import scan_into
 
 ROOT = Path(__file__).resolve().parents[2]
 # A resource the page would fetch: src=, href=, url(), @import pointing off the page.
@@ -98,7 +103,8 @@ def test_screening_report_needs_no_matplotlib(demo, monkeypatch):
 
 def test_corpus_report_without_matplotlib_says_what_to_install(demo_report, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)
-    with pytest.raises(SynthwatchError, match=re.escape("pip install 'synthwatch[report]'")):
+    hint = f"install the report extra with {install_hint('report')}"
+    with pytest.raises(SynthwatchError, match=re.escape(hint)):
         render_corpus(demo_report, "html")
 
 
@@ -184,3 +190,80 @@ def test_every_subpackage_is_listed_and_every_template_is_shipped():
     assert templates
     for path in templates:
         assert any(path.match(g) for g in globs), f"{path.name} is not shipped"
+
+
+def test_model_generated_headline_leaves_out_simulation_only_papers(demo_db, demo_report):
+    con = connect_readonly(demo_db)
+    try:
+        positives = con.execute(
+            "SELECT categories FROM papers WHERE assessed AND uses_synthetic"
+        ).fetchall()
+    finally:
+        con.close()
+    simulation_only = sum(set(cats) == {"simulation"} for (cats,) in positives)
+    assert simulation_only >= 2  # the CARLA and the bootstrap-simulation demo papers
+    m, o = demo_report.model_generated, demo_report.overall
+    assert (m["n"], m["count"]) == (o["n"], o["count"] - simulation_only)
+    assert (
+        sum(r["count"] for r in demo_report.model_by_period)
+        + (demo_report.model_undated["count"] if demo_report.model_undated else 0)
+        == m["count"]
+    )
+    share = f"{m['proportion'] * 100:.1f}%"
+    html = render_corpus(demo_report, "html").text
+    assert f"model-generated data (excluding simulation): {share}" in html
+    assert f"any synthetic data: {o['proportion'] * 100:.1f}%" in html
+    markdown = render_corpus(demo_report, "markdown").text
+    assert f"**{m['count']}** use model-generated data (excluding simulation): {share}" in markdown
+
+
+def test_evidence_sample_is_each_papers_best_use_sentence_per_concern(demo_db, demo_report):
+    con = connect_readonly(demo_db)
+    try:
+        for concern, papers, rows in demo_report.samples:
+            ids = [r["paper_id"] for r in rows]
+            assert ids == sorted(ids) and len(rows) == min(papers, MAX_SAMPLE)
+            for row in rows:
+                uses = con.execute(
+                    "SELECT section, confidence, ordinal, sentence FROM findings "
+                    "WHERE paper_id = ? AND stance = 'use' AND confidence >= 0.6",
+                    [row["paper_id"]],
+                ).fetchall()
+                # the order the verdict quotes by: section, then confidence, then text order
+                rank = {s: i for i, s in enumerate(EVIDENCE_SECTIONS)}
+                best = min(uses, key=lambda u: (rank.get(u[0], 99), -u[1], u[2]))
+                assert (row["section"], row["evidence"]) == (best[0], best[3])
+                assert row["concern"] == concern
+    finally:
+        con.close()
+    assert [c for c, _, _ in demo_report.samples] == ["high", "medium", "low"]
+
+
+def test_corpus_report_quotes_evidence_when_no_paper_is_high_concern(demo, tmp_path):
+    db = tmp_path / "no-high.duckdb"
+    scan_into(
+        db,
+        [demo / "pdf" / "chest-xray-stylegan2.pdf", demo / "latex" / "pedestrian-carla.tex"],
+        workers=1,
+    )
+    con = connect_readonly(db)
+    try:
+        report = gather_corpus(con, str(db))
+    finally:
+        con.close()
+    assert report.n_high == 0 and not report.high_concern
+    quoted = [row for _, _, rows in report.samples for row in rows]
+    assert {Path(r["source_path"]).name for r in quoted} == {
+        "chest-xray-stylegan2.pdf",  # medium
+        "pedestrian-carla.tex",  # low
+    }
+    pdf = next(r for r in quoted if r["source_path"].endswith(".pdf"))
+    assert pdf["page"] == 1 and pdf["section"]
+    html = render_corpus(report, "html").text
+    markdown = render_corpus(report, "markdown").text
+    for text in (html, markdown):
+        assert "Evidence to spot-check" in text and "No paper has concern high." in text
+        assert f"{pdf['section']}, p. 1" in text  # the quote's section and page
+    for row in quoted:
+        assert f"“{escape(row['evidence'])}”" in html
+        assert f"“{md_escape(row['evidence'])}”" in markdown

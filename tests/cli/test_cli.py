@@ -66,9 +66,8 @@ def test_every_command_has_help_with_an_example(name, command):
 
 def test_every_command_is_listed_and_loads():
     names = [name for name, _ in _commands(main)]
-    assert {"scan", "screen", "sql", "eval", "query", "query list", "report", "export"} <= set(
-        names
-    )
+    expected = {"scan", "screen", "sql", "eval", "query", "query list", "report", "export", "paper"}
+    assert expected <= set(names)
 
 
 def test_the_command_line_module_loads_no_database_or_console_library():
@@ -173,4 +172,4 @@ def test_sql_refuses_writes_and_file_access(tmp_path, corpus):
 
 def test_sql_on_missing_database_says_how_to_make_one(tmp_path):
     result = CliRunner().invoke(main, ["sql", "SELECT 1", "--db", str(tmp_path / "x.duckdb")])
-    assert result.exit_code == 1 and "synthwatch scan" in result.stderr
+    assert result.exit_code == 2 and "synthwatch scan" in result.stderr

@@ -98,9 +98,9 @@ def test_export_connection_may_write_only_the_output_file(demo_db, tmp_path):
     assert not (tmp_path / "other.csv").exists()
 
 
-def test_export_of_a_missing_database_exits_1(tmp_path):
+def test_export_of_a_missing_database_exits_2(tmp_path):
     result = export(tmp_path / "none.duckdb", "papers", "csv", tmp_path / "p.csv")
-    assert result.exit_code == 1 and "synthwatch scan" in result.stderr
+    assert result.exit_code == 2 and "synthwatch scan" in result.stderr
     assert not (tmp_path / "p.csv").exists()
 
 

@@ -155,4 +155,4 @@ def test_sql_in_a_parameter_is_only_a_value(db):
 
 def test_missing_database_says_how_to_make_one(tmp_path):
     result = run("prevalence", "--db", str(tmp_path / "none.duckdb"))
-    assert result.exit_code == 1 and "synthwatch scan" in result.stderr
+    assert result.exit_code == 2 and "synthwatch scan" in result.stderr

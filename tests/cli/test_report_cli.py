@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 import sys
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
 
 REMOTE = re.compile(r"""(src|href)\s*=\s*["']?\s*(https?:)?//|url\(\s*["']?(https?:)?//|@import""")
 CHECKLIST = (
@@ -126,13 +129,15 @@ def test_report_without_matplotlib_exits_1_with_the_install_hint(demo_db, tmp_pa
         main, ["report", "--db", str(demo_db), "-o", str(tmp_path / "r.html")]
     )
     assert result.exit_code == 1
-    assert "install the report extra: pip install 'synthwatch[report]'" in result.stderr
+    # the clone's own path: `pip install 'synthwatch[report]'` fails, synthwatch is on no registry
+    assert f"-m pip install -e '{ROOT}[report]'" in result.stderr
+    assert "'synthwatch[report]'" not in result.stderr
     assert not (tmp_path / "r.html").exists()
 
 
 def test_report_on_a_missing_database_says_how_to_make_one(tmp_path):
     result = CliRunner().invoke(main, ["report", "--db", str(tmp_path / "none.duckdb")])
-    assert result.exit_code == 1 and "synthwatch scan" in result.stderr
+    assert result.exit_code == 2 and "synthwatch scan" in result.stderr
 
 
 @pytest.mark.parametrize("fmt", ["html", "markdown", "json", "text"])
@@ -142,3 +147,22 @@ def test_screen_output_option_writes_every_format(demo, tmp_path, fmt):
     result = CliRunner().invoke(main, ["screen", str(path), "--format", fmt, "-o", str(out)])
     assert result.exit_code == 0 and result.stdout == ""
     assert out.read_text(encoding="utf-8").strip()
+
+
+@pytest.mark.parametrize("fmt", ["html", "markdown", "text"])
+def test_screen_hides_pattern_ids_unless_explain(demo, fmt):
+    path = str(demo / "pdf" / "sepsis-synthea.pdf")
+    plain = CliRunner().invoke(main, ["screen", path, "--format", fmt])
+    explained = CliRunner().invoke(main, ["screen", path, "--format", fmt, "--explain"])
+    assert plain.exit_code == 0 and explained.exit_code == 0
+    for pattern_id in ("stance.we_action", "generator.synthea"):
+        assert pattern_id not in plain.stdout
+        assert pattern_id in explained.stdout
+
+
+def test_screen_text_wraps_at_100_columns_in_a_pipe(corpus):
+    path = corpus / "pdf" / "qwen3__Qwen3_Technical_Report.pdf"
+    result = CliRunner().invoke(main, ["screen", str(path)])
+    assert result.exit_code == 0
+    long = [line for line in result.stdout.splitlines() if len(line) > 100]
+    assert all(len(line.split()) <= 2 for line in long), long
