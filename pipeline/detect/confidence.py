@@ -28,6 +28,7 @@ from pipeline.detect.patterns import load_patterns
 PRIOR_WEIGHT = 4.0
 # With nothing labelled at all, a finding is as likely right as not
 UNINFORMED = 0.5
+MIN_CONFIDENCE, MAX_CONFIDENCE = 0.05, 0.99
 STRONG_CUE = 0.85
 SECTION_GROUPS = {
     "methods": "own",
@@ -112,7 +113,8 @@ class Calibration:
             if c != last:
                 rate = (c.right + PRIOR_WEIGHT * rate) / (c.n + PRIOR_WEIGHT)
             last = c
-        return round(rate, 2)
+        # a share counted on a few hundred sentences never makes a finding certain
+        return round(min(MAX_CONFIDENCE, max(MIN_CONFIDENCE, rate)), 2)
 
     def apply(self, findings: list[Finding], leave_out: str | None = None) -> list[Finding]:
         return [replace(f, confidence=self.confidence(f, leave_out)) for f in findings]

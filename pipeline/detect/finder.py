@@ -237,9 +237,14 @@ def is_fragment(sentence: str, title: str | None = None) -> bool:
     "2.1 Fully Synthetic Data", "Policy Model, Reward Model, Algorithm", "(a) Synthetic Data"
     say nothing about what anyone did with the data.
     """
-    folded_title = fold_title(title or "")
-    if len(folded_title) >= MIN_TITLE_CHARS and fold_title(sentence).startswith(folded_title):
-        return True  # the title, or the title block (title, authors, journal) run together
+    folded_title, folded = fold_title(title or ""), fold_title(sentence)
+    if len(folded_title) >= MIN_TITLE_CHARS and (
+        folded.startswith(folded_title)
+        or (len(folded) >= MIN_TITLE_CHARS and folded in folded_title)
+    ):
+        # the title, a part of it cut at its "?" or ":", or the title block (title, authors,
+        # journal) run together
+        return True
     words = FRAGMENT_WORD.findall(sentence)
     if CAPTION.match(sentence):
         return False
