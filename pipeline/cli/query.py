@@ -228,29 +228,40 @@ def run_command(
         write_machine(frame[chosen] if chosen else frame, fmt, output)
         if frame.empty:
             stderr_console().print(nothing_matches(query, query.given(values)) + hint)
-        return
+    else:
+        write_for_people(query, frame, values, chosen, fmt, output, hint)
+    if output:
+        stderr_console().print(f"{len(frame)} row(s) written to {output}", highlight=False)
+
+
+def write_for_people(
+    query: CannedQuery,
+    frame: pd.DataFrame,
+    values: dict[str, Any],
+    chosen: list[str] | None,
+    fmt: str,
+    output: str | None,
+    hint: str = "",
+) -> None:
+    """A result as a table on the terminal, as Markdown or as an HTML page."""
     shown = for_people(query, frame, values, chosen)
     if shown.empty:
         shown.empty += hint
+    marks = sentence_marks(query, values, shown)
     with _destination(output):
         if fmt == "html":
-            marks = sentence_marks(query, values, shown)
-            click.echo(
-                render_html(
-                    shown,
-                    description=query.description,
-                    given=query.given(values),
-                    name=query.name,
-                    marks=marks,
-                ),
-                nl=False,
+            page = render_html(
+                shown,
+                description=query.description,
+                given=query.given(values),
+                name=query.name,
+                marks=marks,
             )
+            click.echo(page, nl=False)
         elif fmt == "markdown":
             click.echo(shown_markdown(shown))
         else:
-            print_shown(shown, marks=sentence_marks(query, values, shown))
-    if output:
-        stderr_console().print(f"{len(frame)} row(s) written to {output}", highlight=False)
+            print_shown(shown, marks=marks)
 
 
 def sentence_marks(

@@ -76,7 +76,7 @@ def test_queries_lists_every_canned_query_with_params(corpus):
 def test_query_errors_are_query_errors(corpus):
     with pytest.raises(QueryError, match="known queries"):
         corpus.query("nope")
-    with pytest.raises(QueryError, match="its parameters: category, field, venue"):
+    with pytest.raises(QueryError, match="its parameters: category, exclude, field, venue"):
         corpus.query("prevalence_by_year", colour="red")
 
 

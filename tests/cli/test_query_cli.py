@@ -10,9 +10,10 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 
-from pipeline.answers.queries import list_queries
+from pipeline.answers.queries import list_queries, load_query
 from pipeline.cli import main
 from pipeline.cli.query import markdown_table
+from pipeline.detect.model import STANCES
 from tests.answers.known_corpus import PAPERS, build
 
 
@@ -47,7 +48,11 @@ def test_list_json_and_one_query_in_full():
         "default": None,
         "required": True,
         "description": search["params"][0]["description"],
+        "values": None,
+        "comma_separated": False,
     }
+    stance = next(p for p in search["params"] if p["name"] == "stance")
+    assert stance["values"] == list(STANCES)
     one = run("list", "prevalence_by_year")
     assert one.exit_code == 0
     assert "Rogan-Gladen" in one.stdout and "year_to=0" in one.stdout and "columns:" in one.stdout
@@ -70,20 +75,25 @@ def test_query_by_name_with_params_gives_csv(db):
 def test_table_for_people_puts_intervals_in_one_column_and_calibration_below(db):
     result = CliRunner(env={"COLUMNS": "140"}).invoke(main, ["query", "prevalence", "--db", db])
     assert result.exit_code == 0
-    assert "Prevalence" in result.stdout and "proportion (95% CI)" in result.stdout
+    assert "Prevalence" in result.stdout and "share of 11 assessed (95% CI)" in result.stdout
     assert "0.636 (" in result.stdout  # 7 of 11
     assert "calibration: eval " in result.stdout and "sensitivity 0.875" in result.stdout
 
 
-def test_markdown_and_json(db):
+def test_markdown_shows_the_compact_columns_and_json_every_one(db):
     md = run("high_concern", "--db", db, "--format", "markdown")
     assert md.exit_code == 0
     lines = md.stdout.splitlines()
-    assert lines[0].startswith("| title | doi | year |") and lines[1].startswith("|---|")
-    assert len(lines) == 2 + 3
+    assert lines[0] == "## High-concern papers"
+    assert (
+        lines[2] == "| title | year | section | page | evidence |"
+        and lines[3] == "|---|---|---|---|---|"
+    )
+    assert len(lines) == 4 + 3
     data = json.loads(run("high_concern", "--db", db, "--format", "json").stdout)
     assert {r["title"] for r in data} == {"Paper p01", "Paper p04", "Paper p05"}
     assert all(isinstance(r["reasons"], list) for r in data)
+    assert list(data[0]) == list(load_query("high_concern").columns)
 
 
 def test_markdown_cells_cannot_break_the_table():
@@ -144,7 +154,7 @@ def test_unknown_or_mistyped_param_is_a_usage_error_naming_the_allowed_ones(db):
 def test_sql_in_a_parameter_is_only_a_value(db):
     result = run("search", "-p", "phrase=x'; DROP TABLE papers; --", "--db", db, "--format", "json")
     assert result.exit_code == 0 and json.loads(result.stdout) == []
-    assert "no rows" in result.stderr
+    assert "no findings match (filters: phrase=x'; DROP TABLE papers; --)" in result.stderr
     quoted = run("search", "-p", "phrase=model's 50%", "--db", db, "--format", "json")
     assert [r["page"] for r in json.loads(quoted.stdout)] == [6]
     count = CliRunner().invoke(
