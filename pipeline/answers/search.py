@@ -62,7 +62,10 @@ class Term:
         """The term with its word boundaries, for RE2 (DuckDB) or Python's ``re``."""
         parts = [_word_regex(w) for w in self.words[:-1]]
         last = self.words[-1]
-        parts.append(re.escape(last) if self.prefix else _word_regex(last))
+        if self.prefix:  # to the end of the word, so a highlight covers the whole word
+            parts.append(re.escape(last) + (r"\w*" if python else ""))
+        else:
+            parts.append(_word_regex(last))
         body = _GAP.join(parts)
         first, end = self.words[0][0], last[-1]
         if python:
