@@ -106,6 +106,8 @@ def filters_text(given: Mapping[str, Any]) -> str:
 
 def nothing_matches(query: CannedQuery, given: Mapping[str, Any]) -> str:
     noun = next((word for key, word in _NOUNS if key in query.columns), "rows")
+    if query.stats == "prevalence":
+        noun = "papers"
     return f"no {noun} match (filters: {filters_text(given)})"
 
 
@@ -176,7 +178,7 @@ def counted_words(values: Mapping[str, Any]) -> str:
     if values.get("category"):
         return f"use {values['category']}"
     if values.get("exclude"):
-        return f"use, not only {values['exclude'].replace(',', ', ')}"
+        return f"use, excluding {values['exclude'].replace(',', ', ')}"
     return "use synthetic data"
 
 

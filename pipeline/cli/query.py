@@ -13,6 +13,7 @@ import pandas as pd
 from pipeline.answers.present import (
     Shown,
     for_people,
+    is_empty,
     nothing_matches,
     parse_columns,
     render_html,
@@ -221,12 +222,12 @@ def run_command(
     con = connect_readonly(db)
     try:
         frame = run_query(con, name, params)
-        hint = known_values_hint(con, query, values) if frame.empty else ""
+        hint = known_values_hint(con, query, values) if is_empty(query, frame) else ""
     finally:
         con.close()
     if fmt in MACHINE_FORMATS:
         write_machine(frame[chosen] if chosen else frame, fmt, output)
-        if frame.empty:
+        if is_empty(query, frame):
             stderr_console().print(nothing_matches(query, query.given(values)) + hint)
     else:
         write_for_people(query, frame, values, chosen, fmt, output, hint)
