@@ -138,7 +138,11 @@ class CannedQuery:
 
     def given(self, bound: Mapping[str, Any]) -> dict[str, Any]:
         """The bound values that differ from their defaults: the filters a reader set."""
-        return {p.name: bound[p.name] for p in self.params if bound.get(p.name) != p.default}
+        return {
+            p.name: bound[p.name]
+            for p in self.params
+            if p.name in bound and bound[p.name] != p.default
+        }
 
 
 def parse_query(name: str, text: str) -> CannedQuery:
