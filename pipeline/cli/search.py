@@ -185,8 +185,8 @@ def print_hits(result: SearchResult, filters: dict[str, Any]) -> None:
     for number, row in enumerate(result.rows.itertuples(index=False), start=result.first):
         title = cell_text(row.title) or "(no title)"
         year, page = python(row.year), python(row.page)
-        head = Text(f"{number:>3}. ", style="bold") + marked(title, result.query.spans(title))
-        console.print(head + Text(f" ({year})" if year is not None else ""))
+        head = marked(title, result.query.spans(title)) + (f" ({year})" if year is not None else "")
+        indented(console, head, first=Text(f"{number:>3}. ", style="bold"))
         place = row.section + (f", p. {page}" if page is not None else "")
         where = f"{place} · {row.stance} · {row.category} · confidence {row.confidence:.2f}"
         if row.matched == "title":
@@ -198,8 +198,9 @@ def print_hits(result: SearchResult, filters: dict[str, Any]) -> None:
         console.print(f"more: --page {result.page + 1}", markup=False)
 
 
-def indented(console: Console, text: Text) -> None:
-    """``text`` wrapped to the console, each line indented, no trailing spaces."""
-    for line in text.wrap(console, max(20, console.width - INDENT)):
+def indented(console: Console, text: Text, first: Text | None = None) -> None:
+    """``text`` wrapped to the console, each line indented (the first after ``first``)."""
+    for i, line in enumerate(text.wrap(console, max(20, console.width - INDENT))):
         line.rstrip()
-        console.print(Text(" " * INDENT) + line)
+        lead = first if i == 0 and first is not None else Text(" " * INDENT)
+        console.print(lead + line)
