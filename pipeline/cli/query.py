@@ -283,7 +283,10 @@ def sentence_marks(
 
 
 def known_values_hint(con: duckdb.DuckDBPyConnection, query: CannedQuery, values: dict) -> str:
-    """For a free-text filter that matched nothing: the values the database holds."""
+    """For a free-text filter that matched nothing: the values the database holds.
+
+    ``column`` comes from FREE_TEXT_FILTERS, never from the user, so it can be in the SQL.
+    """
     parts = []
     for column in FREE_TEXT_FILTERS:
         if values.get(column) and query.param(column):
@@ -293,7 +296,10 @@ def known_values_hint(con: duckdb.DuckDBPyConnection, query: CannedQuery, values
             ).fetchall()
             names = [str(r[0]) for r in found[:KNOWN_VALUES_SHOWN]]
             more = ", ..." if len(found) > KNOWN_VALUES_SHOWN else ""
-            parts.append(f"{column}s in this database: {', '.join(names) or 'none'}{more}")
+            if names:
+                parts.append(f"{column}s in this database: {', '.join(names)}{more}")
+            else:
+                parts.append(f"no paper here has a {column} (scan --manifest can set one)")
     return "; " + "; ".join(parts) if parts else ""
 
 
