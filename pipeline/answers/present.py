@@ -189,7 +189,9 @@ def prevalence_for_people(
 
     Each estimate and its interval in one column whose header says what the share is of;
     calibration columns that are the same in every row said once under the table, a
-    calibration that differs by row (by category) as numbered footnotes.
+    calibration that differs by row (by category) as numbered footnotes; a sensitivity or
+    specificity that differs by row is left to the machine formats (the corrected column uses
+    it), so the table fits a terminal.
     """
     groups = list(frame.columns[: list(frame.columns).index("n")])
     ns = {int(n) for n in frame["n"]}
@@ -218,10 +220,24 @@ def prevalence_for_people(
             marks = {text: i + 1 for i, text in enumerate(dict.fromkeys(cells))}
             shown[c] = [f"[{marks[v]}]" for v in cells]
             notes += [f"[{i}] calibration: {text or 'n/a'}" for text, i in marks.items()]
-        else:
-            shown[c] = [None if v is None else round(v, 3) for v in cells]
-    shown["failed"] = frame["n_failed"]
-    shown["not assessed"] = frame["n_not_assessed"]
+        else:  # differs by row (by category): in the machine formats, not in the table
+            notes.append(f"{c} per row: --format csv or json")
+    counts = {
+        "assessed": frame["n"],
+        "failed": frame["n_failed"],
+        "not assessed": frame["n_not_assessed"],
+    }
+    if len(frame) > 1 and all(len(set(v)) == 1 for v in counts.values()):
+        # the same papers in every row (by category): say the counts once
+        shown = shown.drop(columns=["assessed"])
+        said.insert(
+            0,
+            f"{int(frame['n'].iloc[0])} assessed papers; {int(frame['n_failed'].iloc[0])} "
+            f"failed and {int(frame['n_not_assessed'].iloc[0])} not assessed, left out",
+        )
+    else:
+        shown["failed"] = frame["n_failed"]
+        shown["not assessed"] = frame["n_not_assessed"]
     if said:
         notes.insert(0, "; ".join(said))
     if values.get("exclude"):

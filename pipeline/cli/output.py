@@ -94,11 +94,18 @@ def print_shown(shown: Shown, marks: Marks | None = None) -> None:
         return
     table = Table(title=shown.title, expand=wide, show_lines=wide)
     texts = [[cell_text(v) for v in row] for row in shown.rows]
+    widths = [
+        max([len(row[j]) for row in texts] + [len(word) for word in c.split()])
+        for j, c in enumerate(shown.columns)
+    ]
+    # values keep their width when they all fit (a long header wraps at its spaces); on a
+    # console too narrow for that, rich folds them rather than cut columns off
+    fits = sum(widths) + 3 * len(widths) + 1 <= console.width
     for j, c in enumerate(shown.columns):
         if c in TEXT_COLUMNS:
             table.add_column(c, ratio=TEXT_COLUMNS[c], overflow="fold")
-        else:  # as wide as its longest value; a long header wraps at its spaces instead
-            table.add_column(c, min_width=max((len(row[j]) for row in texts), default=1))
+        else:
+            table.add_column(c, width=widths[j] if fits else None, overflow="fold")
     for i, row in enumerate(texts):
         spans = [marks[c][i] if c in marks else () for c in shown.columns]
         table.add_row(*(marked(text, s) for text, s in zip(row, spans, strict=True)))

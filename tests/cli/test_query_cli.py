@@ -231,8 +231,9 @@ def test_every_share_says_of_what_and_calibration_is_said_once(db):
     assert out.count("only 2 labelled positive papers (need 5)") == 1  # a footnote, not a column
     assert out.count("calibration: no calibration: run synthwatch eval") == 1
     assert "[1]" in out and "[1] calibration: " in out
-    by_year = people("prevalence_by_year", "--db", db).stdout
-    assert "share of assessed (95% CI)" in by_year and "assessed" in by_year
+    assert "sensitivity per row: --format csv or json" in out
+    by_year = run("prevalence_by_year", "--db", db, "--format", "markdown").stdout
+    assert "| year | assessed | use synthetic data | share of assessed (95% CI) |" in by_year
 
 
 def test_paper_lists_show_a_few_columns_and_machines_get_every_one(db):
