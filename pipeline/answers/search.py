@@ -29,7 +29,7 @@ import duckdb
 import pandas as pd
 
 from pipeline.answers.queries import CannedQuery, fetch, load_query
-from pipeline.errors import ParameterError
+from pipeline.errors import ParameterError, QueryError
 
 QUERY_NAME = "search"
 MAX_TERMS = 16
@@ -238,7 +238,7 @@ def compile_search(query: CannedQuery, values: Mapping[str, Any]) -> tuple[str, 
     sentence, sentence_values = conditions(parsed, "sentence")
     title, title_values = conditions(parsed, "title")
     if any(slot not in query.sql for slot in SLOTS):
-        raise ParameterError(f"{query.name}.sql must hold the slots {', '.join(SLOTS)}")
+        raise QueryError(f"{query.name}.sql must hold the slots {', '.join(SLOTS)}")
     sql = query.sql.replace(SLOTS[0], sentence).replace(SLOTS[1], title)
     bound = {k: v for k, v in values.items() if k != "phrase"}
     return sql, {**bound, **sentence_values, **title_values}

@@ -17,6 +17,7 @@ from pipeline.answers.present import (
     nothing_matches,
     parse_columns,
     render_html,
+    rows_of,
 )
 from pipeline.answers.queries import CannedQuery, list_queries, load_query, run_query
 from pipeline.cli import CONTEXT_SETTINGS
@@ -249,7 +250,7 @@ def write_for_people(
     if shown.empty:
         shown.empty += hint
     marks = sentence_marks(query, values, shown)
-    with _destination(output):
+    with destination(output):
         if fmt == "html":
             page = render_html(
                 shown,
@@ -308,14 +309,12 @@ def write_machine(frame: pd.DataFrame, fmt: str, output: str | None) -> None:
     if fmt == "parquet":
         write_parquet(frame, output)  # type: ignore[arg-type]
         return
-    from pipeline.answers.present import rows_of
-
-    with _destination(output):
+    with destination(output):
         write_rows(list(frame.columns), rows_of(frame), fmt)
 
 
 @contextlib.contextmanager
-def _destination(output: str | None) -> Iterator[None]:
+def destination(output: str | None) -> Iterator[None]:
     """stdout, or the -o file: the shared writers print to stdout, so send stdout there."""
     if output is None:
         yield

@@ -22,7 +22,7 @@ from pipeline.answers.search import QUERY_NAME, SearchResult, search
 from pipeline.cli import CONTEXT_SETTINGS
 from pipeline.cli.common import db_option, dumps, format_option, translate_errors
 from pipeline.cli.output import marked, shown_markdown, write_rows
-from pipeline.cli.query import _destination, columns_option, output_option
+from pipeline.cli.query import columns_option, destination, output_option
 from pipeline.store import connect_readonly
 
 FORMATS = ("text", "csv", "json", "markdown", "html")
@@ -109,7 +109,7 @@ def search_command(
         )
         if v
     }
-    with _destination(output):
+    with destination(output):
         if fmt == "json":
             hits = [dict(zip(frame.columns, r, strict=True)) for r in rows_of(frame)]
             click.echo(dumps(search_dict(result, hits)))
