@@ -20,7 +20,13 @@ from pipeline.answers.present import (
 )
 from pipeline.answers.search import QUERY_NAME, SearchResult, search
 from pipeline.cli import CONTEXT_SETTINGS
-from pipeline.cli.common import db_option, dumps, format_option, translate_errors
+from pipeline.cli.common import (
+    db_option,
+    dumps,
+    format_option,
+    stderr_console,
+    translate_errors,
+)
 from pipeline.cli.output import marked, shown_markdown, write_rows
 from pipeline.cli.query import columns_option, destination, output_option
 from pipeline.store import connect_readonly
@@ -133,6 +139,8 @@ def search_command(
                 )
         else:
             print_hits(result, filters)
+    if output:
+        stderr_console().print(f"{len(frame)} hit(s) written to {output}", highlight=False)
 
 
 def search_dict(result: SearchResult, hits: list[dict[str, Any]]) -> dict[str, Any]:
