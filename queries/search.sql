@@ -38,7 +38,7 @@ title_papers AS MATERIALIZED (
     WHERE {title_match}
 ),
 -- a paper whose title matches and none of whose sentences does: its strongest finding
-title_hits AS (
+title_hits AS MATERIALIZED (
     SELECT paper_id, ordinal, section, page, stance, category, confidence, sentence, finding_id
     FROM findings
     WHERE paper_id IN (SELECT paper_id FROM title_papers)
@@ -50,7 +50,7 @@ title_hits AS (
         PARTITION BY paper_id ORDER BY stance = 'use' DESC, confidence DESC, ordinal
     ) = 1
 ),
-hits AS MATERIALIZED (
+hits AS (
     SELECT *, true AS in_sentence FROM sentence_hits
     UNION ALL
     SELECT *, false AS in_sentence FROM title_hits
@@ -64,37 +64,29 @@ hit_papers AS MATERIALIZED (
     WHERE paper_id IN (SELECT paper_id FROM hits)
       AND ($year_from = 0 OR year >= $year_from)
       AND ($year_to = 0 OR year <= $year_to)
-),
-ranked AS MATERIALIZED (
-    SELECT
-        p.title,
-        p.doi,
-        p.year,
-        p.venue,
-        f.section,
-        f.page,
-        f.stance,
-        f.category,
-        f.confidence,
-        f.sentence,
-        CASE WHEN f.in_sentence AND p.in_title THEN 'sentence, title'
-             WHEN f.in_sentence THEN 'sentence'
-             ELSE 'title' END AS matched,
-        f.finding_id,
-        p.source_path,
-        f.in_sentence,
-        p.in_title,
-        f.ordinal
-    FROM hits AS f
-    JOIN hit_papers AS p USING (paper_id)
 )
 SELECT
-    title, doi, year, venue, section, page, stance, category, confidence, sentence, matched,
-    finding_id, source_path,
-    (SELECT count(*) FROM ranked) AS total
-FROM ranked
+    p.title,
+    p.doi,
+    p.year,
+    p.venue,
+    f.section,
+    f.page,
+    f.stance,
+    f.category,
+    f.confidence,
+    f.sentence,
+    CASE WHEN f.in_sentence AND p.in_title THEN 'sentence, title'
+         WHEN f.in_sentence THEN 'sentence'
+         ELSE 'title' END AS matched,
+    f.finding_id,
+    p.source_path,
+    -- every hit, not only this page's: the count needs no sentence, so it is cheap
+    (SELECT count(*) FROM hits JOIN hit_papers USING (paper_id)) AS total
+FROM hits AS f
+JOIN hit_papers AS p USING (paper_id)
 ORDER BY
-    in_sentence DESC, stance = 'use' DESC, in_title DESC, confidence DESC,
-    year DESC NULLS LAST, title, source_path, ordinal, finding_id
+    f.in_sentence DESC, f.stance = 'use' DESC, p.in_title DESC, f.confidence DESC,
+    p.year DESC NULLS LAST, p.title, p.source_path, f.ordinal, f.finding_id
 LIMIT (CASE WHEN $limit = 0 THEN NULL ELSE $limit END)
 OFFSET (CASE WHEN $limit = 0 THEN 0 ELSE ($page - 1) * $limit END);
