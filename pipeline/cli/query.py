@@ -160,7 +160,7 @@ def output_option(func: Any) -> Any:
         "-o",
         "--output",
         type=click.Path(dir_okay=False, writable=True),
-        help="Write to FILE instead of stdout (required for parquet).",
+        help="Write to FILE instead of stdout (`--format parquet` needs one).",
     )(func)
 
 
@@ -169,7 +169,7 @@ def columns_option(func: Any) -> Any:
         "--columns",
         metavar="A,B,...",
         help="The columns to show (`all`: every one). Default: a few readable ones on the "
-        "terminal, Markdown and HTML; every one in CSV, JSON and Parquet.",
+        "terminal, in Markdown and HTML; every one in the machine formats.",
     )(func)
 
 
@@ -204,7 +204,8 @@ def run_command(
     queries add Wilson 95% intervals and a prevalence corrected with the detector's measured
     sensitivity and specificity (run `synthwatch eval` to measure them); `exclude=simulation`
     counts papers only for a use other than simulation. Paper lists show a few columns on a
-    terminal; `--columns all` shows every one, and CSV and JSON always have every one.
+    terminal; `--columns all` shows every one; CSV and JSON have every one unless `--columns`
+    names some.
 
     \b
     Example:
