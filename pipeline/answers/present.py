@@ -198,7 +198,8 @@ def prevalence_for_people(
     of = f"of {ns.pop()} assessed" if len(ns) == 1 else "of assessed"
     shown = frame[groups].copy()
     shown["assessed"] = frame["n"]
-    shown[counted_words(values)] = frame["count"]
+    by_category = groups == ["category"]
+    shown["papers with a use" if by_category else counted_words(values)] = frame["count"]
     shown[f"share {of} (95% CI)"] = [
         _estimate(*r)
         for r in frame[["proportion", "wilson_low", "wilson_high"]].itertuples(index=False)
@@ -209,6 +210,7 @@ def prevalence_for_people(
     ]
     notes: list[str] = []
     said: list[str] = []
+    per_row: list[str] = []
     for c in PREVALENCE_CONSTANTS:
         cells = [python(v) for v in frame[c]]
         if len({repr(v) for v in cells}) == 1:
@@ -221,7 +223,7 @@ def prevalence_for_people(
             shown[c] = [f"[{marks[v]}]" for v in cells]
             notes += [f"[{i}] calibration: {text or 'n/a'}" for text, i in marks.items()]
         else:  # differs by row (by category): in the machine formats, not in the table
-            notes.append(f"{c} per row: --format csv or json")
+            per_row.append(c)
     counts = {
         "assessed": frame["n"],
         "failed": frame["n_failed"],
@@ -240,6 +242,8 @@ def prevalence_for_people(
         shown["not assessed"] = frame["n_not_assessed"]
     if said:
         notes.insert(0, "; ".join(said))
+    if per_row:
+        notes.insert(1 if said else 0, f"{' and '.join(per_row)} per row: --format csv or json")
     if values.get("exclude"):
         left_out = values["exclude"].replace(",", ", ")
         notes.append(

@@ -231,7 +231,8 @@ def test_every_share_says_of_what_and_calibration_is_said_once(db):
     assert out.count("only 2 labelled positive papers (need 5)") == 1  # a footnote, not a column
     assert out.count("calibration: no calibration: run synthwatch eval") == 1
     assert "[1]" in out and "[1] calibration: " in out
-    assert "sensitivity per row: --format csv or json" in out
+    assert "sensitivity and specificity per row: --format csv or json" in out
+    assert "| category | papers with a use | share of 11 assessed (95% CI) |" in md
     by_year = run("prevalence_by_year", "--db", db, "--format", "markdown").stdout
     assert "| year | assessed | use synthetic data | share of assessed (95% CI) |" in by_year
 
