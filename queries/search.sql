@@ -50,7 +50,7 @@ title_hits AS MATERIALIZED (
         PARTITION BY paper_id ORDER BY stance = 'use' DESC, confidence DESC, ordinal
     ) = 1
 ),
-hits AS (
+hits AS NOT MATERIALIZED (
     SELECT *, true AS in_sentence FROM sentence_hits
     UNION ALL
     SELECT *, false AS in_sentence FROM title_hits
