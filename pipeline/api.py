@@ -5,6 +5,7 @@
     >>> corpus.query("prevalence_by_year", field="medicine")      # a canned query
     >>> corpus.papers(concern="high")                              # filtered tables
     >>> corpus.findings(category="llm_text", stance="use")
+    >>> corpus.search("synthetic patients", stance="use").rows  # ranked evidence sentences
     >>> screen("paper.pdf").to_dict()                              # the screen JSON contract
 
 Every call opens its own read-only connection and closes it, so a notebook never holds the
@@ -22,6 +23,7 @@ import duckdb
 import pandas as pd
 
 from pipeline.answers.queries import list_queries, run_query
+from pipeline.answers.search import SearchResult, search
 from pipeline.errors import QueryError
 from pipeline.store import DEFAULT_DB, connect_readonly
 
@@ -72,9 +74,23 @@ class Corpus:
         )
 
     def query(self, name: str, /, **params: Any) -> pd.DataFrame:
-        """Run the canned query ``name`` (see ``queries()``) with these parameters."""
+        """Run the canned query ``name`` (see ``queries()``) with these parameters.
+
+        A parameter the query lacks, or a value outside its list (``category="llm"``), raises
+        ParameterError (a QueryError and a UsageError) naming the valid ones.
+        """
         with self._connection() as con:
             return run_query(con, name, params)
+
+    def search(self, text: str, /, **filters: Any) -> SearchResult:
+        """Evidence sentences and titles matching ``text``, best first, one page at a time.
+
+        ``text``: words (all must occur), "phrases", a OR b, prefix*. Filters: stance,
+        category, section, year_from, year_to, limit (default 20; 0 = all), page.
+        ``.rows`` is the page as a DataFrame, ``.total`` the number of hits in all pages.
+        """
+        with self._connection() as con:
+            return search(con, text, **filters)
 
     def papers(self, **filters: Any) -> pd.DataFrame:
         """Rows of ``papers`` matching every filter (see :func:`select`)."""

@@ -77,3 +77,9 @@ class WorkerStartError(SynthwatchError):
 class EngineError(SynthwatchError):
     """The Dask engine cannot run: dask is not installed, the scheduler cannot be reached, a
     worker has another synthwatch version, or a batch failed."""
+
+
+class ParameterError(QueryError, UsageError):
+    """A canned query's parameter was refused: unknown, missing, of the wrong type, or a value
+    outside its list. A QueryError (the query did not run) that the caller can fix: the CLI
+    exits 2 with the message, as for any usage error."""

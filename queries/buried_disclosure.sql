@@ -10,6 +10,7 @@
 -- param year_to: 0 — last publication year (0 = no upper bound)
 -- columns: title, doi, year, venue, field, categories, generators, concern, n_use_findings,
 --   sections, evidence, section, page, confidence, source_path, paper_id
+-- show: title, year, concern, section, page, evidence
 WITH scope AS MATERIALIZED (
     SELECT *
     FROM papers AS p

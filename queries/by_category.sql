@@ -4,7 +4,12 @@
 --   sensitivity and specificity for that category (Rogan-Gladen, interval by Lang & Reiczigel; the
 --   newest calibration row of the category for the papers' pattern version). A paper can count in
 --   several categories. Papers that could not be read (n_failed) and papers not assessed, e.g. not
---   in English (n_not_assessed), are left out of n and counted beside it.
+--   in English (n_not_assessed), are left out of n and counted beside it. Categories in exclude
+--   are left out of the table (with exclude=simulation: the kinds of model-generated and other
+--   synthetic data, without ordinary simulation studies); a paper's count in the other categories
+--   does not change.
+-- param exclude: '' — comma-separated categories left out of the table, e.g. simulation
+--   ('' = none)
 -- param field: '' — only papers of this research field, case-insensitive ('' = all)
 -- param venue: '' — only papers of this venue, case-insensitive ('' = all)
 -- param year_from: 0 — first publication year (0 = no lower bound)
@@ -35,6 +40,7 @@ counts AS (
         count(*) FILTER (WHERE s.status = 'ok' AND NOT s.assessed) AS n_not_assessed
     FROM taxonomy AS t
     CROSS JOIN scope AS s
+    WHERE NOT list_contains(string_split($exclude, ','), t.category)
     GROUP BY t.category, t.position
 ),
 cal AS (

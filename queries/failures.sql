@@ -5,6 +5,7 @@
 --   counted there as n_failed.
 -- param status: '' — only this status: failed, no_text, timeout or skipped ('' = all of them)
 -- columns: source_path, status, error, format, extractor, n_bytes, paths, scanned_at, paper_id
+-- show: source_path, status, error
 SELECT
     p.source_path,
     p.status,

@@ -10,6 +10,7 @@
 -- columns: title, doi, year, venue, field, reasons, categories, generators, medical,
 --   participants_replaced, real_data_check, evidence, section, page, confidence, source_path,
 --   paper_id
+-- show: title, year, section, page, evidence
 WITH best AS (
     SELECT paper_id, sentence, section, page, confidence
     FROM findings

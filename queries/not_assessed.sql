@@ -4,6 +4,7 @@
 --   there as n_not_assessed.
 -- param language: '' — only papers in this language, ISO 639-1 code such as pt ('' = all)
 -- columns: source_path, title, doi, year, venue, language, reasons, format, paper_id
+-- show: source_path, title, year, language
 SELECT
     source_path,
     title,

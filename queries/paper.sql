@@ -9,6 +9,8 @@
 -- columns: paper_id, title, doi, year, status, error, uses_synthetic, concern, finding_id, ordinal,
 --   section, page, stance, category, roles, generators, confidence, sentence, pattern_ids,
 --   source_path
+-- show: ordinal, section, page, stance, category, confidence, sentence
+-- once: paper_id, title, doi, year, status, error, uses_synthetic, concern, source_path
 WITH target AS (
     SELECT *
     FROM papers

@@ -8,6 +8,7 @@
 -- param year_to: 0 — last publication year (0 = no upper bound)
 -- columns: title, doi, year, venue, field, generators, roles, real_data_check, concern, reasons,
 --   evidence, section, page, confidence, source_path, paper_id
+-- show: title, year, concern, section, page, evidence
 WITH best AS (
     SELECT paper_id, sentence, section, page, confidence
     FROM findings

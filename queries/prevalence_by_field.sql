@@ -3,11 +3,17 @@
 --   column of a scan --manifest), with a Wilson 95% interval and a prevalence corrected for the
 --   detector's measured sensitivity and specificity (Rogan-Gladen, interval by Lang & Reiczigel).
 --   The correction uses the newest calibration row (from synthwatch eval) for the papers' pattern
---   version: category 'any', or the category's own row when category is set. Papers that could not
---   be read (n_failed) and papers read but not assessed, e.g. not in English (n_not_assessed), are
---   left out of n and counted beside it. Names that differ only in case are one field; papers
---   without a field are the last row, with an empty field.
+--   version: category 'any', the category's own row when category is set, or 'any excluding ...'
+--   with exclude (eval does not measure that one yet, so the corrected columns are then empty and
+--   calibration says why). Papers that could not be read (n_failed) and papers read but not
+--   assessed, e.g. not in English (n_not_assessed), are left out of n and counted beside it. With
+--   exclude=simulation a paper counts only when it uses model-generated or other synthetic data
+--   besides simulation: the headline without ordinary simulation studies. Names that differ only in
+--   case are one field; papers without a field are the last row: field null in JSON, empty in CSV,
+--   labelled (no field) in the table, Markdown and HTML.
 -- param category: '' — count papers with a use finding of this TAXONOMY category ('' = any kind)
+-- param exclude: '' — comma-separated categories whose use alone does not count, e.g.
+--   simulation: a paper counts only with a use of another category ('' = none excluded)
 -- param venue: '' — only papers of this venue, case-insensitive ('' = all)
 -- param year_from: 0 — first publication year (0 = no lower bound)
 -- param year_to: 0 — last publication year (0 = no upper bound)
@@ -17,8 +23,11 @@
 WITH scope AS (
     SELECT
         *,
-        CASE WHEN $category = '' THEN uses_synthetic
-             ELSE list_contains(categories, $category) END AS positive
+        CASE WHEN $category <> '' THEN list_contains(categories, $category)
+             WHEN $exclude = '' THEN uses_synthetic
+             -- positive only with a use category outside the excluded ones
+             ELSE uses_synthetic AND NOT list_has_all(string_split($exclude, ','), categories)
+        END AS positive
     FROM papers
     WHERE ($venue = '' OR lower(venue) = lower($venue))
       AND ($year_from = 0 OR year >= $year_from)
@@ -27,7 +36,9 @@ WITH scope AS (
 cal AS (
     SELECT *
     FROM calibration
-    WHERE category = CASE WHEN $category = '' THEN 'any' ELSE $category END
+    WHERE category = CASE WHEN $category <> '' THEN $category
+                          WHEN $exclude = '' THEN 'any'
+                          ELSE 'any excluding ' || $exclude END
       AND patterns_version = (SELECT mode(patterns_version) FROM scope WHERE assessed)
     ORDER BY created_at DESC
     LIMIT 1

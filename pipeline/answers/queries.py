@@ -8,16 +8,26 @@ A file starts with comment lines ``-- key: value`` (a line ``--   text`` continu
     -- param id: required — DOI, paper_id or file path
     -- stats: prevalence
     -- columns: year, n, count, proportion, ...
+    -- show: title, year, section, page, evidence
+    -- once: title, doi
 
 The SQL uses DuckDB ``$name`` parameters; every value is bound, never formatted into the text.
 A parameter's default is a SQL literal (``''``, ``0``, ``true``) that also gives its type, or
-``required``. ``stats: prevalence`` adds Wilson and corrected-prevalence columns after the SQL
-(:mod:`pipeline.answers.stats`). The files ship inside the package as ``pipeline.queries``
-(pyproject.toml maps the repository's ``queries/`` folder there).
+``required``; parameters with a closed list of values (category, stance, ...) are checked
+against it (:mod:`pipeline.answers.params`). ``stats: prevalence`` adds Wilson and
+corrected-prevalence columns after the SQL (:mod:`pipeline.answers.stats`). ``show`` names the
+columns a person sees by default on a terminal (machines get every column); ``once`` the
+columns said once above the table when every row has the same value (the paper of
+``paper``). ``builder: search`` marks SQL with ``{slots}`` that a Python builder fills with
+conditions made from a parameter (the search text): the conditions hold ``$placeholders``
+only, the values are still bound.
+The files ship inside the package as ``pipeline.queries`` (pyproject.toml maps the repository's
+``queries/`` folder there).
 """
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -28,18 +38,18 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from pipeline.answers.params import Param, parse_param
 from pipeline.answers.stats import Calibration, prevalence
-from pipeline.errors import QueryError
+from pipeline.errors import ParameterError, QueryError
 
 QUERIES_PACKAGE = "pipeline.queries"
-HEADER_KEYS = ("title", "description", "param", "stats", "columns")
-PARAM_SEPARATOR = " — "
+HEADER_KEYS = ("title", "description", "param", "stats", "columns", "show", "once", "builder")
+# builder name -> (module, function(query, bound values) -> (sql, values)); imported on use
+BUILDERS = {"search": ("pipeline.answers.search", "compile_search")}
 _HEADER_LINE = re.compile(r"^--\s?(?P<key>[a-z]+)(?:\s+(?P<arg>[A-Za-z_]\w*))?:\s*(?P<value>.*)$")
 _CONTINUATION = re.compile(r"^--\s{2,}(?P<text>\S.*)$")
 _PLACEHOLDER = re.compile(r"\$([A-Za-z_]\w*)")
 _STRING_LITERAL = re.compile(r"'(?:[^']|'')*'")
-_TRUE = {"true", "yes", "1"}
-_FALSE = {"false", "no", "0"}
 # What the SQL of a `stats: prevalence` query returns after its grouping columns; the cal_*
 # counts of the calibration row are replaced by the statistics.
 _PREVALENCE_INPUTS = (
@@ -76,59 +86,6 @@ _PREVALENCE_FLOATS = _PREVALENCE_COLUMNS[2:10]  # proportion .. specificity: NaN
 
 
 @dataclass(frozen=True)
-class Param:
-    """One ``$name`` parameter of a canned query."""
-
-    name: str
-    type: type  # str, int, float or bool
-    default: Any  # None when required
-    description: str
-    required: bool = False
-
-    def convert(self, value: Any, query: str) -> Any:
-        """The value as this parameter's type; strings (from the command line) are parsed."""
-        wrong = QueryError(
-            f"parameter {self.name} of query {query} must be {_TYPE_WORDS[self.type]}, "
-            f"got {value!r}"
-        )
-        if value is None:
-            raise wrong
-        if self.type is str:
-            if isinstance(value, str | int | float) and not isinstance(value, bool):
-                return str(value)
-            raise wrong
-        if self.type is bool:
-            if isinstance(value, bool):
-                return value
-            text = str(value).strip().lower()
-            if text in _TRUE | _FALSE:
-                return text in _TRUE
-            raise wrong
-        if isinstance(value, bool):
-            raise wrong
-        try:
-            number = self.type(value.strip() if isinstance(value, str) else value)
-        except (TypeError, ValueError):
-            raise wrong from None
-        if self.type is int and isinstance(value, float) and not value.is_integer():
-            raise wrong
-        return number
-
-    def describe(self) -> str:
-        """``name=default`` as typed on the command line, or ``name (required)``."""
-        if self.required:
-            return f"{self.name} (required)"
-        if self.type is str:
-            return f"{self.name}={self.default!r}"
-        if self.type is bool:
-            return f"{self.name}={str(self.default).lower()}"
-        return f"{self.name}={self.default}"
-
-
-_TYPE_WORDS = {str: "text", int: "an integer", float: "a number", bool: "true or false"}
-
-
-@dataclass(frozen=True)
 class CannedQuery:
     """A documented SQL file from ``queries/``."""
 
@@ -139,6 +96,9 @@ class CannedQuery:
     sql: str
     columns: tuple[str, ...]
     stats: str | None = None
+    show: tuple[str, ...] = ()  # the columns for people; () = every column
+    once: tuple[str, ...] = ()  # said once above the table when the same in every row
+    builder: str | None = None
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -146,14 +106,15 @@ class CannedQuery:
     def bind(self, values: Mapping[str, Any] | None = None) -> dict[str, Any]:
         """Every parameter's value: given ones checked and converted, the rest defaulted.
 
-        Raises QueryError for a parameter the query does not have (naming the ones it has),
-        a missing required one, or a value of the wrong type.
+        Raises ParameterError (a QueryError and a UsageError) for a parameter the query does
+        not have (naming the ones it has), a missing required one, a value of the wrong type or
+        outside its list (naming the valid ones), or a category that is also excluded.
         """
         values = dict(values or {})
         unknown = sorted(set(values) - {p.name for p in self.params})
         if unknown:
             allowed = ", ".join(p.name for p in self.params) or "none"
-            raise QueryError(
+            raise ParameterError(
                 f"query {self.name} has no parameter {', '.join(unknown)}; "
                 f"its parameters: {allowed}"
             )
@@ -162,25 +123,26 @@ class CannedQuery:
             if p.name in values:
                 bound[p.name] = p.convert(values[p.name], self.name)
             elif p.required:
-                raise QueryError(
+                raise ParameterError(
                     f"query {self.name} needs a value for parameter {p.name}: {p.description}"
                 )
             else:
                 bound[p.name] = p.default
+        category, exclude = bound.get("category"), bound.get("exclude")
+        if category and exclude and category in exclude.split(","):
+            raise ParameterError(
+                f"query {self.name}: category {category} is also in exclude ({exclude}); "
+                "counting a category while excluding it answers nothing: drop one of them"
+            )
         return bound
 
-
-def _literal(text: str) -> tuple[type, Any]:
-    """Type and value of a default written as a SQL literal."""
-    if len(text) >= 2 and text[0] == text[-1] == "'":
-        return str, text[1:-1].replace("''", "'")
-    if text in ("true", "false"):
-        return bool, text == "true"
-    if re.fullmatch(r"-?\d+", text):
-        return int, int(text)
-    if re.fullmatch(r"-?\d+\.\d+", text):
-        return float, float(text)
-    raise ValueError(f"default {text!r} is not a SQL literal ('text', 0, 0.5, true) or required")
+    def given(self, bound: Mapping[str, Any]) -> dict[str, Any]:
+        """The bound values that differ from their defaults: the filters a reader set."""
+        return {
+            p.name: bound[p.name]
+            for p in self.params
+            if p.name in bound and bound[p.name] != p.default
+        }
 
 
 def parse_query(name: str, text: str) -> CannedQuery:
@@ -215,7 +177,7 @@ def parse_query(name: str, text: str) -> CannedQuery:
     params: list[Param] = []
     for key, arg, value in entries:
         if key == "param":
-            params.append(_parse_param(name, arg, value))
+            params.append(parse_param(name, arg, value))
         elif key in fields:
             raise QueryError(f"{name}.sql: header has {key} twice")
         else:
@@ -226,6 +188,9 @@ def parse_query(name: str, text: str) -> CannedQuery:
     stats = fields.get("stats") or None
     if stats is not None and stats not in STATS:
         raise QueryError(f"{name}.sql: unknown stats {stats!r}; known: {', '.join(STATS)}")
+    builder = fields.get("builder") or None
+    if builder is not None and builder not in BUILDERS:
+        raise QueryError(f"{name}.sql: unknown builder {builder!r}; known: {', '.join(BUILDERS)}")
     if not sql:
         raise QueryError(f"{name}.sql: no SQL after the header")
     used = set(_PLACEHOLDER.findall(_STRING_LITERAL.sub("''", _strip_comments(sql))))
@@ -234,11 +199,12 @@ def parse_query(name: str, text: str) -> CannedQuery:
         raise QueryError(
             f"{name}.sql: undocumented parameter(s) {', '.join(sorted(used - declared))}"
         )
-    if declared - used:
+    if declared - used and builder is None:  # a builder turns some parameters into SQL itself
         raise QueryError(
             f"{name}.sql: parameter(s) never used: {', '.join(sorted(declared - used))}"
         )
     columns = tuple(c.strip() for c in fields["columns"].split(","))
+    show, once = (_column_list(name, key, fields.get(key, ""), columns) for key in ("show", "once"))
     return CannedQuery(
         name=name,
         title=fields["title"],
@@ -247,30 +213,24 @@ def parse_query(name: str, text: str) -> CannedQuery:
         sql=sql,
         columns=columns,
         stats=stats,
+        show=show,
+        once=once,
+        builder=builder,
     )
+
+
+def _column_list(query: str, key: str, text: str, columns: tuple[str, ...]) -> tuple[str, ...]:
+    """The columns a ``show`` or ``once`` line names; each must be one the query returns."""
+    names = tuple(c.strip() for c in text.split(",") if c.strip())
+    if unknown := [c for c in names if c not in columns]:
+        raise QueryError(
+            f"{query}.sql: {key} names column(s) the query does not return: {', '.join(unknown)}"
+        )
+    return names
 
 
 def _strip_comments(sql: str) -> str:
     return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
-
-
-def _parse_param(query: str, name: str, value: str) -> Param:
-    if not name:
-        raise QueryError(f"{query}.sql: a param line needs a name: '-- param NAME: DEFAULT — help'")
-    default_text, sep, description = value.partition(PARAM_SEPARATOR)
-    if not sep or not description.strip():
-        raise QueryError(
-            f"{query}.sql: parameter {name} needs a default and a description: "
-            f"'-- param {name}: DEFAULT — what it does'"
-        )
-    default_text = default_text.strip()
-    if default_text == "required":
-        return Param(name, str, None, description.strip(), required=True)
-    try:
-        kind, default = _literal(default_text)
-    except ValueError as exc:
-        raise QueryError(f"{query}.sql: parameter {name}: {exc}") from None
-    return Param(name, kind, default, description.strip())
 
 
 @cache
@@ -306,22 +266,39 @@ def run_query(
     """Run a canned query with bound parameters and return its rows as a DataFrame."""
     query = load_query(name)
     values = query.bind(params)
-    try:
-        frame = con.execute(query.sql, values).df()
-    except duckdb.Error as exc:
-        raise QueryError(f"query {name} failed: {exc}") from None
+    frame = fetch(con, query, values)
     if query.stats:
-        frame = STATS[query.stats](frame)
+        frame = STATS[query.stats](frame, values)
+    if query.builder:  # a built query may return helper columns (the search's total)
+        frame = frame[list(query.columns)]
     return frame
 
 
-def add_prevalence(frame: pd.DataFrame) -> pd.DataFrame:
+def fetch(
+    con: duckdb.DuckDBPyConnection, query: CannedQuery, values: Mapping[str, Any]
+) -> pd.DataFrame:
+    """The rows of a query's SQL (built first, for a builder query) with bound values."""
+    sql, bound = query.sql, dict(values)
+    if query.builder:
+        module, function = BUILDERS[query.builder]
+        sql, bound = getattr(importlib.import_module(module), function)(query, values)
+    try:
+        return con.execute(sql, bound).df()
+    except duckdb.Error as exc:
+        raise QueryError(f"query {query.name} failed: {exc}") from None
+
+
+def add_prevalence(frame: pd.DataFrame, values: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """Turn the counts of a prevalence query into proportions with intervals.
 
     The SQL returns its grouping columns, then ``_PREVALENCE_INPUTS``: the counts, the
     calibration row's sensitivity and specificity, and its counts (cal_*). Each row gets the
     Wilson interval of count/n and the prevalence corrected with the calibration row, if any.
+    With ``exclude`` (and no category) the row looked up is ``any excluding ...``, which
+    ``synthwatch eval`` does not measure yet: the note then says so, rather than correcting
+    with the rates of "any use", which would be rates of another question.
     """
+    values = values or {}
     missing = [c for c in _PREVALENCE_INPUTS if c not in frame.columns]
     if missing:
         raise QueryError(f"a prevalence query must return {', '.join(missing)}")
@@ -340,6 +317,12 @@ def add_prevalence(frame: pd.DataFrame) -> pd.DataFrame:
                 created_at=record["cal_created_at"],
             )
         estimate = prevalence(count, n, calibration)
+        note = estimate.calibration
+        if calibration is None and values.get("exclude") and not values.get("category"):
+            note = (
+                f"no calibration for use excluding {values['exclude']}: synthwatch eval "
+                "measures any use and each category"
+            )
         rows.append(
             {
                 **{g: record[g] for g in groups},
@@ -353,7 +336,7 @@ def add_prevalence(frame: pd.DataFrame) -> pd.DataFrame:
                 "corrected_high": estimate.corrected_high,
                 "sensitivity": None if _missing(record["sensitivity"]) else record["sensitivity"],
                 "specificity": None if _missing(record["specificity"]) else record["specificity"],
-                "calibration": estimate.calibration,
+                "calibration": note,
                 "n_failed": int(record["n_failed"]),
                 "n_not_assessed": int(record["n_not_assessed"]),
             }
@@ -369,4 +352,4 @@ def _missing(value: Any) -> bool:
     return value is None or value is pd.NA or value is pd.NaT or value != value
 
 
-STATS: dict[str, Callable[[pd.DataFrame], pd.DataFrame]] = {"prevalence": add_prevalence}
+STATS: dict[str, Callable[..., pd.DataFrame]] = {"prevalence": add_prevalence}

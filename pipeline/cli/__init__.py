@@ -22,6 +22,7 @@ COMMANDS = {
     "sql": ("pipeline.cli.sql", "sql_command"),
     "eval": ("pipeline.cli.eval", "eval_command"),
     "query": ("pipeline.cli.query", "query_group"),
+    "search": ("pipeline.cli.search", "search_command"),
     "report": ("pipeline.cli.report", "report_command"),
     "export": ("pipeline.cli.export", "export_command"),
     "paper": ("pipeline.cli.paper", "paper_command"),

@@ -3,33 +3,43 @@
 from __future__ import annotations
 
 import contextlib
-import math
 from collections.abc import Iterator, Sequence
 from typing import Any
 
 import click
 import duckdb
-import numpy as np
 import pandas as pd
 
+from pipeline.answers.present import (
+    Shown,
+    for_people,
+    is_empty,
+    nothing_matches,
+    parse_columns,
+    render_html,
+    rows_of,
+)
 from pipeline.answers.queries import CannedQuery, list_queries, load_query, run_query
 from pipeline.cli import CONTEXT_SETTINGS
-from pipeline.cli.common import (
-    _cell,
-    db_option,
-    dumps,
-    emit_rows,
-    format_option,
-    stderr_console,
-    translate_errors,
+from pipeline.cli.common import db_option, dumps, format_option, stderr_console, translate_errors
+from pipeline.cli.output import (
+    markdown_table,
+    print_shown,
+    shown_markdown,
+    write_rows,
 )
-from pipeline.errors import QueryError, UsageError
+from pipeline.errors import UsageError
 from pipeline.store import connect_readonly
 
-FORMATS = ("table", "csv", "json", "parquet", "markdown")
-# In a prevalence table for people: shown once under the table when every row has the value.
-PREVALENCE_CONSTANTS = ("sensitivity", "specificity", "calibration")
+FORMATS = ("table", "csv", "json", "parquet", "markdown", "html")
+# every column, as the query returns it; the others are for people (a few columns, labels)
+MACHINE_FORMATS = ("csv", "json", "parquet")
 PARQUET_NEEDS_FILE = "--format parquet writes a binary file: give one with -o FILE"
+# free-text filters: when nothing matches, the values the database holds are named
+FREE_TEXT_FILTERS = ("field", "venue")
+KNOWN_VALUES_SHOWN = 12
+
+__all__ = ["markdown_table", "query_group"]
 
 
 class QueryGroup(click.Group):
@@ -54,7 +64,7 @@ def query_group() -> None:
     \b
     Example:
         synthwatch query list
-        synthwatch query prevalence_by_year -p field=medicine
+        synthwatch query prevalence_by_year -p field=medicine -p exclude=simulation
         synthwatch query search -p phrase="silicon sample" --format csv
     """
 
@@ -96,10 +106,13 @@ def query_dict(q: CannedQuery) -> dict[str, Any]:
                 "default": p.default,
                 "required": p.required,
                 "description": p.description,
+                "values": list(p.choices) or None,
+                "comma_separated": p.many,
             }
             for p in q.params
         ],
         "columns": list(q.columns),
+        "shown": list(q.show or q.columns),
     }
 
 
@@ -107,16 +120,24 @@ def describe(q: CannedQuery, fmt: str) -> None:
     if fmt == "json":
         click.echo(dumps(query_dict(q)))
         return
+    rows = [
+        (p.name, p.describe(), p.description, ", ".join(p.choices) if p.choices else "")
+        for p in q.params
+    ]
     if fmt in ("csv", "markdown"):
-        rows = [(p.name, p.describe(), p.description) for p in q.params]
-        write_rows(["param", "default", "description"], rows, fmt)
+        write_rows(["param", "default", "description", "values"], rows, fmt)
         return
     click.echo(f"{q.name}: {q.title}\n")
     click.echo(q.description + "\n")
     click.echo("parameters (-p key=value):" if q.params else "parameters: none")
     for p in q.params:
         click.echo(f"  {p.describe():<28} {p.description}")
+        if p.choices:
+            several = ", comma-separated" if p.many else ""
+            click.echo(f"  {'':<28} values{several}: {', '.join(p.choices)}")
     click.echo("\ncolumns: " + ", ".join(q.columns))
+    if q.show:
+        click.echo("shown on a terminal: " + ", ".join(q.show) + " (--columns all for every one)")
 
 
 def _parse_params(
@@ -134,6 +155,24 @@ def _parse_params(
     return parsed
 
 
+def output_option(func: Any) -> Any:
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False, writable=True),
+        help="Write to FILE instead of stdout (`--format parquet` needs one).",
+    )(func)
+
+
+def columns_option(func: Any) -> Any:
+    return click.option(
+        "--columns",
+        metavar="A,B,...",
+        help="The columns to show (`all`: every one). Default: a few readable ones on the "
+        "terminal, in Markdown and HTML; every one in the machine formats.",
+    )(func)
+
+
 @query_group.command("run", context_settings=CONTEXT_SETTINGS)
 @click.argument("name")
 @click.option(
@@ -143,109 +182,146 @@ def _parse_params(
     multiple=True,
     metavar="KEY=VALUE",
     callback=_parse_params,
-    help="A query parameter; repeat for several. `synthwatch query list` shows them.",
+    help="A query parameter; repeat for several. `synthwatch query list NAME` shows them.",
 )
 @db_option
 @format_option(*FORMATS, default="table")
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, writable=True),
-    help="Write the rows to FILE instead of stdout (required for parquet).",
-)
+@columns_option
+@output_option
 @translate_errors
-def run_command(name: str, params: dict[str, str], db: str, fmt: str, output: str | None) -> None:
+def run_command(
+    name: str,
+    params: dict[str, str],
+    db: str,
+    fmt: str,
+    columns: str | None,
+    output: str | None,
+) -> None:
     """Run the canned query NAME on the database, read-only.
 
-    Parameter values are bound to the query, never pasted into its SQL. Prevalence queries
-    add Wilson 95% intervals and a prevalence corrected with the detector's measured
-    sensitivity and specificity (run `synthwatch eval` to measure them).
+    Parameter values are bound to the query, never pasted into its SQL; a value outside a
+    parameter's list (category, stance, ...) is refused with the valid ones. Prevalence
+    queries add Wilson 95% intervals and a prevalence corrected with the detector's measured
+    sensitivity and specificity (run `synthwatch eval` to measure them); `exclude=simulation`
+    counts papers only for a use other than simulation. Paper lists show a few columns on a
+    terminal; `--columns all` shows every one; CSV and JSON have every one unless `--columns`
+    names some.
 
     \b
     Example:
         synthwatch query run prevalence_by_year -p category=llm_text
-        synthwatch query high_concern --format markdown -o high-concern.md
+        synthwatch query prevalence -p exclude=simulation
+        synthwatch query high_concern --columns title,year,reasons,evidence
+        synthwatch query high_concern --format html -o high-concern.html
         synthwatch query paper -p id=10.1371/journal.pone.0119074 --format json
         synthwatch query by_category --format parquet -o categories.parquet
     """
     query = load_query(name)  # unknown name: exit 1 with the known names
-    try:
-        query.bind(params)
-    except QueryError as exc:  # a parameter the query lacks, or a value of the wrong type
-        raise UsageError(str(exc)) from None
+    values = query.bind(params)  # a parameter or value it does not take: exit 2
+    chosen = parse_columns(columns, query.columns)
     if fmt == "parquet" and not output:
         raise UsageError(PARQUET_NEEDS_FILE)
     con = connect_readonly(db)
     try:
         frame = run_query(con, name, params)
+        hint = known_values_hint(con, query, values) if is_empty(query, frame) else ""
     finally:
         con.close()
-    if fmt == "parquet":
-        write_parquet(frame, output)  # type: ignore[arg-type]
+    if fmt in MACHINE_FORMATS:
+        write_machine(frame[chosen] if chosen else frame, fmt, output)
+        if is_empty(query, frame):
+            stderr_console().print(nothing_matches(query, query.given(values)) + hint)
     else:
-        shown, footer = frame, ""
-        if fmt == "table" and query.stats == "prevalence":
-            shown, footer = prevalence_for_people(frame)
-        with _destination(output):
-            write_rows(list(shown.columns), rows_of(shown), fmt, title=query.title)
-            if footer:
-                click.echo(footer)
+        write_for_people(query, frame, values, chosen, fmt, output, hint)
     if output:
         stderr_console().print(f"{len(frame)} row(s) written to {output}", highlight=False)
-    elif frame.empty:
-        stderr_console().print("no rows", highlight=False)
+
+
+def write_for_people(
+    query: CannedQuery,
+    frame: pd.DataFrame,
+    values: dict[str, Any],
+    chosen: list[str] | None,
+    fmt: str,
+    output: str | None,
+    hint: str = "",
+) -> None:
+    """A result as a table on the terminal, as Markdown or as an HTML page."""
+    shown = for_people(query, frame, values, chosen)
+    if shown.empty:
+        shown.empty += hint
+    marks = sentence_marks(query, values, shown)
+    with destination(output):
+        if fmt == "html":
+            page = render_html(
+                shown,
+                description=query.description,
+                given=query.given(values),
+                name=query.name,
+                marks=marks,
+            )
+            click.echo(page, nl=False)
+        elif fmt == "markdown":
+            click.echo(shown_markdown(shown))
+        else:
+            print_shown(shown, marks=marks)
+
+
+def sentence_marks(
+    query: CannedQuery, values: dict[str, Any], shown: Shown
+) -> dict[str, list[list[tuple[int, int]]]]:
+    """Where the search words are in each shown sentence and title (search queries only)."""
+    if query.builder != "search" or shown.empty:
+        return {}
+    from pipeline.answers.search import parse
+
+    parsed = parse(values["phrase"])
+    marks = {}
+    for column in ("sentence", "title"):
+        if column in shown.columns:
+            i = shown.columns.index(column)
+            marks[column] = [parsed.spans(row[i]) for row in shown.rows]
+    return marks
+
+
+def known_values_hint(con: duckdb.DuckDBPyConnection, query: CannedQuery, values: dict) -> str:
+    """For a free-text filter that matched nothing: the values the database holds.
+
+    ``column`` comes from FREE_TEXT_FILTERS, never from the user, so it can be in the SQL.
+    """
+    parts = []
+    for column in FREE_TEXT_FILTERS:
+        if values.get(column) and query.param(column):
+            found = con.execute(
+                f"SELECT DISTINCT {column} FROM papers WHERE {column} IS NOT NULL "
+                f"ORDER BY {column} LIMIT {KNOWN_VALUES_SHOWN + 1}"
+            ).fetchall()
+            names = [str(r[0]) for r in found[:KNOWN_VALUES_SHOWN]]
+            more = ", ..." if len(found) > KNOWN_VALUES_SHOWN else ""
+            if names:
+                parts.append(f"{column}s in this database: {', '.join(names)}{more}")
+            else:
+                parts.append(f"no paper here has a {column} (scan --manifest can set one)")
+    return "; " + "; ".join(parts) if parts else ""
+
+
+def write_machine(frame: pd.DataFrame, fmt: str, output: str | None) -> None:
+    """Every row and column for a program: CSV, JSON (nulls stay null) or Parquet."""
+    if fmt == "parquet":
+        write_parquet(frame, output)  # type: ignore[arg-type]
+        return
+    with destination(output):
+        write_rows(list(frame.columns), rows_of(frame), fmt)
 
 
 @contextlib.contextmanager
-def _destination(output: str | None) -> Iterator[None]:
+def destination(output: str | None) -> Iterator[None]:
     """stdout, or the -o file: the shared writers print to stdout, so send stdout there."""
     if output is None:
         yield
         return
     with open(output, "w", encoding="utf-8", newline="") as fh, contextlib.redirect_stdout(fh):
         yield
-
-
-def write_rows(columns: Sequence[str], rows: Sequence[Sequence[Any]], fmt: str, title=None) -> None:
-    if fmt == "markdown":
-        click.echo(markdown_table(columns, rows))
-    else:
-        emit_rows(columns, rows, fmt, title=title)
-
-
-def _estimate(value: Any, low: Any, high: Any) -> str:
-    value, low, high = _python(value), _python(low), _python(high)
-    if value is None:
-        return "n/a"
-    return f"{value:.3f} ({low:.3f}-{high:.3f})"
-
-
-def prevalence_for_people(frame: pd.DataFrame) -> tuple[pd.DataFrame, str]:
-    """A prevalence result narrowed for a terminal: each estimate with its interval in one
-    column, and calibration columns that are the same in every row said once, under the table.
-    The machine formats keep every column."""
-    groups = list(frame.columns[: list(frame.columns).index("n")])
-    shown = frame[[*groups, "n", "count"]].copy()
-    shown["proportion (95% CI)"] = [
-        _estimate(*r)
-        for r in frame[["proportion", "wilson_low", "wilson_high"]].itertuples(index=False)
-    ]
-    shown["corrected (95% CI)"] = [
-        _estimate(*r)
-        for r in frame[["corrected", "corrected_low", "corrected_high"]].itertuples(index=False)
-    ]
-    for c in PREVALENCE_CONSTANTS:
-        shown[c] = frame[c]
-    shown["failed"] = frame["n_failed"]
-    shown["not assessed"] = frame["n_not_assessed"]
-    same = [c for c in PREVALENCE_CONSTANTS if len({repr(_python(v)) for v in frame[c]}) == 1]
-    if frame.empty or not same:
-        return shown, ""
-    parts = []
-    for c in same:
-        value = _python(frame[c].iloc[0])
-        parts.append(f"{c} {value:.3f}" if isinstance(value, float) else f"{c}: {value or 'n/a'}")
-    return shown.drop(columns=same), "; ".join(parts)
 
 
 def write_parquet(frame: pd.DataFrame, path: str) -> None:
@@ -255,36 +331,3 @@ def write_parquet(frame: pd.DataFrame, path: str) -> None:
         con.from_df(frame).write_parquet(path)
     finally:
         con.close()
-
-
-def _python(value: Any) -> Any:
-    """A DataFrame cell as a plain Python value (arrays to lists, NA/NaN to None)."""
-    if isinstance(value, np.ndarray):
-        return [_python(v) for v in value.tolist()]
-    if isinstance(value, list):
-        return [_python(v) for v in value]
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
-def rows_of(frame: pd.DataFrame) -> list[tuple[Any, ...]]:
-    return [tuple(_python(v) for v in row) for row in frame.itertuples(index=False, name=None)]
-
-
-def _markdown_cell(value: Any) -> str:
-    """The table cell of the other formats, made safe inside a Markdown table row."""
-    return _cell(value).replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ")
-
-
-def markdown_table(columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> str:
-    """A GitHub-flavoured Markdown table; pipes in cells escaped."""
-    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-    lines += ["| " + " | ".join(_markdown_cell(v) for v in row) + " |" for row in rows]
-    return "\n".join(lines)

@@ -12,7 +12,7 @@ import pipeline
 from pipeline import Corpus, screen
 from pipeline.answers.queries import list_queries, run_query
 from pipeline.cli import main
-from pipeline.errors import QueryError, StoreError
+from pipeline.errors import QueryError, StoreError, UsageError
 from pipeline.results import PaperResult
 from pipeline.store import Store, connect_readonly
 from tests.answers.known_corpus import PAPERS
@@ -73,10 +73,28 @@ def test_queries_lists_every_canned_query_with_params(corpus):
     assert "phrase (required)" in row["params"] and "stance=''" in row["params"]
 
 
+def test_a_value_outside_a_parameters_list_is_a_usage_error(corpus):
+    with pytest.raises(UsageError, match=r"'llm' is not a category \(did you mean llm_text\?\)"):
+        corpus.query("prevalence", category="llm")
+    with pytest.raises(UsageError, match="'simulaton' is not a category"):
+        corpus.query("by_category", exclude=["simulation", "simulaton"])
+    assert corpus.query("prevalence", exclude=["simulation"])["count"].tolist() == [6]
+
+
+def test_search_returns_a_ranked_page_and_the_total(corpus):
+    result = corpus.search("synthetic", stance="use", limit=2)
+    assert result.total == 4 and len(result.rows) == 2 and result.more
+    assert (
+        result.rows["sentence"].tolist()[0] == "The classifier was trained on the synthetic X-rays."
+    )
+    with pytest.raises(UsageError, match="quote is not closed"):
+        corpus.search('"open')
+
+
 def test_query_errors_are_query_errors(corpus):
     with pytest.raises(QueryError, match="known queries"):
         corpus.query("nope")
-    with pytest.raises(QueryError, match="its parameters: category, field, venue"):
+    with pytest.raises(QueryError, match="its parameters: category, exclude, field, venue"):
         corpus.query("prevalence_by_year", colour="red")
 
 

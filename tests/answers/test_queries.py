@@ -18,10 +18,18 @@ import pandas as pd
 import pytest
 
 from pipeline.answers.queries import STATS, list_queries, load_query, parse_query, run_query
-from pipeline.detect.model import CATEGORIES
-from pipeline.errors import QueryError
+from pipeline.detect.model import CATEGORIES, STANCES
+from pipeline.errors import ParameterError, QueryError, UsageError
+from pipeline.results import STATUSES
 from pipeline.store import connect_readonly
-from tests.answers.known_corpus import PAPERS, P, build, newest_calibration
+from tests.answers.known_corpus import (
+    CALIBRATIONS,
+    PAPERS,
+    PATTERNS_VERSION,
+    P,
+    build,
+    newest_calibration,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 Z = 1.96
@@ -128,6 +136,12 @@ def assert_prevalence_row(row: dict, want: dict, calibration_category: str) -> N
     assert got == pytest.approx(corrected(k, n, tp, fn, tn, fp))
     assert row["calibration"].startswith("eval ")
     assert row["calibration"].endswith(f", {tp + fn + tn + fp} labelled papers")
+
+
+def finding_key(finding_id: str) -> tuple[str, int]:
+    """(paper key, ordinal) of a finding_id (the paper_id's first 16 characters:ordinal)."""
+    prefix, ordinal = finding_id.split(":")
+    return next(p.key for p in PAPERS if p.paper_id.startswith(prefix)), int(ordinal)
 
 
 def lower(text: str | None) -> str | None:
@@ -525,33 +539,33 @@ def test_paper_without_findings_or_unreadable_is_one_row_and_unknown_is_none(con
 
 @checks("search")
 @pytest.mark.parametrize(
-    "params",
+    "params,keys",
     [
-        {"phrase": "SYNTHETIC"},
-        {"phrase": "synthetic", "stance": "use"},
-        {"phrase": "gpt-4", "category": "llm_text"},
-        {"phrase": "model's 50%"},
-        {"phrase": "%"},
-        {"phrase": '"synthetic minority"'},
+        # (paper key, ordinal) of every sentence each search must find; more in test_search.py
+        ({"phrase": "SYNTHETIC records"}, {("p02", 1)}),
+        (
+            {"phrase": "synthetic", "stance": "use"},
+            {("p02", 0), ("p02", 1), ("p04", 1), ("p10", 0)},
+        ),
+        (
+            {"phrase": "gpt-4", "category": "llm_text"},
+            {("p01", 0), ("p01", 1), ("p01", 2), ("p07", 0)},
+        ),
+        ({"phrase": "model's 50%"}, {("p02", 1)}),
+        ({"phrase": '"synthetic minority"'}, {("p10", 0)}),
+        ({"phrase": "survey respondents"}, set()),
+        ({"phrase": "respondent"}, {("p05", 1)}),
     ],
 )
-def test_search_matches_the_phrase_literally_and_case_insensitively(con, params):
-    phrase = params["phrase"].lower()
-    want = sorted(
-        f.sentence
-        for p in PAPERS
-        for f in p.findings
-        if phrase in f.sentence.lower()
-        and params.get("stance", f.stance) == f.stance
-        and params.get("category", f.category) == f.category
-    )
+def test_search_finds_every_word_in_any_order_and_case(con, params, keys):
     rows = records(run_query(con, "search", params))
-    assert sorted(r["sentence"] for r in rows) == want and want
+    assert {finding_key(r["finding_id"]) for r in rows} == keys
+    assert all(r["matched"] == "sentence" for r in rows)
     assert all(r["page"] is None or r["page"] >= 1 for r in rows)
 
 
 def test_search_phrase_with_sql_in_it_is_only_a_value(con, known_db):
-    for phrase in ("x'; DROP TABLE papers; --", "' OR 1=1 --", "$phrase", "_"):
+    for phrase in ("x'; DROP TABLE papers; --", "x' OR '1'='1", "$phrase", "_"):
         assert records(run_query(con, "search", {"phrase": phrase})) == []
     assert con.execute("SELECT count(*) FROM papers").fetchall() == [(len(PAPERS),)]
 
@@ -603,8 +617,8 @@ def test_query_file_runs_in_a_plain_duckdb_session_with_prepare(known_db):
     try:
         con.execute("PREPARE prevalence_by_year AS " + text)
         rows = con.execute(
-            "EXECUTE prevalence_by_year(category := '', field := '', venue := '', "
-            "year_from := 0, year_to := 0)"
+            "EXECUTE prevalence_by_year(category := '', exclude := '', field := '', "
+            "venue := '', year_from := 0, year_to := 0)"
         ).fetchall()
     finally:
         con.close()
@@ -623,3 +637,135 @@ def test_every_query_runs_on_the_scanned_shared_corpus(corpus_db, name):
         [row] = records(frame)
         assert row["n"] > 400 and 0 < row["count"] < row["n"]
         assert row["wilson_low"] < row["proportion"] < row["wilson_high"]
+
+
+# -- enumerated parameters: a value outside its list is refused, never answered with zero -------
+@pytest.mark.parametrize(
+    "name,params,message",
+    [
+        ("prevalence", {"category": "llm"}, r"'llm' is not a category \(did you mean llm_text\?\)"),
+        (
+            "prevalence_by_year",
+            {"exclude": "simulation,simulaton"},
+            "'simulaton' is not a category",
+        ),
+        ("by_category", {"exclude": "nope"}, "valid: llm_text, model_labels, generated_media"),
+        ("search", {"phrase": "x", "stance": "used"}, "'used' is not a stance"),
+        ("search", {"phrase": "x", "section": "method"}, "'method' is not a section"),
+        ("failures", {"status": "ok"}, "valid: failed, no_text, timeout, skipped"),
+        ("not_assessed", {"language": "xx"}, "'xx' is not a language code"),
+        ("high_concern", {"category": "llm_text,simulation"}, "is not a category"),
+        ("prevalence", {"category": "simulation", "exclude": "simulation"}, "also in exclude"),
+    ],
+)
+def test_values_outside_a_parameters_list_are_refused_with_the_valid_ones(
+    con, name, params, message
+):
+    with pytest.raises(ParameterError, match=message) as caught:
+        run_query(con, name, params)
+    assert isinstance(caught.value, QueryError) and isinstance(caught.value, UsageError)
+
+
+def test_enumerations_come_from_the_taxonomy_and_store_constants():
+    assert load_query("prevalence").param("category").choices == CATEGORIES
+    assert load_query("search").param("stance").choices == STANCES
+    assert "ok" not in load_query("failures").param("status").choices
+    assert set(load_query("failures").param("status").choices) < set(STATUSES)
+    assert load_query("prevalence").param("exclude").many
+
+
+def test_enumerated_values_are_normalised_and_lists_sorted():
+    query = load_query("prevalence")
+    bound = query.bind({"category": " LLM_Text ", "exclude": ""})
+    assert bound["category"] == "llm_text" and bound["exclude"] == ""
+    bound = query.bind({"exclude": " Simulation , oversampling,simulation,"})
+    assert bound["exclude"] == "oversampling,simulation"
+    assert query.bind({"exclude": ["simulation", "oversampling"]})["exclude"] == (
+        "oversampling,simulation"
+    )
+
+
+@pytest.mark.parametrize(
+    "text,message",
+    [
+        (HEADER + "-- param category: 0 — n\nSELECT $category", "must be text from that list"),
+        (HEADER + "-- param stance: 'used' — s\nSELECT $stance", "must be text from that list"),
+        (HEADER + "-- show: a, b\nSELECT 1", "show names column"),
+        (HEADER + "-- once: z\nSELECT 1", "once names column"),
+        (HEADER + "-- builder: magic\nSELECT 1", "unknown builder"),
+    ],
+)
+def test_header_with_a_bad_list_default_show_or_builder_is_refused(text, message):
+    with pytest.raises(QueryError, match=message):
+        parse_query("q", text)
+
+
+# -- exclude: the headline without simulation ------------------------------------------------
+def expected_excluding(exclude: set[str], group=None) -> dict[object, dict]:
+    rows: dict[object, dict] = {}
+    for p in PAPERS:
+        r = rows.setdefault(
+            group(p) if group else None,
+            dict.fromkeys(("n", "count", "n_failed", "n_not_assessed"), 0),
+        )
+        if p.status != "ok":
+            r["n_failed"] += 1
+        elif not p.assessed:
+            r["n_not_assessed"] += 1
+        else:
+            r["n"] += 1
+            r["count"] += p.uses and any(c not in exclude for c in p.categories)
+    return rows
+
+
+@pytest.mark.parametrize(
+    "name,group",
+    [
+        ("prevalence", None),
+        ("prevalence_by_year", lambda p: p.year),
+        ("prevalence_by_field", lambda p: lower(p.field)),
+        ("prevalence_by_venue", lambda p: lower(p.venue)),
+    ],
+)
+def test_exclude_counts_a_paper_only_for_a_use_outside_the_excluded_categories(con, name, group):
+    want = expected_excluding({"simulation"}, group)
+    rows = records(run_query(con, name, {"exclude": "simulation"}))
+    key = {"prevalence": None, "prevalence_by_year": "year"}.get(name, name.split("_")[-1])
+    for row in rows:
+        got = row[key] if key else None
+        got = lower(got) if isinstance(got, str) else got
+        for column in ("n", "count", "n_failed", "n_not_assessed"):
+            assert row[column] == want[got][column], (got, column)
+        assert row["corrected"] is None
+        assert row["calibration"].startswith("no calibration for use excluding simulation")
+    everything = records(run_query(con, "prevalence", {}))[0]["count"]
+    assert records(run_query(con, "prevalence", {"exclude": "simulation"}))[0]["count"] == (
+        everything - 1  # p08, a simulation study and nothing else
+    )
+    both = expected_excluding({"simulation", "oversampling"})[None]["count"]
+    assert (
+        records(run_query(con, "prevalence", {"exclude": "oversampling,simulation"}))[0]["count"]
+        == both
+        == everything - 2
+    )
+
+
+def test_exclude_uses_a_calibration_measured_for_that_question_when_there_is_one(tmp_path):
+    rows = (*CALIBRATIONS, (PATTERNS_VERSION, "any excluding simulation", 20, 2, 150, 3))
+    db = build(tmp_path / "cal.duckdb", calibrations=rows)
+    con = connect_readonly(db)
+    try:
+        [row] = records(run_query(con, "prevalence", {"exclude": "simulation"}))
+    finally:
+        con.close()
+    assert row["sensitivity"] == pytest.approx(20 / 22) and row["corrected"] is not None
+    assert row["calibration"].endswith("175 labelled papers")
+
+
+def test_by_category_leaves_the_excluded_categories_out(con):
+    rows = records(run_query(con, "by_category", {"exclude": "simulation,oversampling"}))
+    assert sorted(r["category"] for r in rows) == sorted(
+        set(CATEGORIES) - {"simulation", "oversampling"}
+    )
+    full = {r["category"]: r["count"] for r in records(run_query(con, "by_category", {}))}
+    assert all(r["count"] == full[r["category"]] for r in rows)
