@@ -83,3 +83,7 @@ class ParameterError(QueryError, UsageError):
     """A canned query's parameter was refused: unknown, missing, of the wrong type, or a value
     outside its list. A QueryError (the query did not run) that the caller can fix: the CLI
     exits 2 with the message, as for any usage error."""
+
+
+class UnknownQuery(QueryError, UsageError):
+    """No canned query of that name: the caller can fix it (the CLI exits 2 with the list)."""

@@ -40,7 +40,7 @@ import pandas as pd
 
 from pipeline.answers.params import Param, parse_param
 from pipeline.answers.stats import Calibration, prevalence
-from pipeline.errors import ParameterError, QueryError
+from pipeline.errors import ParameterError, QueryError, UnknownQuery
 
 QUERIES_PACKAGE = "pipeline.queries"
 HEADER_KEYS = ("title", "description", "param", "stats", "columns", "show", "once", "builder")
@@ -257,7 +257,7 @@ def load_query(name: str) -> CannedQuery:
         if query.name == name:
             return query
     known = ", ".join(q.name for q in list_queries())
-    raise QueryError(f"no canned query {name!r}; known queries: {known}")
+    raise UnknownQuery(f"no canned query {name!r}; known queries: {known}")
 
 
 def run_query(

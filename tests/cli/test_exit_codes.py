@@ -68,7 +68,16 @@ CASES: list[tuple[str, str, Args, int, str]] = [
      "no database at"),
     ("paper", "unreadable database", lambda p: ["paper", "abcd", "--db", str(p["bad_db"])], 1,
      "cannot open database"),
+    ("search", "success", lambda p: ["search", "synthetic", "--db", str(p["db"])], 0, "hit"),
+    ("search", "usage", lambda p: ["search", '"open quote', "--db", str(p["db"])], 2, "quote"),
+    ("search", "missing path", lambda p: ["search", "x", "--db", str(p["none"])], 2,
+     "no database at"),
+    ("search", "unreadable database", lambda p: ["search", "x", "--db", str(p["bad_db"])], 1,
+     "cannot open database"),
+    ("query", "unknown query", lambda p: ["query", "nope", "--db", str(p["db"])], 2,
+     "no canned query 'nope'"),
     ("eval", "missing path", lambda p: ["eval", "--labels", str(p["none"])], 2, "does not exist"),
+    ("eval", "usage", lambda p: ["eval"], 2, "--sentences"),
 ]  # fmt: skip
 
 
@@ -103,7 +112,9 @@ def test_exit_code_follows_the_readme(paths, command, case, args, code, text):
 
 def test_every_command_has_its_exit_codes_tested():
     tested = {command for command, *_ in CASES}
-    assert {"scan", "screen", "query", "sql", "report", "export", "paper", "eval"} <= tested
+    assert {
+        "scan", "screen", "query", "search", "sql", "report", "export", "paper", "eval"
+    } <= tested  # fmt: skip
     for command in tested - {"eval"}:
         cases = {case for c, case, *_ in CASES if c == command}
         assert {"success", "usage", "missing path"} <= cases, command

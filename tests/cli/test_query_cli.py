@@ -56,7 +56,7 @@ def test_list_json_and_one_query_in_full():
     one = run("list", "prevalence_by_year")
     assert one.exit_code == 0
     assert "Rogan-Gladen" in one.stdout and "year_to=0" in one.stdout and "columns:" in one.stdout
-    assert run("list", "nope").exit_code == 1
+    assert run("list", "nope").exit_code == 2
 
 
 def test_query_by_name_with_params_gives_csv(db):
@@ -123,9 +123,9 @@ def test_parquet_needs_an_output_file_and_keeps_types(db, tmp_path):
     assert top.fetchall() == [("GPT-4", 2)]
 
 
-def test_unknown_query_exits_1_with_the_list(db):
+def test_unknown_query_exits_2_with_the_list(db):
     result = run("nope", "--db", db)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "no canned query 'nope'" in result.stderr and "prevalence_by_year" in result.stderr
 
 

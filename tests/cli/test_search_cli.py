@@ -98,4 +98,4 @@ def test_what_cannot_be_searched_exits_2_saying_why(db, args, message):
 def test_search_needs_text_and_a_database(tmp_path):
     assert run().exit_code == 2
     missing = run("x", "--db", str(tmp_path / "none.duckdb"))
-    assert missing.exit_code == 1 and "synthwatch scan" in missing.stderr
+    assert missing.exit_code == 2 and "synthwatch scan" in missing.stderr
