@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from pipeline import __version__, detect, sources
+from pipeline.answers.default_calibration import SHIPPED_FILE
 from pipeline.answers.evaluate import Accuracy, Counts, Label, read_labels
 from pipeline.answers.sentence_eval import (
     GoldSentence,
@@ -45,6 +46,7 @@ class PaperScores:
     per_category: dict[str, Counts] = field(
         default_factory=lambda: {c: Counts() for c in CATEGORIES}
     )
+    excluding_simulation: Counts = field(default_factory=Counts)
     medical: Accuracy = field(default_factory=Accuracy)
     real_data_check: Accuracy = field(default_factory=Accuracy)
     wrong: list[dict[str, Any]] = field(default_factory=list)
@@ -52,6 +54,10 @@ class PaperScores:
     def add(self, label: Label, verdict: Verdict, uses: list[Finding]) -> None:
         predicted = bool(verdict.uses_synthetic)
         self.uses_synthetic.add(label.uses_synthetic, predicted)
+        self.excluding_simulation.add(
+            label.uses_synthetic and bool(label.categories - {"simulation"}),
+            predicted and bool(set(verdict.categories) - {"simulation"}),
+        )
         for c in CATEGORIES:
             self.categories.add(c in label.categories, c in verdict.categories)
             self.per_category[c].add(c in label.categories, c in verdict.categories)
@@ -187,17 +193,22 @@ def evaluate_cross_source(
     )
 
 
-SHIPPED_CALIBRATION = Path(__file__).resolve().parent / "shipped_calibration.json"
+SHIPPED_CALIBRATION = Path(__file__).resolve().parent / SHIPPED_FILE
 
 
 def shipped_calibration_rows(cs: CrossSource) -> dict[str, Any]:
     """The cross-source paper counts (any, and per category) that the package ships as its
     default calibration of prevalence corrections."""
     papers = cs.papers["cross_source"]
-    counts = {"any": papers.uses_synthetic, **papers.per_category}
+    counts = {
+        "any": papers.uses_synthetic,
+        "any excluding simulation": papers.excluding_simulation,
+        **papers.per_category,
+    }
     return {
         "basis": "cross-source",
         "labels": "labels-dev.csv, certainty=clear",
+        "n_papers": papers.uses_synthetic.n,
         "n_sources": len(cs.sources),
         "pipeline_version": __version__,
         "patterns_version": detect.patterns_version(),

@@ -129,6 +129,8 @@ class Evaluation:
     real_data_check: Accuracy = field(default_factory=Accuracy)
     evidence: Accuracy = field(default_factory=Accuracy)
     calibration: Accuracy = field(default_factory=Accuracy)
+    # "model-generated data (excluding simulation)": a use of another category than simulation
+    excluding_simulation: Counts = field(default_factory=Counts)
     calibration_bins: dict[str, Accuracy] = field(
         default_factory=lambda: {b: Accuracy() for b in (">=0.8", ">=0.6", ">=0.4", "<0.4")}
     )
@@ -290,6 +292,10 @@ def evaluate(
             )
         ev.uses_synthetic.add(lab.uses_synthetic, predicted)
         pred_cats = set(paper["categories"] or [])
+        ev.excluding_simulation.add(
+            lab.uses_synthetic and bool(lab.categories - {"simulation"}),
+            predicted and bool(pred_cats - {"simulation"}),
+        )
         for c in CATEGORIES:
             ev.categories[c].add(c in lab.categories, c in pred_cats)
         if paper["medical"] is not None:

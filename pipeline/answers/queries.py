@@ -38,6 +38,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from pipeline.answers.default_calibration import shipped_calibration
 from pipeline.answers.params import Param, parse_param
 from pipeline.answers.stats import Calibration, prevalence
 from pipeline.errors import ParameterError, QueryError, UnknownQuery
@@ -316,12 +317,16 @@ def add_prevalence(frame: pd.DataFrame, values: Mapping[str, Any] | None = None)
                 fp=int(record["cal_fp"]),
                 created_at=record["cal_created_at"],
             )
+        if calibration is None:
+            # no synthwatch eval in this database: the rates measured cross-source on the
+            # labelled papers, said as such
+            calibration = shipped_calibration(_question(record, values))
         estimate = prevalence(count, n, calibration)
         note = estimate.calibration
         if calibration is None and values.get("exclude") and not values.get("category"):
             note = (
                 f"no calibration for use excluding {values['exclude']}: synthwatch eval "
-                "measures any use and each category"
+                "measures any use, each category and use excluding simulation"
             )
         rows.append(
             {
@@ -334,8 +339,8 @@ def add_prevalence(frame: pd.DataFrame, values: Mapping[str, Any] | None = None)
                 "corrected": estimate.corrected,
                 "corrected_low": estimate.corrected_low,
                 "corrected_high": estimate.corrected_high,
-                "sensitivity": None if _missing(record["sensitivity"]) else record["sensitivity"],
-                "specificity": None if _missing(record["specificity"]) else record["specificity"],
+                "sensitivity": calibration.sensitivity if calibration else None,
+                "specificity": calibration.specificity if calibration else None,
                 "calibration": note,
                 "n_failed": int(record["n_failed"]),
                 "n_not_assessed": int(record["n_not_assessed"]),
@@ -346,6 +351,18 @@ def add_prevalence(frame: pd.DataFrame, values: Mapping[str, Any] | None = None)
         result[g] = result[g].astype(frame[g].dtype)
     result[list(_PREVALENCE_FLOATS)] = result[list(_PREVALENCE_FLOATS)].astype("float64")
     return result
+
+
+def _question(record: Mapping[str, Any], values: Mapping[str, Any]) -> str:
+    """The calibration a prevalence row needs: its category (a by_category row, or the
+    category parameter), 'any excluding ...' with exclude, else 'any'."""
+    if not _missing(record.get("category")):
+        return str(record["category"])
+    if values.get("category"):
+        return str(values["category"])
+    if values.get("exclude"):
+        return f"any excluding {values['exclude']}"
+    return "any"
 
 
 def _missing(value: Any) -> bool:

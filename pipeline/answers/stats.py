@@ -93,6 +93,8 @@ class Calibration:
     tn: int
     fp: int
     created_at: datetime | None = None
+    # what the counts rest on, said with every corrected figure ("" for a synthwatch eval row)
+    basis: str = ""
 
     @property
     def n(self) -> int:
@@ -119,8 +121,25 @@ class Calibration:
         return None
 
     def describe(self) -> str:
+        rates = self.describe_rates()
+        if self.basis:
+            return f"{self.basis}; {rates}"
         when = f" {self.created_at:%Y-%m-%d %H:%M}" if self.created_at else ""
-        return f"eval{when}, {self.n} labelled papers"
+        return f"eval{when}, {self.n} labelled papers; {rates}"
+
+    def describe_rates(self) -> str:
+        """Sensitivity and specificity with their Wilson 95% intervals."""
+        parts = []
+        for name, k, n in (
+            ("sensitivity", self.tp, self.tp + self.fn),
+            ("specificity", self.tn, self.tn + self.fp),
+        ):
+            if n:
+                low, high = wilson_interval(k, n)
+                parts.append(f"{name} {k / n:.2f} ({low:.2f}-{high:.2f}, {k}/{n})")
+            else:
+                parts.append(f"{name} not measured")
+        return ", ".join(parts)
 
 
 @dataclass(frozen=True)

@@ -257,9 +257,18 @@ def stored_findings(
     return out
 
 
+# the calibration row the prevalence queries look up with exclude=simulation
+EXCLUDING_SIMULATION = "any excluding simulation"
+
+
 def calibration_rows(ev: Evaluation, extractor: str) -> list[dict]:
     rows = []
-    for name, c in [("any", ev.uses_synthetic), *ev.categories.items()]:
+    questions = [
+        ("any", ev.uses_synthetic),
+        (EXCLUDING_SIMULATION, ev.excluding_simulation),
+        *ev.categories.items(),
+    ]
+    for name, c in questions:
         rows.append(
             {
                 "labels_sha256": ev.labels_sha256,

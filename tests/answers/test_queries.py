@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from pipeline.answers.default_calibration import shipped_calibration
 from pipeline.answers.queries import STATS, list_queries, load_query, parse_query, run_query
 from pipeline.detect.model import CATEGORIES, STANCES
 from pipeline.errors import ParameterError, QueryError, UsageError
@@ -121,10 +122,11 @@ def assert_prevalence_row(row: dict, want: dict, calibration_category: str) -> N
     assert row["proportion"] == pytest.approx(k / n)
     assert (row["wilson_low"], row["wilson_high"]) == pytest.approx(wilson(k, n))
     cal = newest_calibration(calibration_category)
-    if cal is None:
-        assert row["corrected"] is None and row["sensitivity"] is None
-        assert row["calibration"] == "no calibration: run synthwatch eval"
-        return
+    shipped = cal is None
+    if shipped:
+        # no eval in the database: the rates the package ships, measured cross-source
+        default = shipped_calibration(calibration_category)
+        cal = (default.tp, default.fn, default.tn, default.fp)
     tp, fn, tn, fp = cal
     assert row["sensitivity"] == pytest.approx(tp / (tp + fn) if tp + fn else None)
     assert row["specificity"] == pytest.approx(tn / (tn + fp))
@@ -134,8 +136,12 @@ def assert_prevalence_row(row: dict, want: dict, calibration_category: str) -> N
         return
     got = (row["corrected"], row["corrected_low"], row["corrected_high"])
     assert got == pytest.approx(corrected(k, n, tp, fn, tn, fp))
-    assert row["calibration"].startswith("eval ")
-    assert row["calibration"].endswith(f", {tp + fn + tn + fp} labelled papers")
+    if shipped:
+        assert row["calibration"].startswith("shipped default, measured cross-source")
+        assert "not on your corpus" in row["calibration"]
+    else:
+        assert row["calibration"].startswith("eval ")
+        assert f", {tp + fn + tn + fp} labelled papers; sensitivity" in row["calibration"]
 
 
 def finding_key(finding_id: str) -> tuple[str, int]:
@@ -361,14 +367,20 @@ def test_by_category_uses_each_categorys_calibration(con, params):
         assert by_name["generated_media"]["calibration"].startswith("only 2 labelled positive")
 
 
-def test_prevalence_without_calibration_says_to_run_eval(tmp_path):
+def test_prevalence_without_calibration_uses_the_shipped_cross_source_rates(tmp_path):
     db = build(tmp_path / "nocal.duckdb", calibrations=())
     con = connect_readonly(db)
     try:
-        for name in ("prevalence", "prevalence_by_year", "by_category"):
+        [row] = records(run_query(con, "prevalence", {}))
+        default = shipped_calibration("any")
+        assert row["sensitivity"] == pytest.approx(default.sensitivity)
+        assert row["corrected"] is not None
+        assert row["calibration"].startswith("shipped default, measured cross-source")
+        # the rates carry their intervals and say what they rest on
+        assert "sensitivity" in row["calibration"] and "labelled papers of" in row["calibration"]
+        for name in ("prevalence_by_year", "by_category"):
             frame = run_query(con, name, {})
-            assert frame["corrected"].isna().all() and frame["corrected_low"].isna().all()
-            assert set(frame["calibration"]) == {"no calibration: run synthwatch eval"}
+            assert all(c.startswith(("shipped default", "only ")) for c in frame["calibration"])
     finally:
         con.close()
 
@@ -736,8 +748,11 @@ def test_exclude_counts_a_paper_only_for_a_use_outside_the_excluded_categories(c
         got = lower(got) if isinstance(got, str) else got
         for column in ("n", "count", "n_failed", "n_not_assessed"):
             assert row[column] == want[got][column], (got, column)
-        assert row["corrected"] is None
-        assert row["calibration"].startswith("no calibration for use excluding simulation")
+        # no eval row for the question in the database: the shipped cross-source one
+        assert row["calibration"].startswith("shipped default, measured cross-source")
+        assert row["sensitivity"] == pytest.approx(
+            shipped_calibration("any excluding simulation").sensitivity
+        )
     everything = records(run_query(con, "prevalence", {}))[0]["count"]
     assert records(run_query(con, "prevalence", {"exclude": "simulation"}))[0]["count"] == (
         everything - 1  # p08, a simulation study and nothing else
@@ -759,7 +774,7 @@ def test_exclude_uses_a_calibration_measured_for_that_question_when_there_is_one
     finally:
         con.close()
     assert row["sensitivity"] == pytest.approx(20 / 22) and row["corrected"] is not None
-    assert row["calibration"].endswith("175 labelled papers")
+    assert "175 labelled papers;" in row["calibration"]
 
 
 def test_by_category_leaves_the_excluded_categories_out(con):
