@@ -2,8 +2,8 @@
 -- description: Papers that use synthetic data (uses_synthetic) although no use finding sits in the
 --   abstract (in_abstract false): the use is found only in the body. Papers whose text had no
 --   recognisable abstract are listed too. With the number of use findings, the sections they are
---   in, and the best evidence sentence: the highest-confidence use finding, with its section and
---   page.
+--   in, and the best evidence sentence: the strongest use finding (results, methods, abstract
+--   before the introduction; then the most confident), with its section and page.
 -- param field: '' — only papers of this research field, case-insensitive ('' = all)
 -- param category: '' — only papers with a use finding of this TAXONOMY category ('' = any)
 -- param year_from: 0 — first publication year (0 = no lower bound)
@@ -27,12 +27,19 @@ uses AS (
         paper_id,
         count(*) AS n_use_findings,
         list(DISTINCT section ORDER BY section) AS sections,
-        arg_max(sentence, (confidence, -ordinal)) AS evidence,
-        arg_max(section, (confidence, -ordinal)) AS section,
-        arg_max(page, (confidence, -ordinal)) AS page,
-        max(confidence) AS confidence
-    FROM findings
-    WHERE stance = 'use' AND paper_id IN (SELECT paper_id FROM scope)
+        arg_max(sentence, (-rank, confidence, -ordinal)) AS evidence,
+        arg_max(section, (-rank, confidence, -ordinal)) AS section,
+        arg_max(page, (-rank, confidence, -ordinal)) AS page,
+        arg_max(confidence, (-rank, confidence, -ordinal)) AS confidence
+    FROM (
+        -- the paper's own statement first: results, methods, abstract ... (detect/evidence.py)
+        SELECT *, coalesce(list_position(
+            ['results', 'methods', 'abstract', 'appendix', 'discussion', 'conclusion',
+             'limitations', 'other', 'introduction', 'related_work'],
+            section), 99) AS rank
+        FROM findings
+        WHERE stance = 'use' AND paper_id IN (SELECT paper_id FROM scope)
+    )
     GROUP BY paper_id
 )
 SELECT

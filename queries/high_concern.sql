@@ -2,7 +2,8 @@
 -- description: Papers whose verdict is concern high (TAXONOMY.md: synthetic data trains or replaces
 --   data for a medical model with no evaluation on real data found, or simulated people stand in
 --   for human participants), with the reasons and the best evidence sentence: the paper's
---   highest-confidence use finding, with its section and page.
+--   strongest use finding (results, methods, abstract before the
+--   introduction; then the most confident), with its section and page.
 -- param field: '' — only papers of this research field, case-insensitive ('' = all)
 -- param category: '' — only papers with a use finding of this TAXONOMY category ('' = any)
 -- param year_from: 0 — first publication year (0 = no lower bound)
@@ -15,7 +16,17 @@ WITH best AS (
     SELECT paper_id, sentence, section, page, confidence
     FROM findings
     WHERE stance = 'use'
-    QUALIFY row_number() OVER (PARTITION BY paper_id ORDER BY confidence DESC, ordinal) = 1
+    QUALIFY row_number() OVER (
+        PARTITION BY paper_id
+        ORDER BY
+        -- the paper's own statement first: results, methods, abstract ... (detect/evidence.py)
+        coalesce(list_position(
+            ['results', 'methods', 'abstract', 'appendix', 'discussion', 'conclusion',
+             'limitations', 'other', 'introduction', 'related_work'],
+            section), 99),
+        confidence DESC,
+        ordinal
+    ) = 1
 )
 SELECT
     p.title,

@@ -1,7 +1,8 @@
 -- title: Medical models trained on synthetic data, no real-data check
 -- description: Medical papers that train a model on synthetic data and in which no evaluation or
 --   validation on real data was found (real_data_check not_found), with the best evidence sentence:
---   the highest-confidence use finding that states training (else any use finding), with its
+--   the strongest use finding (results, methods, abstract before the
+--   introduction; then the most confident) that states training (else any use finding), with its
 --   section and page.
 -- param field: '' — only papers of this research field, case-insensitive ('' = all)
 -- param category: '' — only papers with a use finding of this TAXONOMY category ('' = any)
@@ -16,7 +17,13 @@ WITH best AS (
     WHERE stance = 'use'
     QUALIFY row_number() OVER (
         PARTITION BY paper_id
-        ORDER BY list_contains(roles, 'training') DESC, confidence DESC, ordinal
+        ORDER BY list_contains(roles, 'training') DESC,
+            -- then the paper's own statement first (detect/evidence.py)
+            coalesce(list_position(
+            ['results', 'methods', 'abstract', 'appendix', 'discussion', 'conclusion',
+             'limitations', 'other', 'introduction', 'related_work'],
+            section), 99),
+            confidence DESC, ordinal
     ) = 1
 )
 SELECT

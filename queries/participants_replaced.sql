@@ -1,7 +1,8 @@
 -- title: Human participants replaced by simulated people
 -- description: Papers in which simulated people (LLM personas, silicon samples, simulated
 --   respondents or patients) stand in for human participants, with the best evidence sentence: the
---   highest-confidence use finding of category simulated_participants (else any use finding), with
+--   strongest use finding (results, methods, abstract before the
+--   introduction; then the most confident) of category simulated_participants (else any use finding), with
 --   its section and page.
 -- param field: '' — only papers of this research field, case-insensitive ('' = all)
 -- param year_from: 0 — first publication year (0 = no lower bound)
@@ -15,7 +16,13 @@ WITH best AS (
     WHERE stance = 'use'
     QUALIFY row_number() OVER (
         PARTITION BY paper_id
-        ORDER BY category = 'simulated_participants' DESC, confidence DESC, ordinal
+        ORDER BY category = 'simulated_participants' DESC,
+            -- then the paper's own statement first (detect/evidence.py)
+            coalesce(list_position(
+            ['results', 'methods', 'abstract', 'appendix', 'discussion', 'conclusion',
+             'limitations', 'other', 'introduction', 'related_work'],
+            section), 99),
+            confidence DESC, ordinal
     ) = 1
 )
 SELECT

@@ -141,3 +141,9 @@ def test_detector_meets_the_cross_source_targets(corpus):
     missed = {k: round(v or 0, 3) for k, v in got.items() if (v or 0) < CROSS_SOURCE_TARGETS[k]}
     assert not missed, f"below target: {missed}; all: {got}"
     assert cs.gap() is not None and cs.gap() <= 0.03
+    # the calibration the package ships is this measurement (retrain: python -m
+    # pipeline.answers.cross_source --labels ...)
+    from pipeline.answers.cross_source import SHIPPED_CALIBRATION, shipped_calibration_rows
+
+    shipped = json.loads(SHIPPED_CALIBRATION.read_text(encoding="utf-8"))
+    assert shipped["categories"] == shipped_calibration_rows(cs)["categories"]

@@ -19,6 +19,7 @@ import pytest
 
 from pipeline.answers.default_calibration import shipped_calibration
 from pipeline.answers.queries import STATS, list_queries, load_query, parse_query, run_query
+from pipeline.detect.evidence import EVIDENCE_SECTIONS
 from pipeline.detect.model import CATEGORIES, STANCES
 from pipeline.errors import ParameterError, QueryError, UsageError
 from pipeline.results import STATUSES
@@ -386,8 +387,15 @@ def test_prevalence_without_calibration_uses_the_shipped_cross_source_rates(tmp_
 
 
 def best_use(p: P, prefer: Callable = lambda f: 0):
+    """The evidence a paper listing quotes: the paper's own statement (results, methods,
+    abstract before the introduction, as pipeline.detect.evidence orders them), then the most
+    confident, then the first."""
     uses = [(i, f) for i, f in enumerate(p.findings) if f.stance == "use"]
-    return max(uses, key=lambda t: (prefer(t[1]), t[1].confidence, -t[0]))[1]
+
+    def rank(f) -> int:
+        return -EVIDENCE_SECTIONS.index(f.section) if f.section in EVIDENCE_SECTIONS else -99
+
+    return max(uses, key=lambda t: (prefer(t[1]), rank(t[1]), t[1].confidence, -t[0]))[1]
 
 
 def assert_evidence(row: dict, f) -> None:

@@ -122,3 +122,16 @@ def test_prevalence_with_too_small_calibration_is_not_corrected():
 def test_prevalence_of_nothing_is_empty_not_zero():
     est = prevalence(0, 0, Calibration("any", 28, 4, 170, 2))
     assert est.proportion is None and est.wilson_low is None and est.corrected is None
+
+
+def test_the_shipped_calibration_was_measured_with_the_shipped_patterns():
+    """Retrain it (python -m pipeline.answers.cross_source) when the patterns change."""
+    import json
+    from importlib import resources
+
+    from pipeline.detect import patterns_version
+
+    path = resources.files("pipeline.answers") / "shipped_calibration.json"
+    shipped = json.loads(path.read_text(encoding="utf-8"))
+    assert shipped["patterns_version"] == patterns_version()
+    assert shipped["basis"] == "cross-source"
