@@ -13,11 +13,12 @@ from collections import Counter
 from collections.abc import Callable
 from datetime import date
 
-from pipeline.document import Document, Metadata, section_kind
+from pipeline.document import SECTION_KINDS, Document, Metadata, section_kind
 from pipeline.errors import MalformedInput, UsageError
 from pipeline.sources import pdf_layout as layout
 from pipeline.sources.build import DocumentBuilder, flatten
 from pipeline.sources.meta import clean_doi
+from pipeline.sources.outline import Outline
 from pipeline.sources.pdf_backends import Line, RawPDF, extract_pdfminer, extract_pypdfium2
 
 EXTRACTORS: dict[str, Callable[[bytes, int], RawPDF]] = {
@@ -30,6 +31,10 @@ LETTER_WIDTH = 612.0  # points; for a page whose back end reported no size
 ABSTRACT_MAX_CHARS = 4000
 # Sections that may end a reference list (it runs on to the end otherwise).
 AFTER_REFERENCES = ("appendix", "acknowledgements")
+# An unnumbered heading that names no kind continues the section before it when that is one of
+# these. A PDF's unnumbered headings are few and certain (bold or large capitals, see
+# ``pdf_layout.is_heading``), and mostly subsections: "ACCEPTABLE HISTORICAL CONTROLS".
+INHERIT_FROM = frozenset(SECTION_KINDS) - {"abstract", "references", "other"}
 
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>{}]+)", re.IGNORECASE)
 _DOI_CUE = re.compile(r"(doi\s*[:.]?\s*|doi\.org/)$", re.IGNORECASE)
@@ -50,7 +55,7 @@ _RUN_IN = re.compile(
 # Paragraphs that follow an abstract and end it when no heading does.
 _AFTER_ABSTRACT = re.compile(
     r"^(key\s?words|index terms|jel(?: classification)?(?: codes?)?|subjects?|msc|ccs concepts|"
-    r"general terms|significance statement)\b\s*[:.—–-]?",
+    r"general terms|significance statement|contents|table of contents)\b\s*[:.—–-]?",
     re.IGNORECASE,
 )
 _BAD_TITLE = re.compile(
@@ -132,6 +137,7 @@ class _Assembler:
         self.vocabulary = vocabulary
         self.body = body
         self.kind: str | None = None  # kind of the open section; None before the first heading
+        self.outline = Outline(own_content=True, inherit_from=INHERIT_FROM)
         self.section_start = 0
         # The last body paragraph of a page may go on overleaf; footnotes below it wait with it.
         self.pending: list[str] | None = None
@@ -194,20 +200,14 @@ class _Assembler:
     def _heading_kind(self, text: str) -> str | None:
         """The kind of section a heading opens here, or None when it opens none."""
         if layout.is_references_heading(text):
+            self.outline.kind(text)
             return "references"
-        kind = section_kind(text)
-        level = layout.heading_level(text)
         if self.kind == "references":
             # The list runs on to the end unless an appendix or acknowledgements follow.
-            return kind if kind in AFTER_REFERENCES else None
-        if self.kind is None and not level and kind == "other":
+            return self.outline.kind(text) if section_kind(text) in AFTER_REFERENCES else None
+        if self.kind is None and not layout.heading_level(text) and section_kind(text) == "other":
             return None  # a title set in capitals, "ARTICLE", a journal name
-        if self.kind in (None, "abstract", "other") or level == 1:
-            return kind
-        if kind == "other" or (level > 1 and kind == "introduction"):
-            # "3.2 Synthetic cohorts" or "3.1 Overview" under "3 Methods" is still methods.
-            return self.kind
-        return kind
+        return self.outline.kind(text)
 
     def _paragraph(self, lines: list[str]) -> None:
         text, repaired = layout.join_lines(lines, self.vocabulary)

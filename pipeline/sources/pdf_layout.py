@@ -28,6 +28,9 @@ HEADING_MAX_WORDS = 12
 # year, "[12]", "12.", "et al." or a DOI (reference lists do; figure labels and contents don't).
 REFERENCE_LOOKAHEAD_LINES = 20
 REFERENCE_MIN_ENTRIES = 2
+# A page with this many lines like "2.1 Pre-Training Data . . . 4" is a table of contents: its
+# entries are not headings.
+CONTENTS_MIN_ENTRIES = 4
 # Both halves of "rule-" + "based" must be this long for the hyphen to be kept on that ground.
 COMPOUND_PART_MIN = 4
 
@@ -56,6 +59,9 @@ _HEADING_NAMES = re.compile(
 _REFERENCES_NAME = re.compile(
     r"^(references?|bibliography|literature cited|works cited|references and notes)\s*:?$",
     re.IGNORECASE,
+)
+_CONTENTS_ENTRY = re.compile(
+    r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?|[A-Z]\.?|[IVX]{1,5}\.)\s+\S.*?(?:\s*\.)*\s+\d{1,4}$"
 )
 _NOT_HEADING_START = re.compile(r"^(fig\.?|figure|table|algorithm|eq\.?|equation|lemma)\b", re.I)
 _REFERENCE_ENTRY = re.compile(
@@ -322,8 +328,9 @@ def page_blocks(lines: list[Line], body: Body, page_width: float) -> list[Block]
     blocks: list[Block] = []
     current: list[Line] = []
     right = 0.0  # right edge of the lines in ``current``, kept as they come
+    contents = _contents_entries(lines)
     for line, next_line in zip(lines, [*lines[1:], None], strict=False):
-        if is_heading(line, next_line, body):
+        if is_heading(line, next_line, body) and not (contents and id(line) in contents):
             if current:
                 blocks.append(Block("paragraph", current))
                 current = []
@@ -337,6 +344,18 @@ def page_blocks(lines: list[Line], body: Body, page_width: float) -> list[Block]
     if current:
         blocks.append(Block("paragraph", current))
     return blocks
+
+
+def _contents_entries(lines: list[Line]) -> set[int]:
+    """The ids of the lines that are entries of a table of contents ("3 Pre-Training 11"), when
+    the page has enough of them to be one; else an empty set."""
+    # A cheap test first: an entry ends in its page number.
+    entries = {
+        id(line)
+        for line in lines
+        if line.text[-1:].isdigit() and _CONTENTS_ENTRY.match(line.text)
+    }
+    return entries if len(entries) >= CONTENTS_MIN_ENTRIES else set()
 
 
 def _ends_sentence(text: str) -> bool:

@@ -13,7 +13,7 @@ from pipeline.sources.outline import Outline, is_numbered_heading
         (["2 Methods", "2.3 Participants"], ["methods", "methods"]),
         (["Methods", "Participants", "Statistical analysis"], ["methods", "methods", "methods"]),
         (["Introduction", "Study area"], ["introduction", "other"]),
-        (["3 Our Framework", "3.1 Encoder"], ["other", "other"]),
+        (["3 SynthGen: a tabular generator", "3.1 Encoder"], ["other", "other"]),
         (["IV. Simulation", "A. Reward Uncertainty", "1) Gaussian Rewards"], ["methods"] * 3),
         (["Discussion", "Limitations"], ["discussion", "limitations"]),
         (
