@@ -50,7 +50,7 @@ def sentences_per_kind(doc: Document) -> Counter[str]:
 
 
 def source_tag(name: str) -> str:
-    """"hw__1802.06739.pdf" -> "hw"; a name without "__" is its own tag."""
+    """The part of a file name before "__" ("hw" for hw__1802.06739.pdf), or the whole name."""
     return name.split("__", 1)[0]
 
 

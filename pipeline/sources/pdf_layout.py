@@ -351,9 +351,7 @@ def _contents_entries(lines: list[Line]) -> set[int]:
     the page has enough of them to be one; else an empty set."""
     # A cheap test first: an entry ends in its page number.
     entries = {
-        id(line)
-        for line in lines
-        if line.text[-1:].isdigit() and _CONTENTS_ENTRY.match(line.text)
+        id(line) for line in lines if line.text[-1:].isdigit() and _CONTENTS_ENTRY.match(line.text)
     }
     return entries if len(entries) >= CONTENTS_MIN_ENTRIES else set()
 
