@@ -72,7 +72,8 @@ _HEADING_RULES: tuple[tuple[str, str], ...] = (
         "introduction",
         # Preliminaries, like background, mostly restate others' definitions and methods.
         r"^(introduction|introdu[cç][aã]o|introducci[oó]n|background|motivation|"
-        r"overview|preliminar(y|ies)\b)\b|\bpreliminaries$",
+        r"overview|preliminaries|preliminary (concepts|definitions|notions|background))\b|"
+        r"\bpreliminaries$",
     ),
     (
         "methods",

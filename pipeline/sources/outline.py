@@ -105,7 +105,8 @@ class Outline:
             kind = "results" if parent == "methods" and sibling == "results" else parent
         elif not n and self._last in self._inherit_from:
             kind = self._last
-        elif self._own_content and n and top and self._own_open:
+        elif self._own_content and n and (top or style == "decimal") and self._own_open:
+            # a top-level heading, or a subsection whose parent heading was missed
             kind = "results" if self._results_seen else "methods"
         else:
             kind = "other"

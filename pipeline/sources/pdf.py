@@ -20,6 +20,7 @@ from pipeline.sources.build import DocumentBuilder, flatten
 from pipeline.sources.meta import clean_doi
 from pipeline.sources.outline import Outline
 from pipeline.sources.pdf_backends import Line, RawPDF, extract_pdfminer, extract_pypdfium2
+from pipeline.sources.pdf_front import mark_front_matter
 
 EXTRACTORS: dict[str, Callable[[bytes, int], RawPDF]] = {
     "pypdfium2": extract_pypdfium2,
@@ -126,7 +127,8 @@ def _build(raw: RawPDF, notes: list[str]) -> Document:
         assembler.add_page(page_blocks)
     doc_notes = [*notes, *assembler.notes()]
     metadata = _metadata(raw.info, first_lines, pages[0].height if pages else 0.0, body)
-    return assembler.builder_done(raw.extractor, metadata, raw.n_pages, tuple(doc_notes))
+    doc = assembler.builder_done(raw.extractor, metadata, raw.n_pages, tuple(doc_notes))
+    return mark_front_matter(doc)
 
 
 class _Assembler:
