@@ -60,7 +60,7 @@ _HEADING_RULES: tuple[tuple[str, str], ...] = (
         r"related literature|background and related work|related research|review of literature|"
         r"related stud(y|ies)|previous (studies|research|approaches)|prior art|"
         r"existing (work|methods|approaches)|state of the art$|"
-        r"review of (related|prior|previous|existing))",
+        r"review of (related|prior|previous|existing)|related area|literature (study|survey))",
     ),
     (
         "limitations",

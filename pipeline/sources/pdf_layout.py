@@ -15,6 +15,7 @@ import string
 from collections import Counter
 from dataclasses import dataclass
 
+from pipeline.document import section_kind
 from pipeline.sources.pdf_backends import Line, Page
 
 # Running headers and footers live in these top and bottom fractions of the page.
@@ -28,6 +29,10 @@ HEADING_MAX_WORDS = 12
 # year, "[12]", "12.", "et al." or a DOI (reference lists do; figure labels and contents don't).
 REFERENCE_LOOKAHEAD_LINES = 20
 REFERENCE_MIN_ENTRIES = 2
+# An unnumbered heading in title or sentence case ("Statistical analysis") has at most this many
+# words, and the line after it at least this many (it opens a paragraph).
+TITLE_CASE_MAX_WORDS = 6
+PROSE_LINE_MIN_WORDS = 6
 # A page with this many lines like "2.1 Pre-Training Data . . . 4" is a table of contents: its
 # entries are not headings.
 CONTENTS_MIN_ENTRIES = 4
@@ -62,6 +67,11 @@ _REFERENCES_NAME = re.compile(
 )
 _CONTENTS_ENTRY = re.compile(
     r"^(?:\d{1,2}(?:\.\d{1,2}){0,3}\.?|[A-Z]\.?|[IVX]{1,5}\.)\s+\S.*?(?:\s*\.)*\s+\d{1,4}$"
+)
+# A line that ends in one of these words breaks inside a sentence (headings in capitals may wrap
+# there: "2. SYNTHETIC CONTROL METHODS FOR").
+_TITLE_END_WORD = re.compile(
+    r"\s(the|a|an|of|to|in|for|with|and|or|that|is|are|was|were|by|on|from|as|at|which)$"
 )
 _NOT_HEADING_START = re.compile(r"^(fig\.?|figure|table|algorithm|eq\.?|equation|lemma)\b", re.I)
 _REFERENCE_ENTRY = re.compile(
@@ -260,21 +270,56 @@ def is_heading(line: Line, next_line: Line | None, body: Body) -> bool:
     if text[-1] in ",;-–" or _NOT_HEADING_START.match(text):
         return False
     if m:
-        title = m.group("title")
-        letters = sum(c.isalpha() for c in title)
-        if not title[0].isupper() or letters < 0.6 * len(title.replace(" ", "")):
-            return False
-        if title.endswith(".") or len(title.split()) > 10:
-            return False
-        return styled or bool(_HEADING_NAMES.match(title)) or _is_caps(title)
+        return _is_numbered_title(m.group("title"), line.bold, styled)
     # Unnumbered: only a few words in bold or large capitals ("RELATED WORK"), not a figure's
-    # label ("DHCR7", "MMLU (EM)", "ARTICLE").
+    # label ("DHCR7", "MMLU (EM)", "ARTICLE"); or a bold or large heading in title or sentence
+    # case whose words name a section ("Statistical Analysis", "Ablation study").
+    if not 2 <= len(words) <= 8:
+        return False
+    if _is_caps(text):
+        return all(w.isalpha() for w in words)  # plain words
+    # Title case is also how table headers ("Model Safety Factuality") and axis labels
+    # ("Training Steps") are set: the line after a heading must read as prose.
     return (
-        styled
-        and _is_caps(text)
-        and 2 <= len(words) <= 8
-        and all(w.isalpha() for w in words)  # plain words
+        len(words) <= TITLE_CASE_MAX_WORDS
+        and line.size >= 0.95 * body.size  # bold at the body size, or larger
+        and text[0].isupper()
+        and text[-1].isalpha()
+        and not any(c.isdigit() for c in text)
+        and not _TITLE_END_WORD.search(text)
+        and next_line is not None
+        and _is_prose_line(next_line.text)
+        and section_kind(text) != "other"
     )
+
+
+def _is_prose_line(text: str) -> bool:
+    """A line of running text: several words, most of them lower case."""
+    words = text.split()
+    if len(words) < PROSE_LINE_MIN_WORDS:
+        return False
+    return sum(w[:1].islower() for w in words) >= 0.6 * len(words)
+
+
+def _is_numbered_title(title: str, bold: bool, styled: bool) -> bool:
+    """Whether the words after a section number ("3.2 Synthetic cohorts") make a heading, not
+    a numbered list item ("3. A worker who is assigned a map task reads the") or a table row
+    ("2 MALE 82 SECONDARY MARRIED")."""
+    letters = sum(c.isalpha() for c in title)
+    if not title[0].isupper() or letters < 0.6 * len(title.replace(" ", "")):
+        return False
+    words = title.split()
+    if len(words) > 10 or words[0] in ("We", "Our", "It", "This", "These", "Let"):
+        return False
+    # "2. Data and methods." in bold (IMS journals) is a heading; a numbered sentence is not.
+    if title.endswith(".") and not (bold and len(words) <= 8):
+        return False
+    caps = _is_caps(title)
+    if not caps and _TITLE_END_WORD.search(title):
+        return False  # the line breaks inside a sentence
+    if caps and any(w.isdigit() for w in words):
+        return False
+    return styled or bool(_HEADING_NAMES.match(title)) or caps
 
 
 def _is_caps(text: str) -> bool:
