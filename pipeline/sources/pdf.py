@@ -21,6 +21,7 @@ from pipeline.sources.meta import clean_doi
 from pipeline.sources.outline import Outline
 from pipeline.sources.pdf_backends import Line, RawPDF, extract_pdfminer, extract_pypdfium2
 from pipeline.sources.pdf_front import mark_front_matter
+from pipeline.sources.pdf_headings import heading_level, is_references_heading
 
 EXTRACTORS: dict[str, Callable[[bytes, int], RawPDF]] = {
     "pypdfium2": extract_pypdfium2,
@@ -34,7 +35,7 @@ ABSTRACT_MAX_CHARS = 4000
 AFTER_REFERENCES = ("appendix", "acknowledgements")
 # An unnumbered heading that names no kind continues the section before it when that is one of
 # these. A PDF's unnumbered headings are few and certain (bold or large capitals, see
-# ``pdf_layout.is_heading``), and mostly subsections: "ACCEPTABLE HISTORICAL CONTROLS".
+# ``pdf_headings.is_heading``), and mostly subsections: "ACCEPTABLE HISTORICAL CONTROLS".
 INHERIT_FROM = frozenset(SECTION_KINDS) - {"abstract", "references", "other"}
 
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>{}]+)", re.IGNORECASE)
@@ -201,13 +202,13 @@ class _Assembler:
 
     def _heading_kind(self, text: str) -> str | None:
         """The kind of section a heading opens here, or None when it opens none."""
-        if layout.is_references_heading(text):
+        if is_references_heading(text):
             self.outline.kind(text)
             return "references"
         if self.kind == "references":
             # The list runs on to the end unless an appendix or acknowledgements follow.
             return self.outline.kind(text) if section_kind(text) in AFTER_REFERENCES else None
-        if self.kind is None and not layout.heading_level(text) and section_kind(text) == "other":
+        if self.kind is None and not heading_level(text) and section_kind(text) == "other":
             return None  # a title set in capitals, "ARTICLE", a journal name
         return self.outline.kind(text)
 
