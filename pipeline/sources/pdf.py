@@ -20,7 +20,7 @@ from pipeline.sources.build import DocumentBuilder, flatten
 from pipeline.sources.meta import clean_doi
 from pipeline.sources.outline import Outline
 from pipeline.sources.pdf_backends import Line, RawPDF, extract_pdfminer, extract_pypdfium2
-from pipeline.sources.pdf_front import mark_front_matter
+from pipeline.sources.pdf_front import ABSTRACT_MAX_CHARS, mark_front_matter
 from pipeline.sources.pdf_headings import heading_level, is_references_heading
 
 EXTRACTORS: dict[str, Callable[[bytes, int], RawPDF]] = {
@@ -29,8 +29,6 @@ EXTRACTORS: dict[str, Callable[[bytes, int], RawPDF]] = {
 }
 DEFAULT_MAX_PAGES = 500
 LETTER_WIDTH = 612.0  # points; for a page whose back end reported no size
-# An abstract longer than this has run into the paper because its end was not marked.
-ABSTRACT_MAX_CHARS = 4000
 # Sections that may end a reference list (it runs on to the end otherwise).
 AFTER_REFERENCES = ("appendix", "acknowledgements")
 # An unnumbered heading that names no kind continues the section before it when that is one of

@@ -11,14 +11,15 @@ first pages, before the first heading, when that heading opens the body.
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 
 from pipeline.document import Document, Passage, Section
 
 # An unheaded abstract is looked for on these first pages only.
 ABSTRACT_PAGES = 2
-# ...and ends before it would pass this length (pdf.ABSTRACT_MAX_CHARS, kept apart to avoid a
-# circular import).
+# An abstract longer than this has run into the paper because its end was not marked (with a
+# heading, the reader cuts it there; without one, it is not made longer than this).
 ABSTRACT_MAX_CHARS = 4000
 # A paragraph of prose: at least this long, with this many sentence ends.
 PROSE_MIN_CHARS = 250
@@ -67,7 +68,7 @@ def mark_front_matter(doc: Document) -> Document:
     )
     if any(s.kind == "abstract" for s in doc.sections) or not opens_body:
         return _introduction_after_abstract(doc)
-    front = [p for p in doc.passages() if p.end <= first.start]
+    front = list(itertools.takewhile(lambda p: p.end <= first.start, doc.passages()))
     start = next(
         (
             i
@@ -88,7 +89,7 @@ def mark_front_matter(doc: Document) -> Document:
             and front[end].end - front[start].start <= ABSTRACT_MAX_CHARS
         ):
             end += 1
-    added = [Section("", "abstract", front[start].start, _span_end(doc, front, end, first))]
+    added = [Section("", "abstract", front[start].start, _span_end(front, end, first))]
     notes = [NOTE_ABSTRACT]
     rest = [p for p in front[end:] if is_prose(p.text)]
     if first.kind in INTRODUCED and rest:
@@ -111,7 +112,7 @@ def _introduction_after_abstract(doc: Document) -> Document:
             continue
         if i == 0 or sections[i - 1].kind != "abstract":
             continue
-        prose = [p for p in doc.passages() if cut.start <= p.start < cut.end and is_prose(p.text)]
+        prose = [p for p in _passages_in(doc, cut) if is_prose(p.text)]
         if not prose:
             return doc
         sections[i : i + 1] = [
@@ -122,7 +123,13 @@ def _introduction_after_abstract(doc: Document) -> Document:
     return doc
 
 
-def _span_end(doc: Document, front: list[Passage], end: int, first: Section) -> int:
+def _passages_in(doc: Document, section: Section) -> list[Passage]:
+    """The passages that start inside ``section`` (the rest of the paper is not read)."""
+    before_end = itertools.takewhile(lambda p: p.start < section.end, doc.passages())
+    return [p for p in before_end if p.start >= section.start]
+
+
+def _span_end(front: list[Passage], end: int, first: Section) -> int:
     """Where a span that holds ``front[:end]`` ends: at the next paragraph (or the heading)."""
     return front[end].start if end < len(front) else first.start
 
