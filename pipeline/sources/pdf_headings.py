@@ -134,7 +134,7 @@ def _is_numbered_title(title: str, bold: bool, styled: bool) -> bool:
     if not title[0].isupper() or letters < 0.6 * len(title.replace(" ", "")):
         return False
     words = title.split()
-    if len(words) > 10 or words[0] in ("We", "Our", "It", "This", "These", "Let"):
+    if len(words) > 10 or words[0] in ("We", "It", "Let"):
         return False
     # "2. Data and methods." in bold (IMS journals) is a heading; a numbered sentence is not.
     if title.endswith(".") and not (bold and len(words) <= 8):

@@ -208,6 +208,7 @@ def test_typographic_headings_on_a_built_pdf() -> None:
         ("3. A worker who is assigned a map task reads the", False),  # a numbered sentence
         ("2 MALE 82 SECONDARY MARRIED PLEASED", False),  # a table row in capitals
         ("2. We propose Novelty Conditioned RAPT", False),
+        ("1.2 Our Results", True),
         ("4. Periodically, the buffered pairs are written to local", False),
         ("2 Learning distance for multi-instance data via an approach", True),
     ],
