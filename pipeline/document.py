@@ -60,7 +60,8 @@ _HEADING_RULES: tuple[tuple[str, str], ...] = (
         r"related literature|background and related work|related research|review of literature|"
         r"related stud(y|ies)|previous (studies|research|approaches)|prior art|"
         r"existing (work|methods|approaches)|state of the art$|"
-        r"review of (related|prior|previous|existing)|related area|literature (study|survey))",
+        r"review of (related|prior|previous|existing)|related area|literature (study|survey)|"
+        r"comparisons? (with|to) (related|prior|previous|existing) (work|studies|methods))",
     ),
     (
         "limitations",
@@ -85,10 +86,11 @@ _HEADING_RULES: tuple[tuple[str, str], ...] = (
         r"setup|patients and methods|subjects and methods|m[ée]todos?|materiais e m[ée]todos|"
         r"materiales y m[ée]todos|metodologia|metodolog[ií]a|simulation study|simulations?|"
         r"evaluation|experimental results and evaluation|the model|our approach|proposed method|"
-        r"problem|notations?|definitions|"
+        r"problem (formulation|setting|setup|statement|definition|description)|"
+        r"notations?$|notations? and definitions|definitions$|definitions and notations?|"
         r"(our|the proposed|proposed) (methods?|approach|framework|model|system|algorithm)|"
         r"framework|architecture|model architecture|system (design|overview|architecture)|"
-        r"algorithms?|corpus|benchmarks?|pre-?processing|"
+        r"algorithms?(?! ?\d)|corpus|benchmarks?|pre-?processing|"
         r"(benchmark|corpus) (construction|creation|curation|design)|"
         r"pre-?training|post-?training|fine-?tuning|"
         r"numerical (experiments?|stud(y|ies)|simulations?|examples?|illustrations?)|"
@@ -118,7 +120,7 @@ _HEADING_RULES: tuple[tuple[str, str], ...] = (
         r"conclus[aã]o|conclus[aã]oes|conclusi[oó]n|conclusiones|closing remarks|"
         r"future work|conclusion and future work|conclusions and future work|"
         r"summary and (outlook|future work|discussion)|outlook|"
-        r"future (directions?|research|perspectives?|plans?)|perspectives|"
+        r"future (directions?|research|perspectives?|plans?)|perspectives$|"
         r"final (remarks|thoughts|words)|closing thoughts|lessons learned)\b",
     ),
 )

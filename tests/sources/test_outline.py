@@ -92,6 +92,9 @@ HEADING_WORDS = [
     ("5 Simulated annealing schedules", "other"),
     ("4 Why we created progress reports", "other"),
     ("4 Generalisation to unseen hospitals", "other"),
+    ("Algorithm 1", "other"),  # a caption's label on a line of its own
+    ("Problem 1", "other"),
+    ("5.2 Comparison with related work", "related_work"),
 ]
 
 
