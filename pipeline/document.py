@@ -61,7 +61,8 @@ _HEADING_RULES: tuple[tuple[str, str], ...] = (
         r"related stud(y|ies)|previous (studies|research|approaches)|prior art|"
         r"existing (work|methods|approaches)|state of the art$|"
         r"review of (related|prior|previous|existing)|related area|literature (study|survey)|"
-        r"comparisons? (with|to) (related|prior|previous|existing) (work|studies|methods))",
+        r"comparisons? (with|to) (related|prior|previous|existing) (work|studies|methods)|"
+        r"(a )?((brief|short) )?(survey|review) of)",
     ),
     (
         "limitations",

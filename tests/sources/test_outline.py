@@ -80,6 +80,8 @@ HEADING_WORDS = [
     ("Broader Impact", "discussion"),
     ("2 Related studies", "related_work"),
     ("II. RELATED AREA AND LITERATURE STUDY", "related_work"),
+    ("3 SURVEY OF SYNTHETIC DATA GENERATION", "related_work"),  # others' work, surveyed
+    ("2 A brief review of differential privacy", "related_work"),
     ("6 Authors", "acknowledgements"),
     ("Core Contributors", "acknowledgements"),
     ("Data and code availability", "acknowledgements"),
@@ -92,6 +94,7 @@ HEADING_WORDS = [
     ("5 Simulated annealing schedules", "other"),
     ("4 Why we created progress reports", "other"),
     ("4 Generalisation to unseen hospitals", "other"),
+    ("3 Survey", "other"),  # the authors' own survey as often as others' work
     ("Algorithm 1", "other"),  # a caption's label on a line of its own
     ("Problem 1", "other"),
     ("5.2 Comparison with related work", "related_work"),
