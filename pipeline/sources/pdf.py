@@ -58,6 +58,7 @@ _AFTER_ABSTRACT = re.compile(
     r"general terms|significance statement|contents|table of contents)\b\s*[:.—–-]?",
     re.IGNORECASE,
 )
+_REVIEW_TITLE = re.compile(r"\b(review|survey|overview)\b", re.IGNORECASE)
 _BAD_TITLE = re.compile(
     r"(^microsoft (word|powerpoint)\b|\.(pdf|docx?|tex|dvi|ps|rtf|indd|qxd)$|^untitled|"
     r"^(paper|article|manuscript|document|title|slide \d+)$|^doi:|^10\.\d{4,9}/|^\w+$|"
@@ -121,11 +122,13 @@ def _build(raw: RawPDF, notes: list[str]) -> Document:
     demoted = layout.confirm_reference_headings(blocks)
     if demoted:
         notes.append(f"ignored {demoted} 'References' line(s) that no reference list follows")
-    assembler = _Assembler(layout.count_words(pages), body)
+    metadata = _metadata(raw.info, first_lines, pages[0].height if pages else 0.0, body)
+    # A review's unnamed sections summarise others' work: they are not taken for its own.
+    own_content = not _REVIEW_TITLE.search(metadata.title or "")
+    assembler = _Assembler(layout.count_words(pages), body, own_content)
     for page_blocks in blocks:
         assembler.add_page(page_blocks)
     doc_notes = [*notes, *assembler.notes()]
-    metadata = _metadata(raw.info, first_lines, pages[0].height if pages else 0.0, body)
     doc = assembler.builder_done(raw.extractor, metadata, raw.n_pages, tuple(doc_notes))
     return mark_front_matter(doc)
 
@@ -133,12 +136,14 @@ def _build(raw: RawPDF, notes: list[str]) -> Document:
 class _Assembler:
     """Feeds blocks to a DocumentBuilder, keeping track of the section a heading opens."""
 
-    def __init__(self, vocabulary: layout.Vocabulary, body: layout.Body) -> None:
+    def __init__(
+        self, vocabulary: layout.Vocabulary, body: layout.Body, own_content: bool = True
+    ) -> None:
         self.builder = DocumentBuilder()
         self.vocabulary = vocabulary
         self.body = body
         self.kind: str | None = None  # kind of the open section; None before the first heading
-        self.outline = Outline(own_content=True, inherit_from=INHERIT_FROM)
+        self.outline = Outline(own_content=own_content, inherit_from=INHERIT_FROM)
         self.section_start = 0
         # The last body paragraph of a page may go on overleaf; footnotes below it wait with it.
         self.pending: list[str] | None = None

@@ -118,6 +118,26 @@ def is_heading(line: Line, next_line: Line | None, body: Body) -> bool:
     )
 
 
+def continues_heading(heading: Line, line: Line) -> bool:
+    """Whether ``line`` is the second line of a heading that wrapped ("2. SYNTHETIC CONTROL
+    METHODS FOR" / "COMPARATIVE CASE STUDIES"): the same type right below, no number of its
+    own, and either both in capitals or the first cut inside a phrase."""
+    size = max(heading.size, 1.0)
+    if heading.bold != line.bold or abs(heading.size - line.size) > 0.05 * size:
+        return False
+    if not 0 < line.top - heading.top < 1.6 * size or _NUMBERED_HEADING.match(line.text):
+        return False
+    first, second = heading.text.strip(), line.text.strip()
+    if not second or _HEADING_NAMES.match(first) or _REFERENCES_NAME.match(second):
+        return False  # "ABSTRACT" above "INTRODUCTION" are two headings
+    m = _NUMBERED_HEADING.match(first)
+    if m and _HEADING_NAMES.match(m.group("title")):
+        return False
+    if _is_caps(first) and _is_caps(second):
+        return True
+    return second[0].islower() or bool(_TITLE_END_WORD.search(first.lower()))
+
+
 def _is_prose_line(text: str) -> bool:
     """A line of running text: several words, most of them lower case."""
     words = text.split()

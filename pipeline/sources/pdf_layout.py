@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pipeline.sources.pdf_backends import Line, Page
 from pipeline.sources.pdf_headings import (
     contents_entries,
+    continues_heading,
     is_heading,
     is_references_heading,
 )
@@ -247,6 +248,11 @@ def page_blocks(lines: list[Line], body: Body, page_width: float) -> list[Block]
     right = 0.0  # right edge of the lines in ``current``, kept as they come
     contents = contents_entries(lines)
     for line, next_line in zip(lines, [*lines[1:], None], strict=False):
+        if not current and blocks and blocks[-1].kind == "heading":
+            head = blocks[-1].lines[-1]
+            if continues_heading(head, line):
+                blocks[-1].lines[-1] = _join_heading(head, line)
+                continue
         if is_heading(line, next_line, body) and not (contents and id(line) in contents):
             if current:
                 blocks.append(Block("paragraph", current))
@@ -261,6 +267,19 @@ def page_blocks(lines: list[Line], body: Body, page_width: float) -> list[Block]
     if current:
         blocks.append(Block("paragraph", current))
     return blocks
+
+
+def _join_heading(first: Line, second: Line) -> Line:
+    """One heading line from a heading and the line it wrapped onto."""
+    return Line(
+        f"{first.text.rstrip()} {second.text.strip()}",
+        min(first.x0, second.x0),
+        max(first.x1, second.x1),
+        first.top,
+        second.bottom,
+        first.size,
+        first.bold,
+    )
 
 
 def _ends_sentence(text: str) -> bool:

@@ -27,6 +27,10 @@ MINIMAX = "minimaxm1__MiniMax_M1_tech_report.pdf"  # abstract without a heading
 NATURE = "pqa__10.1038%2Fs41467-023-44148-4.pdf"  # unheaded abstract and introduction
 AOAS = "hw__euclid.aoas.1458909920.pdf"  # "2. Data and methods." in bold
 PSYCHOGERIATRICS = "cermine__example1.pdf"  # bold sentence-case "Study population"
+ABADIE = "dynsc__Abadie10.pdf"  # headings in capitals that wrap onto a second line
+REVIEW = (
+    "hw__A-Review-Of-Synthetic-Data-Generation-Methods-For-Privacy-Preserving-Data-Publishing.pdf"
+)
 # The share of PDF sentences (references left out) in section "other" stays under this.
 MAX_OTHER_SHARE = 0.10
 
@@ -112,6 +116,20 @@ def test_bold_sentence_case_heading_that_names_a_section(corpus: Path) -> None:
     assert _kind_at(doc, "Study population") == "methods"
 
 
+def test_a_heading_that_wraps_is_one_heading(corpus: Path) -> None:
+    kinds = _kinds(_paper(corpus, ABADIE))
+    assert kinds["2. SYNTHETIC CONTROL METHODS FOR COMPARATIVE CASE STUDIES"] == "methods"
+    assert "COMPARATIVE CASE STUDIES" not in kinds
+
+
+def test_a_reviews_unnamed_sections_are_not_taken_for_its_own_work(corpus: Path) -> None:
+    """A review summarises others' work: its title says so, and the own-content rule is off."""
+    kinds = _kinds(_paper(corpus, REVIEW))
+    assert kinds["2 TYPES OF SYNTHETIC DATA"] == "other"
+    assert kinds["3 SURVEY OF SYNTHETIC DATA GENERATION METHODS"] == "related_work"
+    assert kinds["4 KEY FINDINGS OF THE SURVEY"] == "other"
+
+
 @pytest.mark.parametrize("name", [IEEE, PSYCHOGERIATRICS])
 def test_pdfminer_gives_the_same_sections(corpus: Path, name: str) -> None:
     """Both back ends hand their lines to the same layout code. (pdfminer reads "I." apart
@@ -152,18 +170,21 @@ PROSE = (
 
 
 def _pdf_with_lines(lines: list[tuple[str, bool, float]]) -> bytes:
-    """One page holding ``(text, bold, size)`` lines, top to bottom, in Helvetica."""
+    """One page holding ``(text, bold, size)`` lines, top to bottom, in Helvetica; a bold line
+    before a regular one has some space below it, as headings do."""
     doc = pdfium.PdfDocument.new()
     page = doc.new_page(612, 792)
     y = 740.0
-    for text, bold, size in lines:
+    for i, (text, bold, size) in enumerate(lines):
+        # a heading stands apart from the text below it, not from a heading line below it
+        gap = 6 if bold and not (i + 1 < len(lines) and lines[i + 1][1]) else 0
         font = b"Helvetica-Bold" if bold else b"Helvetica"
         obj = pdfium_raw.FPDFPageObj_NewTextObj(doc.raw, font, ctypes.c_float(size))
         wide = ctypes.create_string_buffer((text + "\0").encode("utf-16-le"))
         pdfium_raw.FPDFText_SetText(obj, ctypes.cast(wide, pdfium_raw.FPDF_WIDESTRING))
         pdfium_raw.FPDFPageObj_Transform(obj, 1, 0, 0, 1, 72, y)
         pdfium_raw.FPDFPage_InsertObject(page.raw, obj)
-        y -= 1.4 * size + (6 if bold else 0)
+        y -= 1.4 * size + gap
     page.gen_content()
     out = io.BytesIO()
     doc.save(out)
@@ -172,6 +193,24 @@ def _pdf_with_lines(lines: list[tuple[str, bool, float]]) -> bytes:
 
 def _body(first: str) -> list[tuple[str, bool, float]]:
     return [(f"{first} {PROSE[:70]}", False, 10.0), (PROSE[70:] + " It ends here.", False, 10.0)]
+
+
+def test_two_headings_one_above_the_other_stay_two() -> None:
+    data = _pdf_with_lines(
+        [
+            ("ABSTRACT", True, 10.0),
+            ("INTRODUCTION", True, 10.0),
+            *_body("Synthetic records are"),
+            ("2 PROTOCOL OPERATION FOR", True, 10.0),
+            ("MOBILE SENSOR NETWORKS", True, 10.0),
+            *_body("Each node sends"),
+        ]
+    )
+    assert [s.heading for s in pdf.read(data).sections] == [
+        "ABSTRACT",
+        "INTRODUCTION",
+        "2 PROTOCOL OPERATION FOR MOBILE SENSOR NETWORKS",
+    ]
 
 
 def test_typographic_headings_on_a_built_pdf() -> None:
