@@ -64,6 +64,7 @@ _HEADING_RULES: tuple[tuple[str, str], ...] = (
         r"comparisons? (with|to) (related|prior|previous|existing) (work|studies|methods)|"
         r"(a )?((brief|short) )?(survey|review) of)",
     ),
+    ("related_work", r"\brelated works?\b"),  # "Tasks and Related Work: Tagging"
     (
         "limitations",
         r"^(limitations?|strengths and limitations|threats to validity|"

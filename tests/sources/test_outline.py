@@ -82,6 +82,7 @@ HEADING_WORDS = [
     ("II. RELATED AREA AND LITERATURE STUDY", "related_work"),
     ("3 SURVEY OF SYNTHETIC DATA GENERATION", "related_work"),  # others' work, surveyed
     ("2 A brief review of differential privacy", "related_work"),
+    ("3 Tasks and Related Work: Extraction", "related_work"),
     ("6 Authors", "acknowledgements"),
     ("Core Contributors", "acknowledgements"),
     ("Data and code availability", "acknowledgements"),
