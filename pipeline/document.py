@@ -64,7 +64,6 @@ _HEADING_RULES: tuple[tuple[str, str], ...] = (
         r"comparisons? (with|to) (related|prior|previous|existing) (work|studies|methods)|"
         r"(a )?((brief|short) )?(survey|review) of)",
     ),
-    ("related_work", r"\brelated works?\b"),  # "Tasks and Related Work: Tagging"
     (
         "limitations",
         r"^(limitations?|strengths and limitations|threats to validity|"
@@ -78,6 +77,8 @@ _HEADING_RULES: tuple[tuple[str, str], ...] = (
         r"overview|preliminaries|preliminary (concepts|definitions|notions|background))\b|"
         r"\bpreliminaries$",
     ),
+    # Related work named anywhere but after an introduction: "Tasks and Related Work: Tagging".
+    ("related_work", r"\brelated works?\b"),
     (
         "methods",
         # Evaluation and experiments hold the set-up and often the results too: methods.
