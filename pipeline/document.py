@@ -23,7 +23,10 @@ SECTION_KINDS = (
 )
 
 # Heading words -> normalised kind. Checked in order: the first rule whose regex matches wins, so
-# specific names ("related work") come before generic ones ("work").
+# specific names ("related work") come before generic ones ("work"). Only words that name one
+# kind whatever the field are here; a heading named after the paper's own method ("3 SynthGen")
+# gets its kind from its place in the paper (``pipeline.sources.outline``). Where a word sits
+# between two kinds, the choice is written beside it.
 _HEADING_RULES: tuple[tuple[str, str], ...] = (
     ("abstract", r"^(abstract|summary|synopsis|resumo|resumen|r[ée]sum[ée]|author summary)$"),
     (
@@ -33,12 +36,18 @@ _HEADING_RULES: tuple[tuple[str, str], ...] = (
     ),
     (
         "acknowledgements",
+        # Back matter: thanks, money, who did what, who wrote it (LLM reports list "Authors").
         r"^(acknowledge?ments?|acknowledge?ment|funding|agradecimentos|"
         r"agradecimientos|authors?['’]? contributions|competing interests|"
-        r"conflicts? of interest|declaration of competing interest|declarations?|"
-        r"ethics( statement| approval.*)?|availability of data( and materials)?|"
-        r"data availability( statement)?|code availability|consent for publication|"
-        r"abbreviations)$",
+        r"conflicts? of interests?( statement)?|declaration of competing interests?|"
+        r"declarations?( of interests?)?|"
+        r"ethics( statement| approval.*)?|availability of (data|code|materials)"
+        r"( and (data|code|materials))?|"
+        r"(data|code|software)( and (data|code|software|materials))? availability( statement)?|"
+        r"consent for publication|abbreviations|funding (information|statement|sources?)|"
+        r"disclosures?( statement)?|author (information|contributions statement)|"
+        r"additional information|authors|author list|contributors|core contributors|"
+        r"contributions and acknowledge?ments?|acknowledge?ments? and (funding|disclosures?))$",
     ),
     (
         "appendix",
@@ -48,7 +57,12 @@ _HEADING_RULES: tuple[tuple[str, str], ...] = (
     (
         "related_work",
         r"^(related work|related works|prior work|previous work|literature review|"
-        r"related literature|background and related work|related research|review of literature)",
+        r"related literature|background and related work|related research|review of literature|"
+        r"related stud(y|ies)|previous (studies|research|approaches)|prior art|"
+        r"existing (work|methods|approaches)|state of the art$|"
+        r"review of (related|prior|previous|existing)|related area|literature (study|survey)|"
+        r"comparisons? (with|to) (related|prior|previous|existing) (work|studies|methods)|"
+        r"(a )?((brief|short) )?(survey|review) of)",
     ),
     (
         "limitations",
@@ -58,29 +72,59 @@ _HEADING_RULES: tuple[tuple[str, str], ...] = (
     ("results", r"\bresults$"),  # "Simulation results", "Quantitative Results"
     (
         "introduction",
+        # Preliminaries, like background, mostly restate others' definitions and methods.
         r"^(introduction|introdu[cç][aã]o|introducci[oó]n|background|motivation|"
-        r"overview)\b",
+        r"overview|preliminaries|preliminary (concepts|definitions|notions|background))\b|"
+        r"\bpreliminaries$",
     ),
+    # Related work named anywhere but after an introduction: "Tasks and Related Work: Tagging".
+    ("related_work", r"\brelated works?\b"),
     (
         "methods",
+        # Evaluation and experiments hold the set-up and often the results too: methods.
         r"^(methods?|materials and methods|material and methods|methodology|"
-        r"experimental (setup|set-up|design|section|procedures?)|experiments?|data|datasets?|"
+        r"experimental (setup|set-up|design|section|procedures?|evaluation|settings?|protocol)|"
+        r"experiments?|data|datasets?|"
         r"data and methods|study design|approach|model|models|implementation|training|"
         r"setup|patients and methods|subjects and methods|m[ée]todos?|materiais e m[ée]todos|"
         r"materiales y m[ée]todos|metodologia|metodolog[ií]a|simulation study|simulations?|"
-        r"evaluation|experimental results and evaluation|the model|our approach|proposed method)\b",
+        r"evaluation|experimental results and evaluation|the model|our approach|proposed method|"
+        r"problem (formulation|setting|setup|statement|definition|description)|"
+        r"notations?$|notations? and definitions|definitions$|definitions and notations?|"
+        r"(our|the proposed|proposed) (methods?|approach|framework|model|system|algorithm)|"
+        r"framework|architecture|model architecture|system (design|overview|architecture)|"
+        r"algorithms?(?! ?\d)|corpus|benchmarks?|pre-?processing|"
+        r"(benchmark|corpus) (construction|creation|curation|design)|"
+        r"pre-?training|post-?training|fine-?tuning|"
+        r"numerical (experiments?|stud(y|ies)|simulations?|examples?|illustrations?)|"
+        r"simulation (studies|setup|design|experiments?)|"
+        r"monte carlo (simulations?|stud(y|ies)|experiments?)|"
+        r"empirical (study|evaluation)|statistical (analysis|analyses|methods)|"
+        r"study (population|setting|participants|sample)|participants|"
+        r"materials|procedures?|measures|measurements?)\b",
     ),
     (
         "results",
         r"^(results?|findings|resultados|results and discussion|empirical results|"
-        r"main results|analysis)\b",
+        r"main results|analysis|ablations?|ablation (stud(y|ies)|analysis|experiments?)|"
+        r"case stud(y|ies)|error analysis|"
+        r"(quantitative|qualitative|further|additional|sensitivity|comparative|performance) "
+        r"(analys[ie]s|results|comparison|experiments)|comparisons? (with|to)|"
+        r"performance comparison)\b",
     ),
-    ("discussion", r"^(discussion|discuss[aã]o|discusi[oó]n|general discussion)\b"),
+    (
+        "discussion",
+        r"^(discussion|discuss[aã]o|discusi[oó]n|general discussion|"
+        r"broader impacts?|societal impacts?|impact statement)\b",
+    ),
     (
         "conclusion",
         r"^(conclusions?|concluding remarks|summary and conclusions?|"
         r"conclus[aã]o|conclus[aã]oes|conclusi[oó]n|conclusiones|closing remarks|"
-        r"future work|conclusion and future work|conclusions and future work)\b",
+        r"future work|conclusion and future work|conclusions and future work|"
+        r"summary and (outlook|future work|discussion)|outlook|"
+        r"future (directions?|research|perspectives?|plans?)|perspectives$|"
+        r"final (remarks|thoughts|words)|closing thoughts|lessons learned)\b",
     ),
 )
 _COMPILED_RULES = tuple((kind, re.compile(rx, re.IGNORECASE)) for kind, rx in _HEADING_RULES)

@@ -14,13 +14,16 @@ from collections.abc import Callable
 from datetime import date
 from difflib import SequenceMatcher
 
-from pipeline.document import Document, Metadata, section_kind
+from pipeline.document import SECTION_KINDS, Document, Metadata, section_kind
 from pipeline.errors import MalformedInput, UsageError
 from pipeline.sources import meta
 from pipeline.sources import pdf_layout as layout
 from pipeline.sources.build import DocumentBuilder, flatten
 from pipeline.sources.meta import clean_doi
+from pipeline.sources.outline import Outline
 from pipeline.sources.pdf_backends import Line, RawPDF, extract_pdfminer, extract_pypdfium2
+from pipeline.sources.pdf_front import ABSTRACT_MAX_CHARS, mark_front_matter
+from pipeline.sources.pdf_headings import heading_level, is_references_heading
 
 EXTRACTORS: dict[str, Callable[[bytes, int], RawPDF]] = {
     "pypdfium2": extract_pypdfium2,
@@ -28,8 +31,6 @@ EXTRACTORS: dict[str, Callable[[bytes, int], RawPDF]] = {
 }
 DEFAULT_MAX_PAGES = 500
 LETTER_WIDTH = 612.0  # points; for a page whose back end reported no size
-# An abstract longer than this has run into the paper because its end was not marked.
-ABSTRACT_MAX_CHARS = 4000
 # Sections that may end a reference list (it runs on to the end otherwise).
 AFTER_REFERENCES = ("appendix", "acknowledgements")
 # A title is set in the upper part of page 1, bigger than the body text, on a few lines.
@@ -41,6 +42,10 @@ TITLE_LINE_GAP = 2.4
 TITLE_LINE_PITCH = 1.6
 # Page and info titles this alike (letters and digits compared) are one title.
 TITLE_SAME_RATIO = 0.85
+# An unnumbered heading that names no kind continues the section before it when that is one of
+# these. A PDF's unnumbered headings are few and certain (bold or large capitals, see
+# ``pdf_headings.is_heading``), and mostly subsections: "ACCEPTABLE HISTORICAL CONTROLS".
+INHERIT_FROM = frozenset(SECTION_KINDS) - {"abstract", "references", "other"}
 
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>{}]+)", re.IGNORECASE)
 _DOI_CUE = re.compile(r"(doi\s*[:.]?\s*|doi\.org/)$", re.IGNORECASE)
@@ -76,9 +81,10 @@ _RUN_IN = re.compile(
 # Paragraphs that follow an abstract and end it when no heading does.
 _AFTER_ABSTRACT = re.compile(
     r"^(key\s?words|index terms|jel(?: classification)?(?: codes?)?|subjects?|msc|ccs concepts|"
-    r"general terms|significance statement)\b\s*[:.—–-]?",
+    r"general terms|significance statement|contents|table of contents)\b\s*[:.—–-]?",
     re.IGNORECASE,
 )
+_REVIEW_TITLE = re.compile(r"\b(review|survey|overview)\b", re.IGNORECASE)
 _BAD_TITLE = re.compile(
     r"(^microsoft (word|powerpoint)\b|\.(pdf|docx?|tex|dvi|ps|rtf|indd|qxd)$|^untitled|"
     r"^(paper|article|manuscript|document|title|slide \d+)$|^doi:|^10\.\d{4,9}/|^\w+$|"
@@ -141,22 +147,28 @@ def _build(raw: RawPDF, notes: list[str]) -> Document:
     demoted = layout.confirm_reference_headings(blocks)
     if demoted:
         notes.append(f"ignored {demoted} 'References' line(s) that no reference list follows")
-    assembler = _Assembler(layout.count_words(pages), body)
+    metadata = _metadata(raw.info, first_lines, pages[0].height if pages else 0.0, body)
+    # A review's unnamed sections summarise others' work: they are not taken for its own.
+    own_content = not _REVIEW_TITLE.search(metadata.title or "")
+    assembler = _Assembler(layout.count_words(pages), body, own_content)
     for page_blocks in blocks:
         assembler.add_page(page_blocks)
     doc_notes = [*notes, *assembler.notes()]
-    metadata = _metadata(raw.info, first_lines, pages[0].height if pages else 0.0, body)
-    return assembler.builder_done(raw.extractor, metadata, raw.n_pages, tuple(doc_notes))
+    doc = assembler.builder_done(raw.extractor, metadata, raw.n_pages, tuple(doc_notes))
+    return mark_front_matter(doc)
 
 
 class _Assembler:
     """Feeds blocks to a DocumentBuilder, keeping track of the section a heading opens."""
 
-    def __init__(self, vocabulary: layout.Vocabulary, body: layout.Body) -> None:
+    def __init__(
+        self, vocabulary: layout.Vocabulary, body: layout.Body, own_content: bool = True
+    ) -> None:
         self.builder = DocumentBuilder()
         self.vocabulary = vocabulary
         self.body = body
         self.kind: str | None = None  # kind of the open section; None before the first heading
+        self.outline = Outline(own_content=own_content, inherit_from=INHERIT_FROM)
         self.section_start = 0
         # The last body paragraph of a page may go on overleaf; footnotes below it wait with it.
         self.pending: list[str] | None = None
@@ -218,21 +230,15 @@ class _Assembler:
 
     def _heading_kind(self, text: str) -> str | None:
         """The kind of section a heading opens here, or None when it opens none."""
-        if layout.is_references_heading(text):
+        if is_references_heading(text):
+            self.outline.kind(text)
             return "references"
-        kind = section_kind(text)
-        level = layout.heading_level(text)
         if self.kind == "references":
             # The list runs on to the end unless an appendix or acknowledgements follow.
-            return kind if kind in AFTER_REFERENCES else None
-        if self.kind is None and not level and kind == "other":
+            return self.outline.kind(text) if section_kind(text) in AFTER_REFERENCES else None
+        if self.kind is None and not heading_level(text) and section_kind(text) == "other":
             return None  # a title set in capitals, "ARTICLE", a journal name
-        if self.kind in (None, "abstract", "other") or level == 1:
-            return kind
-        if kind == "other" or (level > 1 and kind == "introduction"):
-            # "3.2 Synthetic cohorts" or "3.1 Overview" under "3 Methods" is still methods.
-            return self.kind
-        return kind
+        return self.outline.kind(text)
 
     def _paragraph(self, lines: list[str]) -> None:
         text, repaired = layout.join_lines(lines, self.vocabulary)

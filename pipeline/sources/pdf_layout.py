@@ -2,7 +2,8 @@
 
 Works on the ``Line``s of either back end: glue lines split at superscripts, strip margin line
 numbers, drop running headers and footers, join lines into paragraphs (repairing line-break
-hyphens) and pick out the few lines that are certainly headings.
+hyphens) and split pages into headings and paragraphs (which lines are headings is
+``pdf_headings``' job).
 """
 
 from __future__ import annotations
@@ -16,14 +17,17 @@ from collections import Counter
 from dataclasses import dataclass
 
 from pipeline.sources.pdf_backends import Line, Page
+from pipeline.sources.pdf_headings import (
+    contents_entries,
+    continues_heading,
+    is_heading,
+    is_references_heading,
+)
 
 # Running headers and footers live in these top and bottom fractions of the page.
 MARGIN_BAND = 0.1
 # A line in the band is a running header when it appears on this share of pages (at least 2).
 RUNNING_SHARE = 0.3
-# Longest line that may be a heading.
-HEADING_MAX_CHARS = 90
-HEADING_MAX_WORDS = 12
 # A "References" heading must be followed by a list: of the next lines, this many must hold a
 # year, "[12]", "12.", "et al." or a DOI (reference lists do; figure labels and contents don't).
 REFERENCE_LOOKAHEAD_LINES = 20
@@ -38,26 +42,6 @@ _DIGITS = re.compile(r"\d+")
 _LEADING_NUMBER = re.compile(r"^(\d{1,5})(?:\s+|$)")
 # A line ending in one of these ends a sentence (or a clause, a quotation, a bracket).
 _SENTENCE_END = tuple('.!?:;"”’)]')
-_NUMBERED_HEADING = re.compile(
-    r"^(?P<num>\d{1,2}(?:\.\d{1,2}){0,3}\.?|[IVX]{1,5}\.|[A-H]\.)\s+(?P<title>\S.*)$"
-)
-# Names that are a heading when they stand alone on a line, whatever their font.
-_HEADING_NAMES = re.compile(
-    r"^(abstract|summary|introduction|background|related works?|prior work|methods?|"
-    r"materials and methods|methodology|experiments?|experimental setup|results|"
-    r"results and discussion|discussion|conclusions?|concluding remarks|limitations|"
-    r"future work|acknowledge?ments?|references|bibliography|literature cited|works cited|"
-    r"references and notes|appendix(?: [A-Z0-9]+)?|appendices|supplementary (?:materials?|"
-    r"information|data)|data availability|code availability|author contributions|"
-    r"funding|competing interests|conflicts? of interest|ethics statement|keywords|key words|"
-    r"index terms)\s*:?$",
-    re.IGNORECASE,
-)
-_REFERENCES_NAME = re.compile(
-    r"^(references?|bibliography|literature cited|works cited|references and notes)\s*:?$",
-    re.IGNORECASE,
-)
-_NOT_HEADING_START = re.compile(r"^(fig\.?|figure|table|algorithm|eq\.?|equation|lemma)\b", re.I)
 _REFERENCE_ENTRY = re.compile(
     r"\b(?:19|20)\d\d[a-z]?\b|^\[\d+\]|^\d{1,3}\.\s|\bet al\b|\bdoi\b|10\.\d{4,9}/", re.I
 )
@@ -216,66 +200,6 @@ def measure_body(pages: list[Page]) -> Body:
     return Body(size, pitch)
 
 
-# --- headings ------------------------------------------------------------------------------------
-
-
-def heading_level(text: str) -> int:
-    """1 for "3 Methods" or "III. RESULTS", 2 for "3.1 Data", 0 when not numbered."""
-    m = _NUMBERED_HEADING.match(text)
-    if not m:
-        return 0
-    return m.group("num").rstrip(".").count(".") + 1
-
-
-def is_references_heading(text: str) -> bool:
-    """True for "References", "6. REFERENCES", "Bibliography", "Literature cited" alone."""
-    m = _NUMBERED_HEADING.match(text)
-    return bool(_REFERENCES_NAME.match(m.group("title") if m else text))
-
-
-def is_heading(line: Line, next_line: Line | None, body: Body) -> bool:
-    """Whether a line is certainly a heading; a missed heading costs less than a false one."""
-    # The cheapest tests first: this runs on every line of the paper.
-    if next_line is not None and not line.bold and next_line.text[:1].islower():
-        return False  # the sentence goes on
-    text = line.text.strip()
-    if not text or len(text) > HEADING_MAX_CHARS:
-        return False
-    words = text.split()
-    if len(words) > HEADING_MAX_WORDS:
-        return False
-    m = _NUMBERED_HEADING.match(text)
-    # is_references_heading, without matching the number a second time
-    if _REFERENCES_NAME.match(m.group("title") if m else text) or _HEADING_NAMES.match(text):
-        return True
-    styled = line.bold or line.size >= 1.1 * body.size
-    if not (m or styled):
-        return False  # an unnumbered heading is set in bold or large type (see below)
-    if text[-1] in ",;-–" or _NOT_HEADING_START.match(text):
-        return False
-    if m:
-        title = m.group("title")
-        letters = sum(c.isalpha() for c in title)
-        if not title[0].isupper() or letters < 0.6 * len(title.replace(" ", "")):
-            return False
-        if title.endswith(".") or len(title.split()) > 10:
-            return False
-        return styled or bool(_HEADING_NAMES.match(title)) or _is_caps(title)
-    # Unnumbered: only a few words in bold or large capitals ("RELATED WORK"), not a figure's
-    # label ("DHCR7", "MMLU (EM)", "ARTICLE").
-    return (
-        styled
-        and _is_caps(text)
-        and 2 <= len(words) <= 8
-        and all(w.isalpha() for w in words)  # plain words
-    )
-
-
-def _is_caps(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 4 and all(c.isupper() for c in letters)
-
-
 # --- paragraphs ----------------------------------------------------------------------------------
 
 
@@ -322,8 +246,14 @@ def page_blocks(lines: list[Line], body: Body, page_width: float) -> list[Block]
     blocks: list[Block] = []
     current: list[Line] = []
     right = 0.0  # right edge of the lines in ``current``, kept as they come
+    contents = contents_entries(lines)
     for line, next_line in zip(lines, [*lines[1:], None], strict=False):
-        if is_heading(line, next_line, body):
+        if not current and blocks and blocks[-1].kind == "heading":
+            head = blocks[-1].lines[-1]
+            if continues_heading(head, line):
+                blocks[-1].lines[-1] = _join_heading(head, line)
+                continue
+        if is_heading(line, next_line, body) and not (contents and id(line) in contents):
             if current:
                 blocks.append(Block("paragraph", current))
                 current = []
@@ -337,6 +267,19 @@ def page_blocks(lines: list[Line], body: Body, page_width: float) -> list[Block]
     if current:
         blocks.append(Block("paragraph", current))
     return blocks
+
+
+def _join_heading(first: Line, second: Line) -> Line:
+    """One heading line from a heading and the line it wrapped onto."""
+    return Line(
+        f"{first.text.rstrip()} {second.text.strip()}",
+        min(first.x0, second.x0),
+        max(first.x1, second.x1),
+        first.top,
+        second.bottom,
+        first.size,
+        first.bold,
+    )
 
 
 def _ends_sentence(text: str) -> bool:
