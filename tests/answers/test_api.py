@@ -30,7 +30,7 @@ def corpus(known_db) -> Corpus:
 
 
 def test_package_exports_the_api_and_keeps_its_version():
-    assert pipeline.__version__ == "0.1.0"
+    assert pipeline.__version__ == "0.2.0"
     assert {"Corpus", "screen", "__version__"} <= set(pipeline.__all__)
     assert pipeline.Corpus is Corpus and pipeline.screen is screen
     with pytest.raises(AttributeError):
