@@ -11,7 +11,9 @@ import re
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from pipeline.cli import main
 from pipeline.detect import find
 from pipeline.detect.model import CATEGORIES, CONCERNS, ROLES, STANCES, Finding
 from tests.detect.sentences import build_document
@@ -86,3 +88,9 @@ def test_readme_and_docs_link_the_taxonomy_in_the_repository() -> None:
     for page in pages:
         assert "../shared/TAXONOMY" not in page.read_text(encoding="utf-8"), page
     assert "docs/taxonomy.md" in (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_help_points_to_the_taxonomy() -> None:
+    result = CliRunner().invoke(main, ["--help"])
+    assert result.exit_code == 0
+    assert "docs/taxonomy.md" in " ".join(result.output.split())
