@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import pytest
+from _pytest.terminal import TerminalReporter
 
 ROOT = Path(__file__).resolve().parent.parent
 DEMO = ROOT / "corpora" / "demo"
@@ -104,7 +105,9 @@ def _absent() -> dict[str, str]:
     return absent
 
 
+# what pytest_collection_modifyitems left out (marker -> count) and why (marker -> reason)
 _DESELECTED = pytest.StashKey[dict[str, int]]()
+_REASONS = pytest.StashKey[dict[str, str]]()
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -128,10 +131,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     config.stash[_REASONS] = absent
 
 
-_REASONS = pytest.StashKey[dict[str, str]]()
-
-
-def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+def pytest_terminal_summary(
+    terminalreporter: TerminalReporter, exitstatus: int, config: pytest.Config
+) -> None:
     """One line per reason tests were deselected, so a green run says what it left out."""
     reasons = config.stash.get(_REASONS, {})
     for marker, count in config.stash.get(_DESELECTED, {}).items():
