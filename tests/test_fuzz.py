@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from pipeline.detect import analyse
 from pipeline.errors import ReadError
 from pipeline.sources import read_bytes
-from tests.conftest import DEMO, corpus_root
+from tests.conftest import DEMO, FIXTURES
 
 SEEDS = {
     "pdf": DEMO / "pdf" / "sar-ships-gan.pdf",
@@ -21,7 +21,7 @@ SEEDS = {
     "latex": DEMO / "latex" / "pedestrian-carla.tex",
     "markdown": DEMO / "markdown" / "log-anomaly-benchmark.md",
     "text": DEMO / "text" / "fraud-smote.txt",
-    "s2orc": corpus_root() / "other" / "s2d__10042064.json",
+    "s2orc": FIXTURES / "s2orc-simulated-arrivals.json",
 }
 # a fixed budget: examples per reader, each with a deadline
 BUDGET = settings(

@@ -16,10 +16,12 @@ from click.testing import CliRunner
 from pipeline.cli import main
 from pipeline.scan import ScanOptions, discover, scan
 from pipeline.store import Store, connect_readonly
+from tests.conftest import DEMO, FIXTURES
 from tests.sources.test_pdf import _image_only_pdf, _pdf_with_text
 
 DATA = Path(__file__).parent / "sources" / "data"
-GOOD = ("jats/plos__journal.pone.0119074.xml", "other/oastm__S0001870812002101.txt")
+# real papers that ship with the repository: a CC BY fixture and a demo text
+GOOD = (FIXTURES / "plos__journal.pone.0119074.xml", DEMO / "text" / "fraud-smote.txt")
 
 
 def _rows(db: Path) -> dict[str, tuple[str, str | None, list[str]]]:
@@ -32,11 +34,11 @@ def _rows(db: Path) -> dict[str, tuple[str, str | None, list[str]]]:
 
 
 @pytest.fixture(scope="module")
-def hostile_scan(tmp_path_factory, corpus):
+def hostile_scan(tmp_path_factory):
     folder = tmp_path_factory.mktemp("hostile")
-    for rel in GOOD:
-        shutil.copy(corpus / rel, folder / os.path.basename(rel))
-    real = (corpus / "pdf/synthpop__synthpop.pdf").read_bytes()
+    for path in GOOD:
+        shutil.copy(path, folder / path.name)
+    real = (FIXTURES / "synthpop__synthpop.pdf").read_bytes()
     (folder / "truncated.pdf").write_bytes(real[: len(real) // 2])
     (folder / "random.pdf").write_bytes(bytes(range(256)) * 40)
     (folder / "empty.pdf").write_bytes(b"")
@@ -66,7 +68,7 @@ def test_hostile_scan_finishes_with_every_file_recorded(hostile_scan):
     rows = _rows(db)
     assert summary.files == len(rows) == 13
     assert rows["plos__journal.pone.0119074.xml"][0] == "ok"
-    assert rows["oastm__S0001870812002101.txt"][0] == "ok"
+    assert rows["fraud-smote.txt"][0] == "ok"
     assert seconds < 120
 
 
@@ -115,12 +117,12 @@ def test_external_entity_content_never_reaches_the_database(hostile_scan):
     assert status == "failed" and "entit" in error.lower()
 
 
-def test_file_that_changes_or_vanishes_during_the_scan(tmp_path, corpus):
+def test_file_that_changes_or_vanishes_during_the_scan(tmp_path):
     folder = tmp_path / "p"
     folder.mkdir()
-    for rel in GOOD:
-        shutil.copy(corpus / rel, folder / os.path.basename(rel))
-    changing = folder / "oastm__S0001870812002101.txt"
+    for path in GOOD:
+        shutil.copy(path, folder / path.name)
+    changing = folder / "fraud-smote.txt"
     vanishing = folder / "plos__journal.pone.0119074.xml"
 
     def meddle(summary, n):  # called after hashing, before any paper is read
@@ -136,10 +138,10 @@ def test_file_that_changes_or_vanishes_during_the_scan(tmp_path, corpus):
     assert rows[vanishing.name][0] == "failed" and "cannot read file" in rows[vanishing.name][1]
 
 
-def test_memory_cap_fails_the_paper_not_the_scan(tmp_path, corpus):
+def test_memory_cap_fails_the_paper_not_the_scan(tmp_path):
     folder = tmp_path / "p"
     folder.mkdir()
-    shutil.copy(corpus / GOOD[1], folder / "fine.txt")
+    shutil.copy(GOOD[1], folder / "fine.txt")
     line = "We generated synthetic data with GPT-4 and wrote many more words here. "
     (folder / "huge.txt").write_text("Methods\n\n" + line * 1_500_000)  # ~110 MB of text
     db = tmp_path / "s.duckdb"
@@ -197,7 +199,7 @@ def test_kill_9_mid_scan_leaves_only_complete_papers_and_rescan_finishes(tmp_pat
     assert dup_findings == 0
 
 
-def test_second_concurrent_scan_fails_fast_with_a_clear_message(tmp_path, corpus):
+def test_second_concurrent_scan_fails_fast_with_a_clear_message(tmp_path):
     db = tmp_path / "busy.duckdb"
     holder = subprocess.Popen(
         [
@@ -213,7 +215,7 @@ def test_second_concurrent_scan_fails_fast_with_a_clear_message(tmp_path, corpus
     try:
         assert holder.stdout.readline().strip() == "open"
         started = time.monotonic()
-        result = CliRunner().invoke(main, ["scan", str(corpus / GOOD[1]), "--db", str(db)])
+        result = CliRunner().invoke(main, ["scan", str(GOOD[1]), "--db", str(db)])
         assert time.monotonic() - started < 20
         assert result.exit_code == 1
         assert "database is locked" in result.stderr and "one writer" in result.stderr

@@ -14,19 +14,21 @@ from pipeline.errors import UsageError, WorkerStartError
 from pipeline.scan import Input, ScanOptions, discover, read_manifest, scan, unique_inputs
 from pipeline.store import Store, connect_readonly
 from pipeline.work import screen_file
+from tests.conftest import DEMO, FIXTURES
 
-PDF = "pdf/synthpop__synthpop.pdf"
-JATS = "jats/plos__journal.pone.0119074.xml"
-TEXT = "other/oastm__S0001870812002101.txt"
+# real papers that ship with the repository: CC BY fixtures and a demo text
+PDF = FIXTURES / "synthpop__synthpop.pdf"
+JATS = FIXTURES / "plos__journal.pone.0119074.xml"
+TEXT = DEMO / "text" / "fraud-smote.txt"
 OPTIONS = ScanOptions(workers=2, timeout_s=60)
 
 
 @pytest.fixture
-def papers(tmp_path, corpus):
+def papers(tmp_path):
     folder = tmp_path / "papers"
     folder.mkdir()
-    for rel in (PDF, JATS, TEXT):
-        shutil.copy(corpus / rel, folder / os.path.basename(rel))
+    for path in (PDF, JATS, TEXT):
+        shutil.copy(path, folder / path.name)
     return folder
 
 
@@ -93,10 +95,10 @@ def test_changed_file_is_rescanned(tmp_path, papers):
     assert _rows(db, "SELECT count(*) FROM papers") == [(4,)]
 
 
-def test_bad_files_are_rows_with_reasons_and_the_scan_goes_on(tmp_path, papers, corpus):
+def test_bad_files_are_rows_with_reasons_and_the_scan_goes_on(tmp_path, papers):
     (papers / "empty.pdf").write_bytes(b"")
     (papers / "random.pdf").write_bytes(os.urandom(5000))
-    data = (corpus / PDF).read_bytes()
+    data = PDF.read_bytes()
     (papers / "truncated.pdf").write_bytes(data[: len(data) // 3])
     (papers / "broken.xml").write_text("<article><front><article-meta><title-group>")
     (papers / "latin1.txt").write_bytes(

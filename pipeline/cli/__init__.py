@@ -65,7 +65,8 @@ def main() -> None:
     """Find where research papers use synthetic or model-generated data.
 
     Scan papers (PDF, JATS/PMC XML, GROBID TEI, S2ORC JSON, text, Markdown, LaTeX) into a DuckDB
-    file, screen one paper, and query the findings.
+    file, screen one paper, and query the findings. What each stance, category, role and
+    concern level means: docs/taxonomy.md in the synthwatch repository.
 
     \b
     Example:

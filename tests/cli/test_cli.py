@@ -13,8 +13,10 @@ from click.testing import CliRunner
 
 from pipeline import __version__
 from pipeline.cli import main
+from pipeline.sources import pdf_backends
+from tests.conftest import FIXTURES
 
-JATS = "jats/plos__journal.pone.0119074.xml"
+JATS = "plos__journal.pone.0119074.xml"  # in tests/fixtures (CC BY)
 SCREEN_KEYS = {"file", "paper_id", "status", "error", "title", "doi", "year", "verdict", "findings"}
 VERDICT_KEYS = {
     "uses_synthetic",
@@ -81,11 +83,26 @@ def test_the_command_line_module_loads_no_database_or_console_library():
 def test_version():
     result = CliRunner().invoke(main, ["--version"])
     assert result.exit_code == 0 and __version__ in result.output
+    # which code reads PDF lines, in words: C where the optional extension built, else Python
+    assert f"PDF line queries: {pdf_backends.line_queries()}" in result.output
+
+
+@pytest.mark.c_lines
+def test_version_says_c_where_the_extension_built():
+    result = CliRunner().invoke(main, ["--version"])
     assert "PDF line queries: C" in result.output  # the C speed-up is built and loads
 
 
-def test_scan_then_sql(tmp_path, corpus):
-    shutil.copy(corpus / JATS, tmp_path / "p.xml")
+def test_version_says_python_without_the_extension(monkeypatch):
+    monkeypatch.setattr(pdf_backends, "_page_lines", None)
+    monkeypatch.setattr(pdf_backends, "ACCELERATED", False)
+    result = CliRunner().invoke(main, ["--version"])
+    assert result.exit_code == 0
+    assert "PDF line queries: Python (the C speed-up was not built" in result.output
+
+
+def test_scan_then_sql(tmp_path):
+    shutil.copy(FIXTURES / JATS, tmp_path / "p.xml")
     db = str(tmp_path / "s.duckdb")
     runner = CliRunner()
     result = runner.invoke(
@@ -124,8 +141,8 @@ def test_scan_without_paths_is_usage_error():
     assert result.exit_code == 2 and "at least one PATH" in result.stderr
 
 
-def test_screen_json_follows_the_contract(corpus):
-    result = CliRunner().invoke(main, ["screen", str(corpus / JATS), "--format", "json"])
+def test_screen_json_follows_the_contract():
+    result = CliRunner().invoke(main, ["screen", str(FIXTURES / JATS), "--format", "json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert SCREEN_KEYS <= set(data)
@@ -148,15 +165,15 @@ def test_screen_of_unreadable_file_reports_status_and_exits_1(tmp_path):
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown"])
-def test_screen_human_formats_show_verdict_and_evidence(corpus, fmt):
-    result = CliRunner().invoke(main, ["screen", str(corpus / JATS), "--format", fmt])
+def test_screen_human_formats_show_verdict_and_evidence(fmt):
+    result = CliRunner().invoke(main, ["screen", str(FIXTURES / JATS), "--format", fmt])
     assert result.exit_code == 0
     assert "concern" in result.stdout and "simulation" in result.stdout
 
 
-def test_sql_refuses_writes_and_file_access(tmp_path, corpus):
+def test_sql_refuses_writes_and_file_access(tmp_path):
     db = str(tmp_path / "s.duckdb")
-    shutil.copy(corpus / JATS, tmp_path / "p.xml")
+    shutil.copy(FIXTURES / JATS, tmp_path / "p.xml")
     CliRunner().invoke(main, ["scan", str(tmp_path / "p.xml"), "--db", db, "--workers", "1"])
     for stmt in (
         "DELETE FROM papers",

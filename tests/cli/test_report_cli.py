@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
+from tests.conftest import FIXTURES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -64,8 +65,8 @@ def test_screen_html_of_a_real_pdf_shows_pages_and_the_real_data_check(corpus):
     assert re.search(r"p\. \d+", row), "the real-data check sentence is placed on its page"
 
 
-def test_screen_html_of_a_jats_paper_has_sections_without_pages(corpus):
-    path = corpus / "jats" / "elife__elife02935.xml"
+def test_screen_html_of_a_jats_paper_has_sections_without_pages():
+    path = FIXTURES / "elife__elife02935.xml"
     result = CliRunner().invoke(main, ["screen", str(path), "--format", "html"])
     assert result.exit_code == 0, result.output
     html = result.stdout
