@@ -145,16 +145,7 @@ def eval_command(
             labels, gold, label_root if labels_path else gold_root, extractor=extractor
         )
         if fmt == "json":
-            click.echo(
-                dumps(
-                    {
-                        "extractor": extractor,
-                        "version": __version__,
-                        "patterns_version": detect.patterns_version(),
-                        **cs.to_dict(),
-                    }
-                )
-            )
+            click.echo(dumps({**_versions(extractor), **cs.to_dict()}))
         else:
             print_cross_source(cs, extractor)
         return
@@ -189,9 +180,7 @@ def eval_command(
         click.echo(
             dumps(
                 {
-                    "extractor": extractor,
-                    "version": __version__,
-                    "patterns_version": detect.patterns_version(),
+                    **_versions(extractor),
                     **(ev.to_dict() if ev else {}),
                     **({"sentences": sev.to_dict()} if sev else {}),
                 }
@@ -202,6 +191,15 @@ def eval_command(
             print_report(ev, extractor)
         if sev is not None:
             print_sentences(sev, "sentences (clear rows)")
+
+
+def _versions(extractor: str) -> dict[str, str]:
+    """What a measurement was taken with, at the head of every JSON report."""
+    return {
+        "extractor": extractor,
+        "version": __version__,
+        "patterns_version": detect.patterns_version(),
+    }
 
 
 def refuse_foreign_papers(db: str, wanted: list[str]) -> None:

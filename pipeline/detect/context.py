@@ -12,6 +12,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
+from pipeline.detect.confidence import stance_rule
 from pipeline.detect.model import Finding
 from pipeline.document import Document
 
@@ -154,11 +155,6 @@ def paper_kind(findings: list[Finding]) -> str | None:
 def read_context(document: Document, findings: list[Finding]) -> PaperContext:
     reason = review_reason(document)
     return PaperContext(review=reason is not None, review_reason=reason, kind=paper_kind(findings))
-
-
-def stance_rule(finding: Finding) -> str:
-    """The stance rule that decided a finding (stored as ``stance.<rule>`` in its pattern ids)."""
-    return next((p[7:] for p in finding.pattern_ids if p.startswith("stance.")), "")
 
 
 def _with(finding: Finding, pattern_id: str, **changes: object) -> Finding:
