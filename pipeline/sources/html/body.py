@@ -21,24 +21,27 @@ DROP_TAGS = frozenset(
 DROP_ROLES = frozenset(
     {"navigation", "banner", "contentinfo", "complementary", "search", "dialog", "alert"}
 )
-# Words in a class or id that mark page chrome; matched as whole words between - _ or spaces.
-CHROME = re.compile(
-    r"(?:^|[-_\s])(cookies?|consent|gdpr|cookiebanner|sliding-popup|popup|modal|navbar|nav|"
-    r"menu|sidebar|side-bar|breadcrumbs?|share|sharing|social|toolbar|masthead|skip|"
-    r"advert|advertisement|ads|banner|footer|metrics|altmetric|tweets?|comments?|"
-    r"related-articles|recommended|citation-tools|article-tools|download-links?|"
-    r"back-to-top|pagination|print-only|sr-only|visually-hidden|usa-banner|ltx_page_footer|"
-    r"ltx_page_logo|ltx_authors|ltx_dates|mob_header|permissions|license-info)(?:$|[-_\s])",
-    re.IGNORECASE,
+# Class or id values that mark page chrome: any of these words inside a value split at - and _
+# ("ltx_page_navbar", "cookie-consent"), or one of the whole values after them.
+CHROME_WORDS = frozenset(
+    "cookie cookies consent gdpr popup modal navbar nav sidenav menu sidebar breadcrumb "
+    "breadcrumbs share sharing social toolbar masthead skip skipnav advert advertisement ads "
+    "banner footer metrics altmetric tweets comments invisible".split()
 )
-REFERENCE_CLASS = re.compile(
-    r"(?:^|[-_\s])(ref-list|reflist|references|bibliography|ltx_bibliography|biblist|"
-    r"cit-list|citation-list|ref-section)(?:$|[-_\s])",
-    re.IGNORECASE,
+CHROME_VALUES = frozenset(
+    "related-articles citation-tools article-tools back-to-top visually-hidden sr-only "
+    "print-only ltx_authors ltx_dates mob_header ltx_page_logo license-info permissions".split()
+)
+REFERENCE_VALUES = frozenset(
+    "ref-list reflist references bibliography ltx_bibliography ltx_biblist biblist cit-list "
+    "citation-list".split()
 )
 FIGURE_TAGS = frozenset({"figure", "table"})
-FIGURE_CLASS = re.compile(r"(?:^|[-_\s])(fig|figure|table-wrap|ltx_figure|ltx_table)(?:$|[-_\s])")
-CAPTION_CLASS = re.compile(r"(?:^|[-_\s])(fig-caption|caption|ltx_caption)(?:$|[-_\s])")
+FIGURE_VALUES = frozenset("fig figure table-wrap ltx_figure ltx_table type-figure".split())
+CAPTION_VALUES = frozenset("fig-caption caption ltx_caption".split())
+_SPLIT = re.compile(r"[-_]")
+FRONT_MATTER_LABEL = re.compile(r"\b(citation and metadata|article metadata)\b", re.IGNORECASE)
+_END_ABSTRACT = object()
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 BLOCKS = frozenset(
     "p div section article main li ul ol dl dt dd blockquote pre figcaption caption header "
@@ -55,18 +58,26 @@ ROOTS: tuple[tuple[str | None, str, str], ...] = (
 )
 
 
-def _marks(node: Node) -> str:
-    return f"{node.get('class')} {node.get('id')}"
+def _values(node: Node) -> list[str]:
+    return f"{node.get('class')} {node.get('id')}".lower().split()
+
+
+def _marked(node: Node, values: frozenset[str]) -> bool:
+    return any(v in values for v in _values(node))
 
 
 def is_chrome(node: Node) -> bool:
     if node.tag in DROP_TAGS or node.get("role").lower() in DROP_ROLES:
         return True
+    if FRONT_MATTER_LABEL.search(node.get("aria-label")):
+        return True  # PMC's "Article citation and metadata": journal line, authors, licence
     if "hidden" in node.attrs or node.get("aria-hidden").lower() == "true":
         return True
     if re.search(r"display\s*:\s*none", node.get("style"), re.IGNORECASE):
         return True
-    return bool(CHROME.search(_marks(node)))
+    return any(
+        v in CHROME_VALUES or not CHROME_WORDS.isdisjoint(_SPLIT.split(v)) for v in _values(node)
+    )
 
 
 def content_root(doc: Node) -> Node:
@@ -90,6 +101,7 @@ class BodyWriter:
         self.title = flatten(title or "").lower()
         self.buffer: list[str] = []
         self.in_references = False
+        self.in_abstract = 0  # depth of elements marked abstract around the walk
         self.dropped_references = 0
 
     def flush(self) -> None:
@@ -105,7 +117,7 @@ class BodyWriter:
             return
         if node.tag == "h1" and (not self.title or text.lower() == self.title):
             return  # the page title, kept in the metadata
-        kind = section_kind(text)
+        kind = "abstract" if self.in_abstract else section_kind(text)
         self.in_references = kind == "references"
         if self.in_references:
             self.dropped_references += 1
@@ -114,21 +126,25 @@ class BodyWriter:
 
     def walk(self, node: Node) -> None:
         # An explicit stack, not recursion: hostile pages nest deeply.
-        stack: list[Node | str | None] = [node]
+        stack: list[Node | str | object | None] = [node]
         while stack:
             item = stack.pop()
             if item is None:  # the end of a block
                 self.flush()
+            elif item is _END_ABSTRACT:
+                self.in_abstract -= 1
             elif isinstance(item, str):
                 self.buffer.append(item)
+            elif not isinstance(item, Node):
+                continue
             elif item.tag in HEADINGS:
                 self.heading(item)
             elif is_chrome(item):
                 continue
-            elif REFERENCE_CLASS.search(_marks(item)):
+            elif _marked(item, REFERENCE_VALUES):
                 self.flush()
                 self.dropped_references += 1
-            elif item.tag in FIGURE_TAGS or FIGURE_CLASS.search(item.get("class")):
+            elif item.tag in FIGURE_TAGS or _marked(item, FIGURE_VALUES):
                 self.caption(item)
             elif item.tag == "math":
                 self.buffer.append(f" {item.get('alttext')} " if item.get("alttext") else " ")
@@ -137,6 +153,9 @@ class BodyWriter:
             elif item.tag in BLOCKS:
                 self.flush()
                 stack.append(None)
+                if any("abstract" in _SPLIT.split(v) for v in _values(item)):
+                    self.in_abstract += 1
+                    stack.append(_END_ABSTRACT)
                 stack.extend(reversed(item.children))
             else:
                 stack.extend(reversed(item.children))
@@ -147,8 +166,7 @@ class BodyWriter:
         captions = [
             n
             for n in node.iter()
-            if n is not node
-            and (n.tag in ("figcaption", "caption") or CAPTION_CLASS.search(n.get("class")))
+            if n is not node and (n.tag in ("figcaption", "caption") or _marked(n, CAPTION_VALUES))
         ]
         if captions and not self.in_references:
             label = " ".join(n.text() for n in node.iter() if "fig-label" in n.get("class"))
