@@ -255,7 +255,7 @@ class Client:
         chunks: list[bytes] = []
         n = 0
         deadline = time.monotonic() + self.timeout_s * 4
-        while chunk := resp.read(CHUNK):
+        while chunk := resp.read1(CHUNK):
             chunks.append(chunk)
             n += len(chunk)
             _check_limits(n, max_bytes, deadline, url)
@@ -266,7 +266,7 @@ class Client:
         n = 0
         deadline = time.monotonic() + self.timeout_s * 4
         with open(dest, "wb") as fh:
-            while chunk := resp.read(CHUNK):
+            while chunk := resp.read1(CHUNK):
                 fh.write(chunk)
                 digest.update(chunk)
                 n += len(chunk)

@@ -250,6 +250,7 @@ def _run(
             f"resuming {output}: {journal.removed_partials} partial file(s) of an interrupted "
             f"run deleted, {len(journal.dropped)} manifest row(s) without their file dropped",
             highlight=False,
+            soft_wrap=True,
         )
     interactive = sys.stderr.isatty()
     progress = Progress(
@@ -288,7 +289,8 @@ def _run(
         except KeyboardInterrupt:
             err.print(
                 "interrupted: the files in manifest.csv are complete; run the same command "
-                "again to resume"
+                "again to resume",
+                soft_wrap=True,
             )
             raise SystemExit(130) from None
     report = {"output": output, "matched": service.total, **summary.to_dict()}
