@@ -493,7 +493,8 @@ class Replay:
         works = []
         fields = ["Medicine", "Social Sciences", "Medicine", "Agricultural and Biological Sciences"]
         for p, f in zip(EPMC_PAPERS, fields, strict=False):
-            work = self.openalex_work(Paper(p.key, p.title, p.year, p.venue, f, p.doi, p.file))
+            venue = f"{p.venue} (as OpenAlex names it)"
+            work = self.openalex_work(Paper(p.key, p.title, p.year, venue, f, p.doi, p.file))
             work["id"] = f"https://openalex.org/W5{p.key[3:]}"
             work["ids"]["pmcid"] = f"https://www.ncbi.nlm.nih.gov/pmc/articles/{p.key}"
             works.append(work)
