@@ -217,15 +217,3 @@ def test_fetch_rerun_fetches_nothing_twice(replay: Replay, tmp_path: Path):
         path = f"/files/W400000000{n}.pdf"
         assert replay.counts[path] == before[path] == 1
     assert len(rows(out / "manifest.csv")) == 4
-
-
-def test_every_fetch_command_has_an_example() -> None:
-    for args in (
-        ["fetch"],
-        ["fetch", "europepmc"],
-        ["fetch", "arxiv"],
-        ["fetch", "openalex"],
-        ["enrich"],
-    ):
-        result = CliRunner().invoke(main, [*args, "--help"])
-        assert result.exit_code == 0 and "Example:" in result.output, args
