@@ -45,7 +45,11 @@ ARCHIVE_FIELDS = {
     "q-bio": "Biochemistry, Genetics and Molecular Biology",
 }
 PHYSICS = "Physics and Astronomy"  # astro-ph, cond-mat, gr-qc, hep-*, nlin, nucl-*, physics...
-_ID = re.compile(r"/abs/(?P<id>.+?)/?$")
+# New-style ids (2401.01234v2) and old-style ones (hep-th/9901001v1): nothing else becomes a
+# file name.
+_ID = re.compile(
+    r"/abs/(?P<id>\d{4}\.\d{4,5}(?:v\d+)?|[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}(?:v\d+)?)$"
+)
 
 
 def field_of(category: str) -> str:

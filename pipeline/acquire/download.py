@@ -17,6 +17,9 @@ from pipeline.errors import FetchError, MalformedInput, NetworkUnreachable, Read
 from pipeline.sources.sniff import sniff
 
 DEFAULT_MAX_MB = 200
+# Full-text hosts that cannot be reached are failures of their records; this many in a row
+# means the network itself is down, and the run stops.
+MAX_UNREACHABLE_IN_A_ROW = 3
 # What a record's outcome is called in progress lines and the summary.
 FETCHED, ALREADY, FAILED = "fetched", "already", "failed"
 _WHAT = {"pdf": "a PDF", "jats": "JATS XML", "latex": "LaTeX", "html": "an HTML page"}
@@ -79,10 +82,13 @@ def fetch_all(
     """Fetch each record's full text once; a failure is journalled with its reason.
 
     ``limit`` counts records listed, fetched before or now, so that a rerun with the same
-    limit covers the same records. NetworkUnreachable stops the run (nothing else could pass).
+    limit covers the same records. A host that cannot be reached fails its record; when
+    MAX_UNREACHABLE_IN_A_ROW records in a row cannot reach theirs, NetworkUnreachable stops
+    the run (the network is down: nothing else would pass).
     """
     summary = FetchSummary()
     seen: set[str] = set()
+    unreachable = 0  # records in a row whose host could not be reached
 
     def report(record: Record, outcome: str, reason: str | None = None) -> None:
         if on_record is not None:
@@ -107,13 +113,18 @@ def fetch_all(
                 result = client.get(record.source_url, dest=tmp, max_bytes=max_mb << 20)
                 assert isinstance(result, Download)
                 sha = check_download(tmp, record)
-            except NetworkUnreachable:
+            except NetworkUnreachable as exc:
                 tmp.unlink(missing_ok=True)
-                raise
+                unreachable += 1
+                if unreachable >= MAX_UNREACHABLE_IN_A_ROW:
+                    raise
+                reason = exc.reason
             except FetchError as exc:
                 reason = exc.reason
             except ReadError as exc:
                 reason = exc.reason
+        if reason is None or not reason.startswith("cannot reach"):
+            unreachable = 0
         if reason is not None:
             tmp.unlink(missing_ok=True)
             journal.fail(record, reason)

@@ -88,7 +88,8 @@ class Cache:
                     row = json.loads(line)
                 except ValueError:
                     continue  # a line torn by an interrupted run: asked again
-                self.works[row["id"]] = row["work"]
+                if isinstance(row, dict) and isinstance(row.get("id"), str):
+                    self.works[row["id"]] = row.get("work")
 
     def __contains__(self, identifier: str) -> bool:
         return identifier in self.works

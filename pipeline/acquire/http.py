@@ -165,15 +165,14 @@ class Client:
                 last_error = exc.error
                 if attempt == self.retries:
                     break
-                wait = exc.wait_s * self.scale if exc.wait_s is not None else None
-                if wait is not None and wait > MAX_RETRY_AFTER_S * max(self.scale, 1e-9):
+                if exc.wait_s is not None and exc.wait_s > MAX_RETRY_AFTER_S:
                     raise FetchError(
                         f"{exc.error.reason}; the service asks to wait {exc.wait_s:.0f} s "
                         "(Retry-After): try again later",
                         url=url,
                         status=exc.error.status,
                     ) from None
-                wait = self._backoff(attempt) if wait is None else wait
+                wait = self._backoff(attempt) if exc.wait_s is None else exc.wait_s * self.scale
                 if self.on_retry is not None:
                     self.on_retry(url, exc.error.reason, wait)
                 self.sleep(wait)

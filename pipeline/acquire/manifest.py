@@ -80,7 +80,8 @@ class Entry:
     @classmethod
     def of(cls, record: Record, sha256: str, retrieved_at: str) -> Entry:
         names = {f.name for f in fields(cls)}
-        known = {k: v for k, v in asdict(record).items() if k in names}
+        # one line per value: a service's title may hold newlines and runs of spaces
+        known = {k: " ".join(str(v).split()) for k, v in asdict(record).items() if k in names}
         return cls(**known, retrieved_at=retrieved_at, sha256=sha256)
 
 

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import csv
 import json
+import socket
 from pathlib import Path
 
+import defusedxml.ElementTree as SafeET
+import pytest
 from click.testing import CliRunner, Result
 
+from pipeline.acquire.arxiv import NS, ArXiv
+from pipeline.acquire.download import fetch_all
 from pipeline.acquire.europepmc import EuropePMC
 from pipeline.acquire.http import Client
-from pipeline.acquire.manifest import MANIFEST_COLUMNS
+from pipeline.acquire.manifest import MANIFEST_COLUMNS, Journal, Record
 from pipeline.acquire.openalex import OpenAlex
 from pipeline.cli import main
+from pipeline.errors import NetworkUnreachable
 from tests.acquire.replay import Fault, Replay
 
 
@@ -217,3 +223,44 @@ def test_fetch_rerun_fetches_nothing_twice(replay: Replay, tmp_path: Path):
         path = f"/files/W400000000{n}.pdf"
         assert replay.counts[path] == before[path] == 1
     assert len(rows(out / "manifest.csv")) == 4
+
+
+def _dead_url() -> str:
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{sock.getsockname()[1]}/paper.pdf"
+
+
+def _pdf_record(path: str, url: str) -> Record:
+    return Record(path=path, source_url=url, expected=("pdf",))
+
+
+def test_an_unreachable_full_text_host_fails_only_its_record(replay: Replay, tmp_path: Path):
+    records = [
+        _pdf_record("a.pdf", _dead_url()),
+        _pdf_record("b.pdf", f"{replay.base}/files/W4000000001.pdf"),
+    ]
+    summary = fetch_all(records, Journal(tmp_path), Client(retries=0))
+    assert (summary.fetched, summary.failed) == (1, 1)
+    assert rows(tmp_path / "failed.csv")[0]["reason"].startswith("cannot reach 127.0.0.1:")
+
+
+def test_three_unreachable_hosts_in_a_row_stop_the_run(tmp_path: Path):
+    records = [_pdf_record(f"{n}.pdf", _dead_url()) for n in range(5)]
+    with pytest.raises(NetworkUnreachable):
+        fetch_all(records, Journal(tmp_path), Client(retries=0))
+    assert len(rows(tmp_path / "failed.csv")) == 2  # the first two, then the run stopped
+
+
+def test_arxiv_entry_ids_that_are_not_arxiv_ids_are_left_out(replay: Replay) -> None:
+    feed = (
+        '<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>http://x/abs/../../etc/passwd</id>'
+        "</entry><entry><id>http://x/abs/hep-th/9901001v1</id><title>Old</title>"
+        '<primary_category xmlns="http://arxiv.org/schemas/atom" term="hep-th"/></entry></feed>'
+    )
+    service = ArXiv(Client(), "q")
+    entries = SafeET.fromstring(feed).findall("atom:entry", NS)
+    assert service.record(entries[0]) is None
+    old = service.record(entries[1])
+    assert old is not None and old.path == "hep-th_9901001v1.pdf"
+    assert old.field == "Physics and Astronomy"
