@@ -22,12 +22,12 @@ $(BIN)/python:
 # compileall: an editable install leaves the package as source; byte-compiling it once spares
 # every worker process the compile (PYTHONDONTWRITEBYTECODE would stop Python doing it itself).
 # The report extra (matplotlib): the README's next step after `make demo` is `synthwatch report`.
-$(VENV)/.installed: pyproject.toml pipeline/sources/_pdfium_lines.c | $(BIN)/python
+$(VENV)/.installed: pyproject.toml pipeline/sources/pdf/_pdfium_lines.c | $(BIN)/python
 	$(BIN)/pip install -q -e '.[report]'
 	$(BIN)/python -m compileall -q pipeline
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml pipeline/sources/_pdfium_lines.c | $(BIN)/python
+$(VENV)/.installed-dev: pyproject.toml pipeline/sources/pdf/_pdfium_lines.c | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
 	$(BIN)/python -m compileall -q pipeline
 	@touch $@ $(VENV)/.installed

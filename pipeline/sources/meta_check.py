@@ -1,7 +1,7 @@
 """Every reader's metadata checked against what the paper itself encodes: year and title.
 
 Readers take a year and a title from where their format keeps them; this second look, the same
-for every format, lets an arXiv id or a dated DOI overrule an implausible year (README, "Years")
+for every format, lets an arXiv id or a dated DOI overrule an implausible year (docs/commands.md, "Years")
 and drops page furniture that passes for a title.
 """
 
