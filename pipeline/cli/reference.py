@@ -25,8 +25,14 @@ examples: [commands.md](commands.md), [queries.md](queries.md), [reports.md](rep
 def _walk(
     command: click.Command, path: list[str], parent: click.Context | None
 ) -> list[tuple[str, str]]:
-    ctx = click.Context(
-        command, info_name=path[-1], parent=parent, terminal_width=WIDTH, max_content_width=WIDTH
+    # make_context applies the command's context_settings (-h as well as --help)
+    ctx = command.make_context(
+        path[-1],
+        [],
+        parent=parent,
+        resilient_parsing=True,
+        terminal_width=WIDTH,
+        max_content_width=WIDTH,
     )
     text = command.get_help(ctx)
     pages = [(" ".join(path), text)]
