@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import __version__
 from pipeline.errors import FetchError, NetworkUnreachable, ServiceFormatError
+from pipeline.version import __version__
 
 DEFAULT_TIMEOUT_S = 30.0
 DEFAULT_RETRIES = 4

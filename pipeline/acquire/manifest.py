@@ -9,6 +9,7 @@ a temporary file left behind is deleted, a torn last line is dropped.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 from collections.abc import Iterator
@@ -155,15 +156,16 @@ class Journal:
         return n
 
     def _intact(self, entry: Entry) -> bool:
-        from pipeline.scan import hash_file
-
         target = self.folder / entry.path
         if not target.is_file():
             return False
         if not entry.sha256:
             return True
-        digest, _ = hash_file(str(target), max_bytes=1 << 40)
-        return digest == entry.sha256
+        digest = hashlib.sha256()
+        with open(target, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                digest.update(chunk)
+        return digest.hexdigest() == entry.sha256
 
     def _rewrite_failures(self) -> None:
         body = "".join(_line([row[c] for c in FAILED_COLUMNS]) for row in self.failures.values())

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 from pipeline.errors import NoText
-from pipeline.scan import discover
+from pipeline.scan.discover import discover
 from pipeline.sources import read, read_bytes, sniff
 from tests.conftest import FIXTURES
 
