@@ -22,7 +22,7 @@ def run(*args: str) -> Result:
 
 def prevalence(db: Path, query: str) -> dict[object, int]:
     rows = json.loads(run("query", query, "--db", str(db), "--format", "json").stdout)
-    key = "field" if query.endswith("field") else "year"
+    key = query.rsplit("_", 1)[-1]  # field, year or venue
     return {r[key]: r["n"] for r in rows}
 
 
@@ -85,6 +85,13 @@ def test_enrich_fills_field_keeps_known_values_and_asks_nothing_twice(
         ["Medicine topic"],
         "cc-by",
     )
+
+    assert prevalence(db, "prevalence_by_venue") == {  # the manifest's venues, kept
+        "Agronomy Letters": 1,
+        "Clinical Data Science Reports": 1,
+        "Oncology Notes": 1,
+        "Survey Methods Letters": 1,
+    }
 
     again = json.loads(run("enrich", "--db", str(db), "--api-url", api, "--format", "json").stdout)
     assert (again["asked"], again["requests"], again["from_cache"]) == (0, 0, 4)
