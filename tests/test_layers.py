@@ -1,7 +1,7 @@
 """The package draws as the data flow: every import points down this list, none back up, and no
 module imports itself in a circle. docs/architecture.md draws the same layers for readers.
 
-    sources -> detect -> store -> scan (engines) -> answers -> cli / web
+    sources -> detect -> store -> acquire -> scan (engines) -> answers -> cli / web
 
 Imports inside functions count as much as those at the top of a file: a lazy import back up is
 still a dependency back up. (The package root ``pipeline/__init__`` is the facade on top.)
@@ -25,6 +25,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("detect", ("pipeline.detect",)),
     ("results", ("pipeline.results",)),
     ("store", ("pipeline.store",)),
+    ("acquire", ("pipeline.acquire",)),  # fetch (sources: format checks), enrich (store)
     ("scan", ("pipeline.scan",)),
     ("answers", ("pipeline.answers",)),
     ("api", ("pipeline.api",)),

@@ -130,8 +130,8 @@ def scan_command(
 ) -> None:
     """Scan papers (files, folders, or a manifest) into a DuckDB file.
 
-    Folders are searched recursively for .pdf .xml .nxml .tei .json .txt .md .tex files (README
-    and LICENSE files are left out); the format is decided from each file's content. Papers
+    Folders are searched recursively for .pdf .xml .nxml .tei .json .txt .md .tex .html files
+    (README and LICENSE files are left out); the format is decided from each file's content. Papers
     whose bytes and pipeline version are unchanged since the last scan are skipped. A paper
     that cannot be read is stored with status failed / no_text / timeout and its reason.
 
@@ -159,7 +159,7 @@ def scan_command(
     if not inputs:
         raise click.ClickException(
             f"no paper files found in {', '.join(paths)} (looked for .pdf .xml .nxml .tei .json "
-            ".txt .md .tex); name files directly to scan other extensions"
+            ".txt .md .tex .html); name files directly to scan other extensions"
         )
     options = ScanOptions(
         workers=workers,
