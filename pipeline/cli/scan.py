@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from typing import Any
 
@@ -29,7 +30,8 @@ METADATA_FIELDS = ("year", "venue", "field")
 # Where a user can supply what the files do not say.
 MANIFEST_HINT = (
     "add them with --manifest FILE.csv (columns path,doi,title,year,venue,field) and scan "
-    "again; see docs/commands.md, 'Metadata'"
+    "again, or fill them from OpenAlex for papers with a DOI: synthwatch enrich --db DB; see "
+    "docs/commands.md, 'Metadata'"
 )
 SUMMARY_SQL = """
 WITH run_papers AS (SELECT DISTINCT paper_id FROM files WHERE run_id = $run_id)
@@ -333,4 +335,5 @@ def _print_summary(db: str, summary: ScanSummary, fmt: str) -> None:
     emit_rows(["", "papers", "share"], lines, "table", title=f"synthwatch scan -> {db}")
     if read and any(missing.values()):
         lacking = ", ".join(f"{n} no {k}" for k, n in missing.items() if n)
-        click.echo(f"{lacking} (of {len(read)} papers read): {MANIFEST_HINT}", err=True)
+        hint = MANIFEST_HINT.replace("--db DB", f"--db {shlex.quote(str(db))}")
+        click.echo(f"{lacking} (of {len(read)} papers read): {hint}", err=True)
