@@ -87,3 +87,16 @@ class ParameterError(QueryError, UsageError):
 
 class UnknownQuery(QueryError, UsageError):
     """No canned query of that name: the caller can fix it (the CLI exits 2 with the list)."""
+
+
+class ReviewError(SynthwatchError):
+    """A reviews file cannot be used: not a reviews file, or its sample is not of this database."""
+
+
+class ReviewsMissing(ReviewError, UsageError):
+    """The reviews file to read does not exist (or holds no review yet): the caller can fix it."""
+
+
+class SheetError(ReviewError, UsageError):
+    """A review sheet was refused (wrong columns, unknown papers, duplicate reviews, values out
+    of range); the message names the rows. Nothing of the sheet was imported."""

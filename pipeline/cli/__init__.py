@@ -26,6 +26,8 @@ COMMANDS = {
     "report": ("pipeline.cli.report", "report_command"),
     "export": ("pipeline.cli.export", "export_command"),
     "paper": ("pipeline.cli.paper", "paper_command"),
+    "sample": ("pipeline.cli.sample", "sample_command"),
+    "review": ("pipeline.cli.review", "review_group"),
 }
 
 
