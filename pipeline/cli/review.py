@@ -5,8 +5,14 @@ from __future__ import annotations
 import click
 
 from pipeline.cli import CONTEXT_SETTINGS
-from pipeline.cli.common import db_option, dumps, emit_rows, format_option, stderr_console
-from pipeline.cli.common import translate_errors
+from pipeline.cli.common import (
+    db_option,
+    dumps,
+    emit_rows,
+    format_option,
+    stderr_console,
+    translate_errors,
+)
 from pipeline.cli.sample import reviews_option
 from pipeline.review.agreement import agreement, resolve, to_adjudicate
 from pipeline.review.papers import assessed_papers

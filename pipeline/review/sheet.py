@@ -95,7 +95,9 @@ def read_sheet(
     except FileNotFoundError:
         raise SheetError(f"no sheet at {path}") from None
     except UnicodeDecodeError as exc:
-        raise SheetError(f"{path} is not UTF-8 text ({exc.reason}): save the sheet as CSV UTF-8")
+        raise SheetError(
+            f"{path} is not UTF-8 text ({exc.reason}): save the sheet as CSV UTF-8"
+        ) from None
     except OSError as exc:
         raise SheetError(f"cannot read {path}: {exc.strerror or exc}") from None
     first = text.split("\n", 1)[0]
