@@ -132,7 +132,10 @@ def review_routes(db_path: str | Path, reviews_path: str | Path) -> list[BaseRou
         number = request.path_params["number"]
         if not 1 <= number <= len(sample):
             return queue.render(
-                "review_start.html", status=404, reviewer=reviewer, n=len(sample),
+                "review_start.html",
+                status=404,
+                reviewer=reviewer,
+                n=len(sample),
                 error=f"no paper {number} in this sample of {len(sample)}",
             )
         paper_id = sample[number - 1]
@@ -177,7 +180,10 @@ def review_routes(db_path: str | Path, reviews_path: str | Path) -> list[BaseRou
             problems.append(f"no paper {number} in this sample")
         if problems:
             return queue.render(
-                "review_start.html", status=400, reviewer=reviewer, n=len(sample),
+                "review_start.html",
+                status=400,
+                reviewer=reviewer,
+                n=len(sample),
                 error="; ".join(problems),
             )
         review = Review(sample[number - 1], reviewer, choice, category or None, note or None, "web")
