@@ -107,30 +107,33 @@ def _bounded(rate: float) -> float:
 
 
 def neyman(populations: Mapping[str, int], rates: Mapping[str, float], n: int) -> dict[str, int]:
-    """Neyman's allocation of n reviews to strata (largest remainders), at least
-    MIN_PER_STRATUM each (or the whole stratum when smaller), never more than a stratum holds."""
+    """Neyman's allocation of n reviews to strata, rounded by largest remainders.
+
+    A stratum whose share falls below MIN_PER_STRATUM gets that many (or all its papers), one
+    whose share exceeds its size gets all its papers; the rest share what is left.
+    """
     names = sorted(populations)
-    sizes = {s: min(populations[s], MIN_PER_STRATUM) for s in names}
-    if n <= sum(sizes.values()):
-        return sizes
     if n >= sum(populations.values()):
         return dict(populations)
-    remaining = n - sum(sizes.values())
-    while remaining > 0:
-        open_ = [s for s in names if sizes[s] < populations[s]]
+    floor = {s: min(populations[s], MIN_PER_STRATUM) for s in names}
+    if n <= sum(floor.values()):
+        return floor
+    fixed: dict[str, int] = {}
+    while True:
+        open_ = [s for s in names if s not in fixed]
+        left = n - sum(fixed.values())
         scores = {s: populations[s] * math.sqrt(rates[s] * (1 - rates[s])) for s in open_}
         weight = sum(scores.values())
-        share = {s: remaining * scores[s] / weight for s in open_}
-        given = 0
-        for s in open_:
-            add = min(math.floor(share[s]), populations[s] - sizes[s])
-            sizes[s] += add
-            given += add
-        if given == 0:  # largest remainder first, then the stratum's name
-            s = max(open_, key=lambda s: (share[s] - math.floor(share[s]), scores[s], s))
-            sizes[s] += 1
-            given = 1
-        remaining -= given
+        share = {s: left * scores[s] / weight for s in open_}
+        pinned = {s: floor[s] for s in open_ if share[s] < floor[s]}
+        pinned |= {s: populations[s] for s in open_ if share[s] > populations[s]}
+        if not pinned:
+            break
+        fixed |= pinned
+    sizes = {**fixed, **{s: math.floor(share[s]) for s in open_}}
+    by_remainder = sorted(open_, key=lambda s: (-(share[s] - math.floor(share[s])), s))
+    for s in by_remainder[: n - sum(sizes.values())]:
+        sizes[s] += 1
     return sizes
 
 
