@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.answers.known_corpus import F, P, result
 from pipeline.store import Store
+from tests.answers.known_corpus import F, P, result
 
 N_PAPERS = 60
 # papers 0-17 detected (llm_text or generated_media); of these 0-14 truly use, 15-17 do not;

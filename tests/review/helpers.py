@@ -15,11 +15,11 @@ def invoke(*args: str):
     return CliRunner().invoke(main, list(args), catch_exceptions=False)
 
 
-def draw_sheet(db: Path, tmp_path: Path, *extra: str) -> tuple[Path, Path]:
+def draw_sheet(db: Path, tmp_path: Path, *extra: str, n: str = "20") -> tuple[Path, Path]:
     tmp_path.mkdir(parents=True, exist_ok=True)
     sheet, reviews = tmp_path / "sample.csv", tmp_path / "reviews.duckdb"
     result = invoke(
-        "sample", "--db", str(db), "--n", "20", "--reviews", str(reviews), "-o", str(sheet), *extra
+        "sample", "--db", str(db), "--n", n, "--reviews", str(reviews), "-o", str(sheet), *extra
     )
     assert result.exit_code == 0, result.output
     return sheet, reviews

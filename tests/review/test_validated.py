@@ -26,7 +26,7 @@ REQUIRED = (
 
 
 def reviewed(db, tmp_path, *extra, n="20"):
-    sheet, reviews = draw_sheet(db, tmp_path, *extra) if n == "20" else _drawn(db, tmp_path, n)
+    sheet, reviews = draw_sheet(db, tmp_path, *extra, n=n)
     rows = fill(read_rows(sheet))
     result = invoke(
         "review",
@@ -39,15 +39,6 @@ def reviewed(db, tmp_path, *extra, n="20"):
     )
     assert result.exit_code == 0, result.output
     return rows, reviews
-
-
-def _drawn(db, tmp_path, n):
-    sheet, reviews = tmp_path / "sample.csv", tmp_path / "reviews.duckdb"
-    result = invoke(
-        "sample", "--db", str(db), "--n", n, "--reviews", str(reviews), "-o", str(sheet)
-    )
-    assert result.exit_code == 0, result.output
-    return sheet, reviews
 
 
 def query(db, reviews, name, *extra):
