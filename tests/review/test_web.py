@@ -116,7 +116,7 @@ def test_static_files_are_served_and_nothing_else(queue):
 
 
 def test_when_every_paper_is_reviewed_the_queue_says_so(review_db, tmp_path):
-    sheet, reviews = draw_sheet(review_db, tmp_path, n="4")
+    _, reviews = draw_sheet(review_db, tmp_path, n="4")
     client = TestClient(create_review_app(review_db, reviews))
     for number in (1, 2, 3, 4):
         client.post(
