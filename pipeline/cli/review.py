@@ -13,6 +13,7 @@ from pipeline.cli.common import (
     stderr_console,
     translate_errors,
 )
+from pipeline.cli.query import destination
 from pipeline.cli.sample import reviews_option
 from pipeline.review.agreement import agreement, resolve, to_adjudicate
 from pipeline.review.papers import assessed_papers
@@ -160,8 +161,11 @@ def agreement_command(db: str, reviews: str | None, fmt: str) -> None:
 @db_option
 @reviews_option
 @format_option("csv", "json", default="csv")
+@click.option(
+    "-o", "--output", type=click.Path(dir_okay=False, writable=True), help="File to write."
+)
 @translate_errors
-def export_command(db: str, reviews: str | None, fmt: str) -> None:
+def export_command(db: str, reviews: str | None, fmt: str, output: str | None) -> None:
     """The sample with every review, for pandas: one row per review (or per unreviewed paper).
 
     `answer` is the answer that counts for the paper (the adjudicator's, or the reviewers'
@@ -171,7 +175,7 @@ def export_command(db: str, reviews: str | None, fmt: str) -> None:
 
     \b
     Example:
-        synthwatch review export --db corpus.duckdb > reviews.csv
+        synthwatch review export --db corpus.duckdb -o reviews.csv
         synthwatch review export --db corpus.duckdb --format json
     """
     with reading(_reviews_path(db, reviews)) as con:
@@ -206,4 +210,7 @@ def export_command(db: str, reviews: str | None, fmt: str) -> None:
         for r in by_paper.get(s.paper_id) or [None]:
             review = [None] * 4 if r is None else [r.reviewer, r.uses_synthetic, r.category, r.note]
             rows.append([*base, *review, answer])
-    emit_rows(list(EXPORT_COLUMNS), rows, fmt)
+    with destination(output):
+        emit_rows(list(EXPORT_COLUMNS), rows, fmt)
+    if output:
+        stderr_console().print(f"{len(rows)} row(s) written to {output}", highlight=False)
