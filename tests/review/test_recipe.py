@@ -51,7 +51,7 @@ def test_the_pandas_recipe_gives_every_validated_figure(review_db, tmp_path, mon
     )
     monkeypatch.chdir(tmp_path)
     scope: dict = {}
-    exec(compile(recipe(), str(DOC), "exec"), scope)  # noqa: S102 - our own documentation
+    exec(compile(recipe(), str(DOC), "exec"), scope)  # our own documentation
     [want] = json.loads(
         invoke(
             "query",
