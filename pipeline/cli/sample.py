@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TypeVar
 
 import click
+from rich.console import Console
+from rich.table import Table
 
 from pipeline.cli import CONTEXT_SETTINGS
 from pipeline.cli.common import (
@@ -31,8 +34,10 @@ from pipeline.review.sampling import (
 from pipeline.review.sheet import sheet_text
 from pipeline.store import connect_readonly
 
+F = TypeVar("F")
 
-def reviews_option(func):  # type: ignore[no-untyped-def]
+
+def reviews_option(func: F) -> F:
     return click.option(
         "--reviews",
         type=click.Path(dir_okay=False),
@@ -153,9 +158,7 @@ def _design_rows(chosen: Design) -> list[list[object]]:
 DESIGN_COLUMNS = ["stratum", "papers", "to_review", "inclusion_probability", "guessed_rate"]
 
 
-def show_design(chosen: Design, console) -> None:  # type: ignore[no-untyped-def]
-    from rich.table import Table
-
+def show_design(chosen: Design, console: Console) -> None:
     table = Table(title="strata (guessed_rate: expected share of true positives)")
     for c in DESIGN_COLUMNS:
         table.add_column(c)

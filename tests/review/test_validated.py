@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import tomllib
+from pathlib import Path
 
+import duckdb
 import pytest
 
 from pipeline import Corpus
@@ -307,3 +310,26 @@ def test_the_corpus_report_shows_validated_figures_or_says_there_are_none(review
     text = out.read_text(encoding="utf-8")
     assert "**Validated on this corpus** (60 reviewed papers" in text
     assert "prevalence 30.0% (95% CI 30.0–30.0%)" in text
+
+
+def test_a_sample_of_another_database_is_refused(review_db, tmp_path):
+    rows, reviews = reviewed(review_db, tmp_path)
+    other = tmp_path / "other.duckdb"
+    other.write_bytes(review_db.read_bytes())
+    con = duckdb.connect(str(other))
+    con.execute("DELETE FROM papers WHERE paper_id = ?", [rows[0]["paper_id"]])
+    con.close()
+    result = invoke("query", "prevalence_validated", "--db", str(other), "--reviews", str(reviews))
+    assert result.exit_code == 1
+    assert "1 of the 20 sampled papers" in result.output
+    assert "draw a new sample into a new --reviews file" in result.output
+
+
+def test_the_review_templates_are_shipped():
+    root = Path(__file__).resolve().parents[2]
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]
+    globs = config["setuptools"]["package-data"]["pipeline.review"]
+    templates = sorted((root / "pipeline" / "review" / "templates").iterdir())
+    assert len(templates) >= 6
+    for path in templates:
+        assert any(path.relative_to(root / "pipeline" / "review").match(g) for g in globs), path
