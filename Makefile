@@ -12,7 +12,7 @@ export SYNTHWATCH_CORPUS
 endif
 endif
 
-.PHONY: demo test lint format bench install install-dev clean
+.PHONY: demo test lint format bench install install-dev clean wheel-check
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "synthwatch needs Python 3.11 or newer (set PYTHON=python3.11)")'
@@ -22,12 +22,12 @@ $(BIN)/python:
 # compileall: an editable install leaves the package as source; byte-compiling it once spares
 # every worker process the compile (PYTHONDONTWRITEBYTECODE would stop Python doing it itself).
 # The report extra (matplotlib): the README's next step after `make demo` is `synthwatch report`.
-$(VENV)/.installed: pyproject.toml pipeline/sources/_pdfium_lines.c | $(BIN)/python
+$(VENV)/.installed: pyproject.toml pipeline/sources/pdf/_pdfium_lines.c | $(BIN)/python
 	$(BIN)/pip install -q -e '.[report]'
 	$(BIN)/python -m compileall -q pipeline
 	@touch $@
 
-$(VENV)/.installed-dev: pyproject.toml pipeline/sources/_pdfium_lines.c | $(BIN)/python
+$(VENV)/.installed-dev: pyproject.toml pipeline/sources/pdf/_pdfium_lines.c | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
 	$(BIN)/python -m compileall -q pipeline
 	@touch $@ $(VENV)/.installed
@@ -40,6 +40,10 @@ demo: install
 
 test: install-dev
 	$(BIN)/python -m pytest -q
+
+# sdist + wheel, the wheel installed in a clean venv outside the clone and run there (needs PyPI)
+wheel-check:
+	.ci/wheel-check $(PYTHON)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -13,10 +13,12 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline import __version__, detect
+from pipeline import detect
 from pipeline.answers.evaluate import evaluate, read_labels
-from pipeline.scan import Input, ScanOptions, scan
+from pipeline.scan.discover import Input
+from pipeline.scan.run import ScanOptions, scan
 from pipeline.store import Store, connect_readonly
+from pipeline.version import __version__
 
 TARGETS = {
     "uses_synthetic precision": 0.90,

@@ -1,7 +1,8 @@
 """Benchmark PDF text extraction: raw libraries against synthwatch's ``pdf.read``.
 
 Reads the same PDFs from the shared corpus with raw pypdfium2, raw pdfminer.six, ``pdftotext``
-(poppler-utils, when on PATH) and ``pipeline.sources.pdf.read`` with each back end, and prints
+(poppler-utils, when on PATH) and ``pipeline.sources.pdf.reader.read``
+(each back end) and prints
 pages per second and the speed relative to raw pypdfium2 on the same files in the same run.
 Two more rows stop after the pypdfium2 lines (text, box, font), with the per-line PDFium
 queries in C (``_pdfium_lines.c``, when built) and in Python: what the C speed-up saves.
@@ -31,9 +32,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline.errors import ReadError  # noqa: E402
-from pipeline.pool import quiet_libraries  # noqa: E402
+from pipeline.scan.pool import quiet_libraries  # noqa: E402
 from pipeline.sources import pdf  # noqa: E402
-from pipeline.sources.pdf_backends import ACCELERATED, extract_pypdfium2  # noqa: E402
+from pipeline.sources.pdf.backends import ACCELERATED, extract_pypdfium2  # noqa: E402
 
 DEFAULT_CORPUS = Path(os.environ.get("SYNTHWATCH_CORPUS", ROOT.parent / "shared" / "corpora"))
 DEFAULT_PDFMINER_LIMIT = 10

@@ -48,7 +48,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from extract import page_count, raw_pypdfium2  # noqa: E402
 
-from pipeline.sources.pdf_backends import ACCELERATED, line_queries  # noqa: E402
+from pipeline.sources.pdf.backends import ACCELERATED, line_queries  # noqa: E402
 
 DEFAULT_CORPUS = Path(os.environ.get("SYNTHWATCH_CORPUS", ROOT.parent / "shared" / "corpora"))
 SAMPLE_S = 0.1

@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 from pipeline.detect.segment import split_sentences  # noqa: E402
 from pipeline.document import SECTION_KINDS, Document  # noqa: E402
 from pipeline.errors import ReadError  # noqa: E402
-from pipeline.pool import quiet_libraries  # noqa: E402
+from pipeline.scan.pool import quiet_libraries  # noqa: E402
 from pipeline.sources import read  # noqa: E402
 
 DEFAULT_CORPUS = Path(os.environ.get("SYNTHWATCH_CORPUS", ROOT.parent / "shared" / "corpora"))

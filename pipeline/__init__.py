@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.2.0"
+from pipeline.version import __version__
+
 __all__ = ["Corpus", "__version__", "screen"]
 
 if TYPE_CHECKING:

@@ -154,7 +154,7 @@ def screen(
     an error, never an exception.
     """
     from pipeline import sources
-    from pipeline.work import Settings, screen_file  # loads spaCy: only when screening
+    from pipeline.scan.work import Settings, screen_file  # loads spaCy: only when screening
 
     settings = Settings(
         extractor=extractor or sources.DEFAULT_EXTRACTOR,

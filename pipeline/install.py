@@ -15,7 +15,7 @@ import sys
 from importlib import metadata
 from pathlib import Path
 
-from pipeline import __version__
+from pipeline.version import __version__
 
 DISTRIBUTION = "synthwatch"
 # name = "synthwatch" in the [project] table of a pyproject.toml

@@ -55,7 +55,7 @@ def corpus_root() -> Path:
 
 def c_lines_built() -> bool:
     """Whether the optional C line extractor (``_pdfium_lines.c``) was compiled at install."""
-    from pipeline.sources import pdf_backends
+    from pipeline.sources.pdf import backends as pdf_backends
 
     return pdf_backends._page_lines is not None
 
@@ -154,7 +154,8 @@ def demo() -> Path:
 
 def scan_into(db: Path, paths: list[Path], **options) -> None:
     """Scan real files into a real DuckDB file with the library (no CLI, no mocks)."""
-    from pipeline.scan import ScanOptions, discover, scan
+    from pipeline.scan.discover import discover
+    from pipeline.scan.run import ScanOptions, scan
     from pipeline.store import Store
 
     with Store(db) as store:

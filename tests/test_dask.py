@@ -9,15 +9,16 @@ import sys
 import pytest
 from click.testing import CliRunner
 
-from pipeline import dask_engine
 from pipeline.cli import main
-from pipeline.dask_child import child_for
-from pipeline.dask_engine import DASK_HINT, ingest_shards, shard_folders, shard_root
 from pipeline.install import install_hint
-from pipeline.pool import Limits
-from pipeline.scan import ScanOptions, discover, scan
+from pipeline.scan import dask_engine
+from pipeline.scan.dask_child import child_for
+from pipeline.scan.dask_engine import DASK_HINT, ingest_shards, shard_folders, shard_root
+from pipeline.scan.discover import discover
+from pipeline.scan.pool import Limits
+from pipeline.scan.run import ScanOptions, scan
+from pipeline.scan.work import Settings, Task
 from pipeline.store import SCHEMA_VERSION, Store, connect_readonly
-from pipeline.work import Settings, Task
 
 # mixed formats, each under half a second to read, most of them with findings
 PAPERS = (

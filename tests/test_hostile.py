@@ -14,7 +14,8 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.scan import ScanOptions, discover, scan
+from pipeline.scan.discover import discover
+from pipeline.scan.run import ScanOptions, scan
 from pipeline.store import Store, connect_readonly
 from tests.conftest import DEMO, FIXTURES
 from tests.sources.test_pdf import _image_only_pdf, _pdf_with_text

@@ -10,7 +10,6 @@ import sys
 import tomllib
 from pathlib import Path
 
-from pipeline import __version__
 from pipeline.install import (
     clone_command,
     install_hint,
@@ -18,6 +17,7 @@ from pipeline.install import (
     source_root,
     wheel_command,
 )
+from pipeline.version import __version__
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]

@@ -11,9 +11,10 @@ import sys
 import pytest
 
 from pipeline.errors import UsageError, WorkerStartError
-from pipeline.scan import Input, ScanOptions, discover, read_manifest, scan, unique_inputs
+from pipeline.scan.discover import Input, discover, read_manifest, unique_inputs
+from pipeline.scan.run import ScanOptions, scan
+from pipeline.scan.work import screen_file
 from pipeline.store import Store, connect_readonly
-from pipeline.work import screen_file
 from tests.conftest import DEMO, FIXTURES
 
 # real papers that ship with the repository: CC BY fixtures and a demo text

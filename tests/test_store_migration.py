@@ -11,7 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline.cli import main
-from pipeline.scan import ScanOptions, discover, scan
+from pipeline.scan.discover import discover
+from pipeline.scan.run import ScanOptions, scan
 from pipeline.store import SCHEMA_VERSION, Store, connect_readonly
 from tests.conftest import DEMO
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline import __version__, detect, sources
+from pipeline import detect, sources
 from pipeline.answers.default_calibration import SHIPPED_FILE
 from pipeline.answers.evaluate import Accuracy, Counts, Label, read_labels
 from pipeline.answers.sentence_eval import (
@@ -33,6 +33,7 @@ from pipeline.detect.model import CATEGORIES, Finding, Verdict
 from pipeline.document import Document
 from pipeline.errors import ReadError
 from pipeline.sources import DEFAULT_EXTRACTOR
+from pipeline.version import __version__
 
 MODES = ("in_source", "cross_source")
 

@@ -19,9 +19,9 @@ import jinja2
 import numpy as np
 import pandas as pd
 
-from pipeline import __version__
 from pipeline.answers.queries import CannedQuery
 from pipeline.errors import UsageError
+from pipeline.version import __version__
 
 TEMPLATE_PACKAGE = "pipeline.templates"
 HTML_TEMPLATE = "query.html"

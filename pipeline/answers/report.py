@@ -18,7 +18,6 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from pipeline import __version__
 from pipeline.answers import charts
 from pipeline.answers.corpus import (  # noqa: F401  (re-exported: the corpus report's API)
     ANY,
@@ -35,6 +34,7 @@ from pipeline.answers.screening import LIGHT_RULES, Screening, build_screening
 from pipeline.detect import patterns_version
 from pipeline.document import Document
 from pipeline.results import PaperResult
+from pipeline.version import __version__
 
 TEMPLATE_PACKAGE = "pipeline.templates"
 FORMATS = ("html", "markdown")

@@ -6,8 +6,8 @@ import importlib
 
 import click
 
-from pipeline import __version__
-from pipeline.pool import quiet_libraries
+from pipeline.scan.pool import quiet_libraries
+from pipeline.version import __version__
 
 # Here rather than in ``common`` (DuckDB, rich): a worker process re-imports the module that
 # started the parent, the ``synthwatch`` script, which imports this package and nothing more.
@@ -48,7 +48,7 @@ class LazyGroup(click.Group):
 def _show_version(ctx: click.Context, _: click.Parameter, value: bool) -> None:
     if not value or ctx.resilient_parsing:
         return
-    from pipeline.sources.pdf_backends import line_queries
+    from pipeline.sources.pdf.backends import line_queries
 
     click.echo(f"synthwatch {__version__}\nPDF line queries: {line_queries()}")
     ctx.exit()

@@ -14,9 +14,9 @@ from pipeline.cli.common import (
     write_output,
 )
 from pipeline.cli.screen import SCREEN_FORMATS, document_for_check, render_result
+from pipeline.scan.work import Settings
 from pipeline.sources import DEFAULT_EXTRACTOR, DEFAULT_MAX_PAGES, EXTRACTORS
 from pipeline.store import connect_readonly
-from pipeline.work import Settings
 
 
 @click.command("paper")

@@ -20,23 +20,16 @@ from pipeline.cli.common import (
 )
 from pipeline.cli.progress import DEFAULT_EVERY_S, LogProgress, terminal_bar
 from pipeline.results import PaperResult
-from pipeline.scan import (
-    DEFAULT_MAX_MB,
-    ENGINES,
-    Input,
-    ScanOptions,
-    ScanSummary,
-    discover,
-    read_manifest,
-)
-from pipeline.scan import scan as run_scan
+from pipeline.scan.discover import Input, discover, read_manifest
+from pipeline.scan.run import DEFAULT_MAX_MB, ENGINES, ScanOptions, ScanSummary
+from pipeline.scan.run import scan as run_scan
 from pipeline.store import Store, connect_readonly
 
 METADATA_FIELDS = ("year", "venue", "field")
 # Where a user can supply what the files do not say.
 MANIFEST_HINT = (
     "add them with --manifest FILE.csv (columns path,doi,title,year,venue,field) and scan "
-    "again; see the README, 'Metadata'"
+    "again; see docs/commands.md, 'Metadata'"
 )
 SUMMARY_SQL = """
 WITH run_papers AS (SELECT DISTINCT paper_id FROM files WHERE run_id = $run_id)

@@ -25,7 +25,7 @@ from pipeline.cli.common import (
 from pipeline.document import Document
 from pipeline.errors import ReadError
 from pipeline.results import PaperResult
-from pipeline.work import Settings, screen_file
+from pipeline.scan.work import Settings, screen_file
 
 SCREEN_FORMATS = ("text", "json", "markdown", "html")
 

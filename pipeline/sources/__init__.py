@@ -27,11 +27,11 @@ def read_bytes(
     """Turn the bytes of one paper into a Document, or raise a ReadError saying why not."""
     fmt = sniff(data, name)
     if fmt == "pdf":
-        from pipeline.sources import pdf
+        from pipeline.sources.pdf import reader as pdf
 
         doc = pdf.read(data, extractor=extractor, max_pages=max_pages)
     elif fmt == "jats":
-        from pipeline.sources import jats
+        from pipeline.sources.jats import reader as jats
 
         doc = jats.read(data)
     elif fmt == "tei":
@@ -43,7 +43,7 @@ def read_bytes(
 
         doc = s2orc.read(data)
     elif fmt == "latex":
-        from pipeline.sources import latex
+        from pipeline.sources.latex import reader as latex
 
         doc = latex.read(data)
     else:

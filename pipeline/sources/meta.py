@@ -160,8 +160,8 @@ def check_year(
 ) -> YearCheck:
     """The paper's year from what its text states and what its identifiers encode.
 
-    The rule (README, "Years"): an identifier that encodes a date (an arXiv id, a dated DOI)
-    says when the work first appeared. A stated year from that year up to
+    The rule (docs/commands.md, "Years"): an identifier that encodes a date (an arXiv id, a
+    dated DOI) says when the work first appeared. A stated year from that year up to
     ``YEAR_AFTER_IDENTIFIER`` later is kept (the journal's version); any other stated year is
     overruled by the identifier's. Without such an identifier, a stated year more than
     ``YEAR_BEFORE_CITED`` before the newest year the reference list cites is impossible and is

@@ -1,8 +1,8 @@
 """Every reader's metadata checked against what the paper itself encodes: year and title.
 
 Readers take a year and a title from where their format keeps them; this second look, the same
-for every format, lets an arXiv id or a dated DOI overrule an implausible year (README, "Years")
-and drops page furniture that passes for a title.
+for every format, lets an arXiv id or a dated DOI overrule an implausible year
+(docs/commands.md, "Years") and drops page furniture that passes for a title.
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from playwright.sync_api import Page, sync_playwright
 from pypdf import PdfReader
 
 from pipeline.answers.report import render_screening
-from pipeline.work import screen_file
+from pipeline.scan.work import screen_file
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 HERE = Path(__file__).resolve().parent

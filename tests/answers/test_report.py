@@ -23,8 +23,8 @@ from pipeline.answers.report import (
 from pipeline.detect.evidence import EVIDENCE_SECTIONS
 from pipeline.errors import SynthwatchError
 from pipeline.install import install_hint
+from pipeline.scan.work import screen_file
 from pipeline.store import connect_readonly
-from pipeline.work import screen_file
 from tests.conftest import scan_into
 
 ROOT = Path(__file__).resolve().parents[2]

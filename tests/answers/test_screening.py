@@ -23,7 +23,7 @@ from pipeline.answers.screening import (
 )
 from pipeline.answers.screening_text import render_text
 from pipeline.detect.evidence import headline_uses
-from pipeline.work import screen_file
+from pipeline.scan.work import screen_file
 
 QUESTIONS = [key for key, _, _ in LIGHT_RULES]
 

@@ -11,9 +11,9 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from pipeline import __version__
 from pipeline.cli import main
-from pipeline.sources import pdf_backends
+from pipeline.sources.pdf import backends as pdf_backends
+from pipeline.version import __version__
 from tests.conftest import FIXTURES
 
 JATS = "plos__journal.pone.0119074.xml"  # in tests/fixtures (CC BY)

@@ -11,7 +11,7 @@ import pytest
 
 from pipeline.document import Document
 from pipeline.errors import MalformedInput, NoText
-from pipeline.sources import jats
+from pipeline.sources.jats import reader as jats
 
 DATA = Path(__file__).parent / "data"
 PLOS = "jats/plos__journal.ppat.0020025.xml"

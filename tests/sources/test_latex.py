@@ -9,7 +9,8 @@ import pytest
 
 from pipeline.document import Document
 from pipeline.errors import MalformedInput, NoText
-from pipeline.sources import latex, latex_inline
+from pipeline.sources.latex import inline as latex_inline
+from pipeline.sources.latex import reader as latex
 
 MISTRAL = "other/docling__2310.06825_main.tex"
 HORTON_AGENTS = "other/hortonagents__general_social_agents.tex"

@@ -18,9 +18,10 @@ from hypothesis import strategies as st
 
 from pipeline.document import Document
 from pipeline.errors import EncryptedPDF, MalformedInput, NoText, ReadError, UsageError
-from pipeline.sources import pdf, read_bytes
-from pipeline.sources import pdf_layout as layout
-from pipeline.sources.pdf_backends import Line, Page
+from pipeline.sources import read_bytes
+from pipeline.sources.pdf import layout
+from pipeline.sources.pdf import reader as pdf
+from pipeline.sources.pdf.lines import Line, Page
 
 DATA = Path(__file__).parent / "data"
 # Real papers: an ACM-style arXiv ML paper, an ACL paper, a Nature Communications article and a

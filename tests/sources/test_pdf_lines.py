@@ -21,8 +21,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 import pytest
 
-from pipeline.sources import pdf_backends
-from pipeline.sources.pdf_backends import extract_pypdfium2
+from pipeline.sources.pdf import backends as pdf_backends
+from pipeline.sources.pdf.backends import extract_pypdfium2
 
 ROOT = Path(__file__).resolve().parents[2]
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
@@ -42,7 +42,7 @@ def _both(data: bytes) -> tuple[str, str]:
 @pytest.mark.c_lines
 def test_the_c_speed_up_is_built_and_on_unless_turned_off() -> None:
     assert pdf_backends.ACCELERATED, (
-        "pipeline/sources/_pdfium_lines.c was not compiled: install a C compiler and run "
+        "pipeline/sources/pdf/_pdfium_lines.c was not compiled: install a C compiler and run "
         "`pip install -e .` again"
     )
 
@@ -126,7 +126,7 @@ def test_asking_for_the_c_path_without_it_is_an_error(monkeypatch: pytest.Monkey
 
 
 def test_the_environment_can_turn_the_c_path_off() -> None:
-    code = "from pipeline.sources import pdf_backends as b; print(b.ACCELERATED)"
+    code = "from pipeline.sources.pdf import backends as b; print(b.ACCELERATED)"
     env = {**os.environ, "SYNTHWATCH_PDF_LINES": "python"}
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True

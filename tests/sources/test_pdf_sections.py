@@ -17,8 +17,8 @@ import pytest
 
 from pipeline.detect.segment import split_sentences
 from pipeline.document import Document
-from pipeline.sources import pdf
-from pipeline.sources.pdf_front import NOTE_ABSTRACT, NOTE_INTRODUCTION, is_prose
+from pipeline.sources.pdf import reader as pdf
+from pipeline.sources.pdf.front import NOTE_ABSTRACT, NOTE_INTRODUCTION, is_prose
 
 IEEE = "grobid__test_Grobid_2_05982691.pdf"  # I. INTRODUCTION ... IV. PROTOCOL OPERATION
 QWEN3 = "qwen3__Qwen3_Technical_Report.pdf"  # numbered sections named after the work

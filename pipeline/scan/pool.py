@@ -21,7 +21,7 @@ from multiprocessing.connection import Connection, wait
 
 from pipeline.errors import WorkerStartError
 from pipeline.results import PaperResult
-from pipeline.work import DetectorSetup, Settings, Task, failed, process
+from pipeline.scan.work import DetectorSetup, Settings, Task, failed, process
 
 POLL_S = 0.2
 # Tasks a worker holds at once: the one it runs and the next, already in its pipe.

@@ -13,8 +13,8 @@ from pipeline.document import Document, section_kind
 from pipeline.errors import MalformedInput, NoText
 from pipeline.sources import pubmed
 from pipeline.sources.build import DocumentBuilder, flatten
-from pipeline.sources.jats_inline import BLOCKS, DROPPED, InlineText
-from pipeline.sources.jats_meta import article_metadata
+from pipeline.sources.jats.inline import BLOCKS, DROPPED, InlineText
+from pipeline.sources.jats.meta import article_metadata
 from pipeline.sources.xmlsafe import first, parse_xml, text_of
 
 FORMAT = "jats"

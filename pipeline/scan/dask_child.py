@@ -20,17 +20,16 @@ import threading
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-import pipeline
 from pipeline import detect
 from pipeline.errors import WorkerStartError
-from pipeline.pool import Limits, death_reason, limit_memory, quiet_libraries, timeout_reason
 from pipeline.results import PaperResult
-from pipeline.work import Settings, Task, failed, process
+from pipeline.scan.pool import Limits, death_reason, limit_memory, quiet_libraries, timeout_reason
+from pipeline.scan.work import Settings, Task, failed, process
 
 START_TIMEOUT_S = 120.0
 READY = "ready"
 # The folder that holds the ``pipeline`` package, for children of workers run from a checkout.
-PACKAGE_ROOT = str(Path(pipeline.__file__).resolve().parent.parent)
+PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 
 
 class Child:
@@ -41,7 +40,7 @@ class Child:
         child_reads, parent_writes = os.pipe()
         parent_reads, child_writes = os.pipe()
         code = (
-            "from pipeline.dask_child import child_main; "
+            "from pipeline.scan.dask_child import child_main; "
             f"child_main({child_reads}, {child_writes}, {max_memory_mb!r})"
         )
         path = os.environ.get("PYTHONPATH")

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from pipeline.sources.latex_syntax import group_end, read_group, read_optional, skip_space
+from pipeline.sources.latex.syntax import group_end, read_group, read_optional, skip_space
 
 MAX_EXPANSION_PASSES = 10
 # Expanded text may grow to this many times the source before expansion is stopped (a macro

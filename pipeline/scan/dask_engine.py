@@ -4,7 +4,7 @@ The driver (``scan``) hashes files and skips known papers as for a local scan, t
 papers left into batches and submits one Dask task per batch, a few batches per worker thread
 ahead (a bounded queue). On the worker, each paper runs in a child process of the worker
 thread's own, kept from paper to paper and killed and replaced when a paper runs past the
-timeout or kills it: the local pool's contract (``pipeline.dask_child``).
+timeout or kills it: the local pool's contract (``pipeline.scan.dask_child``).
 
 A finished batch is written with the store's own ``Store.write`` into an in-memory DuckDB and
 copied to ``papers.parquet`` and ``findings.parquet`` in a temporary folder that is renamed to
@@ -28,14 +28,15 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline import __version__, detect
-from pipeline.dask_child import child_for
+from pipeline import detect
 from pipeline.errors import EngineError
 from pipeline.install import install_hint
-from pipeline.pool import Limits
 from pipeline.results import PaperResult
+from pipeline.scan.dask_child import child_for
+from pipeline.scan.pool import Limits
+from pipeline.scan.work import Settings, Task
 from pipeline.store import Store
-from pipeline.work import Settings, Task
+from pipeline.version import __version__
 
 if TYPE_CHECKING:
     from distributed import Client

@@ -14,9 +14,9 @@ import re
 from pipeline.document import Document, Metadata, section_kind
 from pipeline.errors import MalformedInput, NoText
 from pipeline.sources.build import DocumentBuilder, decode_text, flatten
-from pipeline.sources.latex_inline import FLOAT_ENVS, SKIPPED_ENVS, InlineConverter
-from pipeline.sources.latex_macros import collect_macros, expand, strip_comments
-from pipeline.sources.latex_syntax import (
+from pipeline.sources.latex.inline import FLOAT_ENVS, SKIPPED_ENVS, InlineConverter
+from pipeline.sources.latex.macros import collect_macros, expand, strip_comments
+from pipeline.sources.latex.syntax import (
     find_end,
     read_argument,
     read_group,

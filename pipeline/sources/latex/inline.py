@@ -11,7 +11,7 @@ import re
 import unicodedata
 
 from pipeline.errors import MalformedInput
-from pipeline.sources.latex_syntax import (
+from pipeline.sources.latex.syntax import (
     find_end,
     read_argument,
     read_group,

@@ -10,13 +10,9 @@ table of contents are never headings.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from pipeline.document import section_kind
-from pipeline.sources.pdf_backends import Line
-
-if TYPE_CHECKING:
-    from pipeline.sources.pdf_layout import Body
+from pipeline.sources.pdf.lines import Body, Line
 
 # Longest line that may be a heading.
 HEADING_MAX_CHARS = 90

@@ -17,13 +17,14 @@ from difflib import SequenceMatcher
 from pipeline.document import SECTION_KINDS, Document, Metadata, section_kind
 from pipeline.errors import MalformedInput, UsageError
 from pipeline.sources import meta
-from pipeline.sources import pdf_layout as layout
 from pipeline.sources.build import DocumentBuilder, flatten
 from pipeline.sources.meta import clean_doi
 from pipeline.sources.outline import Outline
-from pipeline.sources.pdf_backends import Line, RawPDF, extract_pdfminer, extract_pypdfium2
-from pipeline.sources.pdf_front import ABSTRACT_MAX_CHARS, mark_front_matter
-from pipeline.sources.pdf_headings import heading_level, is_references_heading
+from pipeline.sources.pdf import layout
+from pipeline.sources.pdf.backends import extract_pdfminer, extract_pypdfium2
+from pipeline.sources.pdf.front import ABSTRACT_MAX_CHARS, mark_front_matter
+from pipeline.sources.pdf.headings import heading_level, is_references_heading
+from pipeline.sources.pdf.lines import Line, RawPDF
 
 EXTRACTORS: dict[str, Callable[[bytes, int], RawPDF]] = {
     "pypdfium2": extract_pypdfium2,

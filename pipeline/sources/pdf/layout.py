@@ -16,13 +16,13 @@ import string
 from collections import Counter
 from dataclasses import dataclass
 
-from pipeline.sources.pdf_backends import Line, Page
-from pipeline.sources.pdf_headings import (
+from pipeline.sources.pdf.headings import (
     contents_entries,
     continues_heading,
     is_heading,
     is_references_heading,
 )
+from pipeline.sources.pdf.lines import Body, Line, Page
 
 # Running headers and footers live in these top and bottom fractions of the page.
 MARGIN_BAND = 0.1
@@ -53,14 +53,6 @@ _LAST_WORD = re.compile(r"[^\W\d_]+$")
 _FIRST_WORD = re.compile(r"[^\W\d_]+")
 # _last_word looks at this many characters at the end of a paragraph first.
 _LAST_WORD_WINDOW = 64
-
-
-@dataclass(frozen=True, slots=True)
-class Body:
-    """Typical font size and line pitch of the running text, to judge gaps and headings."""
-
-    size: float
-    pitch: float
 
 
 @dataclass(slots=True)

@@ -33,7 +33,7 @@ from pdfminer.psparser import PSLiteral
 from pdfminer.utils import Matrix, decode_text
 
 from pipeline.errors import EncryptedPDF, MalformedInput
-from pipeline.sources.pdf_backends import PASSWORD_HINT, Line, Page, RawPDF, describe, is_bold_font
+from pipeline.sources.pdf.lines import PASSWORD_HINT, Line, Page, RawPDF, describe, is_bold_font
 
 # pdfminer writes a glyph it cannot map to Unicode as "(cid:13)"; that is noise in a sentence.
 _CID = re.compile(r"\(cid:\d+\)")

@@ -12,17 +12,22 @@ import bisect
 import ctypes
 import os
 import re
-from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 
 from pipeline.errors import EncryptedPDF, MalformedInput
+from pipeline.sources.pdf.lines import (
+    ASCENT,
+    DESCENT,
+    PASSWORD_HINT,
+    Line,
+    Page,
+    RawPDF,
+    describe,
+    is_bold_font,
+)
 
-PASSWORD_HINT = "encrypted PDF: a password is required; decrypt it first (e.g. qpdf --decrypt)"
-
-# Bold faces by name: "Times-Bold", "NimbusRomNo9L-Medi" (Times bold in TeX), "CMBX10".
-_BOLD_FONT = re.compile(r"bold|black|heavy|demi|medi(?![a-z])|cmbx|\bbx|\.b$", re.IGNORECASE)
 # pdfium marks a hyphen it found at a line end with U+FFFE (get_text_range) or U+0002
 # (get_text_bounded) and does not break the line there; we turn it back into "-" + line break
 # so that both back ends hand the same hyphenation to the layout step.
@@ -30,55 +35,6 @@ _PDFIUM_HYPHEN = "[\ufffe\x02]"
 _PDFIUM_SEGMENT = re.compile(rf"[^\r\n\ufffe\x02]+{_PDFIUM_HYPHEN}?")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _FONT_NAME_BYTES = 128
-ASCENT, DESCENT = 0.8, 0.2  # of the font size, for boxes built from a baseline
-
-
-@dataclass(slots=True)
-class Line:
-    """One visual line of text with its box (points from the page's top-left) and font.
-
-    Treated as a value, never changed in place (a new one is made instead); not frozen because
-    a frozen dataclass takes four times as long to build, and pages have 150,000 of them.
-    """
-
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
-    bold: bool = False
-
-
-@dataclass(slots=True)
-class Page:
-    """The lines of one page in the order the back end reads them; ``error`` if it failed."""
-
-    number: int
-    width: float
-    height: float
-    lines: list[Line] = field(default_factory=list)
-    error: str | None = None
-
-
-@dataclass(slots=True)
-class RawPDF:
-    """What a back end extracted: the first ``max_pages`` pages, the page count, the info dict."""
-
-    extractor: str
-    pages: list[Page]
-    n_pages: int
-    info: dict[str, str]
-
-
-def is_bold_font(name: str, weight: int = -1) -> bool:
-    """True for a bold face, judged by the font weight when known, else by its name."""
-    return weight >= 600 or bool(_BOLD_FONT.search(name))
-
-
-def describe(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 # --- pypdfium2 ---------------------------------------------------------------------------------
@@ -92,7 +48,7 @@ def extract_pypdfium2(data: bytes, max_pages: int, *, accelerated: bool | None =
     if accelerated is None:
         accelerated = ACCELERATED
     elif accelerated and _page_lines is None:
-        raise RuntimeError("the C speed-up (pipeline.sources._pdfium_lines) is not built")
+        raise RuntimeError("the C speed-up (pipeline.sources.pdf._pdfium_lines) is not built")
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
@@ -124,7 +80,7 @@ _text_object_at = _returning_address(
 _font_of = _returning_address(pdfium_raw.FPDFTextObj_GetFont, ctypes.c_void_p)
 
 try:  # the per-line queries in C, built at install when a C compiler is there
-    from pipeline.sources._pdfium_lines import page_lines as _page_lines
+    from pipeline.sources.pdf._pdfium_lines import page_lines as _page_lines
 except ImportError:
     _page_lines = None
 # Whether pages are read with the C speed-up; the pure Python code gives the same lines.
@@ -377,6 +333,6 @@ def _utf16_len(text: str) -> int:
 def extract_pdfminer(data: bytes, max_pages: int) -> RawPDF:
     """Extract with pdfminer.six (``pdf_pdfminer``, imported only when it is used: as the
     fallback or by choice). A page that fails is left empty with ``error`` set."""
-    from pipeline.sources.pdf_pdfminer import extract
+    from pipeline.sources.pdf.pdfminer import extract
 
     return extract(data, max_pages)

@@ -1,0 +1,132 @@
+"""Find the papers: files named, folders walked, a manifest read; one input per file; hashes."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import UsageError
+
+# Inside folders only these files are papers; a file named on the command line is always read.
+PAPER_SUFFIXES = frozenset(
+    {".pdf", ".xml", ".nxml", ".tei", ".json", ".txt", ".md", ".markdown", ".tex"}
+)
+NOT_PAPERS = ("readme", "license", "licence", "changelog", "contributing", "notice")
+MANIFEST_COLUMNS = ("path", "doi", "title", "year", "venue", "field")
+HASH_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class Input:
+    """A file to scan and metadata that overrides what is extracted (from a manifest)."""
+
+    path: str
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+
+def discover(paths: Iterable[str | Path]) -> Iterator[Input]:
+    """Files named, and paper files inside folders (recursively, symlink loops cut).
+
+    Raises UsageError for a path that does not exist.
+    """
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            yield from (Input(p) for p in _walk(path))
+        elif path.exists() or path.is_symlink():
+            yield Input(str(path))
+        else:
+            raise UsageError(f"no such file or folder: {raw}")
+
+
+def resolve(path: str) -> str:
+    """The path that identifies a file: absolute, with symlinks and ``..`` resolved."""
+    return os.path.realpath(path)
+
+
+def unique_inputs(inputs: Sequence[Input]) -> tuple[list[Input], int]:
+    """One input per file, however its path was spelled (``papers/a.pdf``, ``./papers/a.pdf``,
+    an absolute path, a symlink); the number of repeats left out. A repeat's manifest metadata
+    is kept, over the first's where both say something."""
+    by_file: dict[str, Input] = {}
+    for item in inputs:
+        key = resolve(item.path)
+        first = by_file.get(key)
+        if first is None:
+            by_file[key] = item
+        elif item.overrides:
+            by_file[key] = Input(first.path, {**first.overrides, **item.overrides})
+    return list(by_file.values()), len(inputs) - len(by_file)
+
+
+def _walk(root: Path) -> Iterator[str]:
+    seen: set[str] = set()
+    for folder, dirs, files in os.walk(root, followlinks=True, onerror=None):
+        real = os.path.realpath(folder)
+        if real in seen:  # a symlink back into a folder already walked
+            dirs[:] = []
+            continue
+        seen.add(real)
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(files):
+            lower = name.lower()
+            if name.startswith(".") or lower.startswith(NOT_PAPERS):
+                continue
+            if Path(lower).suffix in PAPER_SUFFIXES:
+                yield os.path.join(folder, name)
+
+
+def read_manifest(path: str | Path) -> list[Input]:
+    """Inputs from a CSV with a ``path`` column (relative to the CSV) and optional metadata."""
+    path = Path(path)
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as fh:
+            reader = csv.DictReader(fh)
+            if not reader.fieldnames or "path" not in reader.fieldnames:
+                raise UsageError(
+                    f"manifest {path} has no 'path' column; columns: {', '.join(MANIFEST_COLUMNS)}"
+                )
+            rows = list(reader)
+    except OSError as exc:
+        raise UsageError(f"cannot read manifest {path}: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, csv.Error) as exc:
+        raise UsageError(f"manifest {path} is not a readable UTF-8 CSV: {exc}") from None
+    inputs = []
+    for lineno, row in enumerate(rows, 2):
+        file = (row.get("path") or "").strip()
+        if not file:
+            raise UsageError(f"manifest {path}, line {lineno}: empty 'path'")
+        overrides: dict[str, Any] = {
+            k: row[k].strip() for k in MANIFEST_COLUMNS[1:] if row.get(k) and row[k].strip()
+        }
+        if "year" in overrides:
+            try:
+                overrides["year"] = int(overrides["year"])
+            except ValueError:
+                raise UsageError(
+                    f"manifest {path}, line {lineno}: year "
+                    f"{overrides['year']!r} is not a whole number"
+                ) from None
+        inputs.append(Input(str(path.parent / file), overrides))
+    return inputs
+
+
+def hash_file(path: str, max_bytes: int) -> tuple[str, int]:
+    """(sha256, size) of a file; raises OSError when it cannot be read."""
+    size = os.path.getsize(path)
+    if size > max_bytes:
+        return hashlib.sha256(f"too-large:{resolve(path)}:{size}".encode()).hexdigest(), size
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(HASH_CHUNK):
+            h.update(chunk)
+    return h.hexdigest(), size
+
+
+def _placeholder_id(path: str, why: str) -> str:
+    return hashlib.sha256(f"{why}:{resolve(path)}".encode()).hexdigest()

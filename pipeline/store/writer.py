@@ -1,0 +1,218 @@
+"""The one writer of a synthwatch database: runs, papers, findings, files, calibration, shards."""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from pipeline.results import PaperResult
+from pipeline.store.connect import connect, now
+from pipeline.store.rows import finding_rows_of, frame, paper_row, registered
+from pipeline.store.schema import CALIBRATION_COLUMNS, FINDING_COLUMNS, PAPER_COLUMNS, migrate
+
+
+class Store:
+    """The one writer of a synthwatch database. Use as a context manager."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.con = connect(self.path, read_only=False)
+        self._types: dict[str, dict[str, str]] = {}  # table -> column -> SQL type
+        migrate(self.con, self.path)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.con.close()
+
+    # -- runs -----------------------------------------------------------------------------
+    def start_run(self, arguments: dict[str, Any], version: str, patterns_version: str) -> str:
+        run_id = now().strftime("%Y%m%dT%H%M%S") + "-" + uuid.uuid4().hex[:8]
+        self.con.execute(
+            "INSERT INTO runs (run_id, started_at, status, version, patterns_version, arguments)"
+            " VALUES (?, ?, 'running', ?, ?, ?)",
+            [run_id, now(), version, patterns_version, json.dumps(arguments, sort_keys=True)],
+        )
+        return run_id
+
+    def finish_run(self, run_id: str, counts: dict[str, int], status: str = "finished") -> None:
+        self.con.execute(
+            "UPDATE runs SET finished_at = ?, status = ?, n_files = ?, n_scanned = ?, "
+            "n_skipped = ?, n_failed = ? WHERE run_id = ?",
+            [
+                now(),
+                status,
+                counts.get("files", 0),
+                counts.get("scanned", 0),
+                counts.get("skipped", 0),
+                counts.get("failed", 0),
+                run_id,
+            ],
+        )
+
+    # -- papers ---------------------------------------------------------------------------
+    def known(self, paper_ids: Iterable[str]) -> dict[str, tuple[str, str, str, str | None]]:
+        """paper_id -> (pipeline_version, patterns_version, format, extractor) of stored papers."""
+        rows = self.con.execute(
+            "SELECT p.paper_id, p.pipeline_version, p.patterns_version, p.format, p.extractor "
+            "FROM papers p JOIN (SELECT unnest($ids::VARCHAR[]) AS paper_id) USING (paper_id)",
+            {"ids": list(dict.fromkeys(paper_ids))},
+        ).fetchall()
+        return {r[0]: (r[1], r[2], r[3], r[4]) for r in rows}
+
+    def write(
+        self,
+        results: Sequence[PaperResult],
+        *,
+        run_id: str,
+        version: str,
+        patterns_version: str,
+    ) -> None:
+        """Replace the rows of these papers and add their findings, in one transaction."""
+        if not results:
+            return
+        scanned_at = now()
+        papers = [paper_row(r, run_id, version, patterns_version, scanned_at) for r in results]
+        findings = [row for r in results for row in finding_rows_of(r)]
+        # Columns as lists unnested in SQL, not DataFrames: pandas would cost the driver half a
+        # second of CPU to import, taken from the workers when they use every core.
+        ids = {"ids": list(dict.fromkeys(row["paper_id"] for row in papers))}
+        self._transaction(
+            ("DELETE FROM findings WHERE paper_id IN (SELECT unnest($ids::VARCHAR[]))", ids),
+            ("DELETE FROM papers WHERE paper_id IN (SELECT unnest($ids::VARCHAR[]))", ids),
+            self._insert("papers", PAPER_COLUMNS, papers),
+            self._insert("findings", FINDING_COLUMNS, findings),
+        )
+
+    def _insert(
+        self, table: str, columns: Sequence[str], rows: Sequence[dict[str, Any]]
+    ) -> tuple[str, dict[str, Any]]:
+        """An INSERT of ``rows`` into ``table``: each column a list parameter, cast to the
+        column's type and unnested (all in step: one row per index)."""
+        types = self._column_types(table)
+        select = ", ".join(f"unnest(${c}::{types[c]}[]) AS {c}" for c in columns)
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) SELECT {select}"
+        return sql, {c: [row[c] for row in rows] for c in columns}
+
+    def _column_types(self, table: str) -> dict[str, str]:
+        types = self._types.get(table)
+        if types is None:
+            found = self.con.execute(
+                "SELECT column_name, data_type FROM information_schema.columns "
+                "WHERE table_name = ? AND table_schema = 'main'",
+                [table],
+            ).fetchall()
+            types = self._types[table] = dict(found)
+        return types
+
+    def record_files(self, files: Sequence[tuple[str, str, int | None]], run_id: str) -> None:
+        """Remember every input file (path as given, paper_id, size) and the paper it holds
+        (copies share a paper_id).
+
+        A file is known by its resolved path (``files.resolved``): one file reached by another
+        spelling of its path replaces its row, and ``path`` keeps the latest spelling.
+        """
+        if not files:
+            return
+        # Lists unnested in SQL, not a DataFrame: a scan records its files before the first
+        # paper is done, and importing pandas then would hold the workers' first tasks back.
+        paths, paper_ids, sizes = (list(column) for column in zip(*files, strict=True))
+        rows = (
+            "SELECT unnest($paths::VARCHAR[]) AS path, unnest($resolved::VARCHAR[]) AS resolved, "
+            "unnest($ids::VARCHAR[]) AS paper_id, unnest($sizes::BIGINT[]) AS n_bytes"
+        )
+        lists = {
+            "paths": paths,
+            "resolved": [os.path.realpath(p) for p in paths],
+            "ids": paper_ids,
+            "sizes": sizes,
+        }
+        self._transaction(
+            (f"DELETE FROM files WHERE resolved IN (SELECT resolved FROM ({rows}))", lists),
+            # a relative path from before schema 3 that this resolved one ends with: same file
+            (
+                f"DELETE FROM files WHERE resolved NOT LIKE '/%' AND EXISTS (SELECT 1 FROM "
+                f"({rows}) n WHERE n.paper_id = files.paper_id "
+                "AND ends_with(n.resolved, '/' || files.resolved))",
+                lists,
+            ),
+            (
+                "INSERT INTO files (path, resolved, paper_id, n_bytes, run_id, seen_at) "
+                f"SELECT path, resolved, paper_id, n_bytes, $run_id, $seen_at FROM ({rows})",
+                {**lists, "run_id": run_id, "seen_at": now()},
+            ),
+        )
+
+    def write_calibration(self, rows: Sequence[dict[str, Any]]) -> None:
+        """Append the detector's measured rates (one row per category, 'any' for the paper)."""
+        df = frame(rows, columns=CALIBRATION_COLUMNS)
+        df["created_at"] = now()
+        with registered(self.con, new_calibration=df):
+            self._transaction(
+                f"INSERT INTO calibration ({', '.join(CALIBRATION_COLUMNS)}) "
+                "SELECT * FROM new_calibration"
+            )
+
+    def ingest_shard(
+        self, shard_id: str, run_id: str, papers_parquet: str, findings_parquet: str
+    ) -> tuple[int, int] | None:
+        """Add a shard's papers and findings (Parquet files) in one transaction with its
+        ``shards`` row; ``None`` if the shard was ingested before.
+
+        A stored row newer than the shard's (a later scan of the same paper) is kept.
+        Returns (papers, findings) added.
+        """
+        con = self.con
+        con.begin()
+        try:
+            if con.execute("SELECT 1 FROM shards WHERE shard_id = ?", [shard_id]).fetchall():
+                con.rollback()
+                return None
+            con.execute(
+                "CREATE TEMP TABLE shard_papers AS SELECT * FROM read_parquet($p) s "
+                "WHERE NOT EXISTS (SELECT 1 FROM papers p "
+                "WHERE p.paper_id = s.paper_id AND p.scanned_at > s.scanned_at)",
+                {"p": papers_parquet},
+            )
+            con.execute(
+                "DELETE FROM findings WHERE paper_id IN (SELECT paper_id FROM shard_papers)"
+            )
+            con.execute("DELETE FROM papers WHERE paper_id IN (SELECT paper_id FROM shard_papers)")
+            con.execute("INSERT INTO papers BY NAME SELECT * FROM shard_papers")
+            n_findings = con.execute(
+                "INSERT INTO findings BY NAME SELECT * FROM read_parquet($f) "
+                "WHERE paper_id IN (SELECT paper_id FROM shard_papers)",
+                {"f": findings_parquet},
+            ).fetchall()[0][0]
+            n_papers = con.execute("SELECT count(*) FROM shard_papers").fetchall()[0][0]
+            con.execute("DROP TABLE shard_papers")
+            con.execute(
+                "INSERT INTO shards VALUES (?, ?, ?, ?, ?, ?)",
+                [shard_id, run_id, papers_parquet, n_papers, n_findings, now()],
+            )
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
+        return n_papers, n_findings
+
+    def _transaction(self, *statements: str | tuple[str, dict[str, Any]]) -> None:
+        """Run statements (SQL, or SQL and its parameters) all-or-nothing."""
+        con = self.con
+        con.begin()
+        try:
+            for statement in statements:
+                sql, params = (statement, None) if isinstance(statement, str) else statement
+                con.execute(sql, params)
+            con.commit()
+        except BaseException:
+            con.rollback()
+            raise
