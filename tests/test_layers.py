@@ -1,7 +1,7 @@
 """The package draws as the data flow: every import points down this list, none back up, and no
 module imports itself in a circle. docs/architecture.md draws the same layers for readers.
 
-    sources -> detect -> store -> scan (engines) -> answers -> cli / web
+    sources -> detect -> store -> scan (engines) -> answers (and review) -> cli / web
 
 Imports inside functions count as much as those at the top of a file: a lazy import back up is
 still a dependency back up. (The package root ``pipeline/__init__`` is the facade on top.)
