@@ -12,7 +12,8 @@
 -- param year_from: 0 — first publication year (0 = no lower bound)
 -- param year_to: 0 — last publication year (0 = no upper bound)
 -- stats: validated
--- show: estimate, ci_low, ci_high, n, n_reviewed, precision, precision_low, precision_high, recall, recall_low, recall_high, note
+-- show: estimate, ci_low, ci_high, n, n_reviewed, n_unsure, n_disagree, precision, precision_low,
+--   precision_high, recall, recall_low, recall_high
 -- columns: estimate, ci_low, ci_high, se, n, n_detected, apparent, n_sampled, n_reviewed,
 --   n_unsure, n_disagree, precision, precision_low, precision_high, recall, recall_low, recall_high,
 --   note
