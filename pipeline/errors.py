@@ -106,3 +106,16 @@ class NetworkUnreachable(FetchError):
 class ServiceFormatError(FetchError):
     """A service answered, but not in the format it documents (malformed JSON, no cursor): the
     service may have changed its API, so the run stops rather than guess."""
+
+
+class ReviewError(SynthwatchError):
+    """A reviews file cannot be used: not a reviews file, or its sample is not of this database."""
+
+
+class ReviewsMissing(ReviewError, UsageError):
+    """The reviews file to read does not exist (or holds no review yet): the caller can fix it."""
+
+
+class SheetError(ReviewError, UsageError):
+    """A review sheet was refused (wrong columns, unknown papers, duplicate reviews, values out
+    of range); the message names the rows. Nothing of the sheet was imported."""

@@ -28,6 +28,8 @@ COMMANDS = {
     "paper": ("pipeline.cli.paper", "paper_command"),
     "fetch": ("pipeline.cli.fetch", "fetch_group"),
     "enrich": ("pipeline.cli.enrich", "enrich_command"),
+    "sample": ("pipeline.cli.sample", "sample_command"),
+    "review": ("pipeline.cli.review", "review_group"),
 }
 
 
