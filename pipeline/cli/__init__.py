@@ -26,6 +26,7 @@ COMMANDS = {
     "report": ("pipeline.cli.report", "report_command"),
     "export": ("pipeline.cli.export", "export_command"),
     "paper": ("pipeline.cli.paper", "paper_command"),
+    "serve": ("pipeline.cli.serve", "serve_command"),
 }
 
 
