@@ -184,6 +184,15 @@ def _stem(word: str) -> str:
     return word
 
 
+def word_forms(word: str) -> tuple[str, ...]:
+    """The whole words that ``word`` matches: itself, or for a letters-only word of 3 or more
+    its stem with nothing, -s or -es after it (what :func:`_word_regex` allows)."""
+    if word.isalpha() and len(word) >= 3:
+        stem = _stem(word)
+        return (stem, stem + "s", stem + "es")
+    return (word,)
+
+
 def _word_regex(word: str) -> str:
     """A whole word that also matches its plural in -s or -es (letters-only words)."""
     if word.isalpha() and len(word) >= 3:

@@ -35,10 +35,11 @@ def _query(request: Request, f: FindingFilters, *, with_facets: bool) -> dict[st
     try:
 
         def work(con: Any) -> dict[str, Any]:
+            p = finder.plan(con, f)
             return {
-                "total": finder.total(con, f),
-                "rows": finder.page(con, f),
-                "facets": finder.facets(con, f) if with_facets else [],
+                "total": finder.total(con, f, p),
+                "rows": finder.page(con, f, p),
+                "facets": finder.facets(con, f, p) if with_facets else [],
             }
 
         return limited(cur, work, state(request).db.timeout_s or DEFAULT_QUERY_TIMEOUT_S)

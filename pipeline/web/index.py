@@ -8,8 +8,10 @@ seconds; one denormalised table whose text is already lower-case and whose rows 
 in the order of relevance answers a page with a top-N scan and no join. DuckDB's full-text
 extension would be the other way, but extensions cannot be downloaded at run time here.
 
-Schema of the cache (version ``INDEX_VERSION``): ``hits`` (one row a finding), ``facets``
-(the counts of the whole table, so that the unfiltered page needs no scan) and ``meta``.
+Schema of the cache (version ``INDEX_VERSION``): ``hits`` (one row a finding), ``words`` (a
+word index: which rows hold which word, for the search, :mod:`pipeline.web.finder`),
+``facets`` (the counts of the whole table, so that the unfiltered page needs no scan) and
+``meta``.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import duckdb
 
 from pipeline.errors import StoreError
 
-INDEX_VERSION = "1"
+INDEX_VERSION = "2"
 SUFFIX = ".web-index.duckdb"
 # facet name -> the SQL of its value in the hits table (a list is unnested)
 FACETS: dict[str, str] = {
@@ -64,6 +66,26 @@ SELECT
     ) = 1 AS best
 FROM joined
 ORDER BY rk
+"""
+
+# The word index: every distinct word of a sentence (and of the title, for the paper's best
+# row), sorted by word, so that a word is found by its zone maps instead of a scan of the text.
+# Words as the search's regular expressions see them: letters, digits and _ (RE2 classes).
+WORDS_SQL = r"""
+CREATE TABLE words AS
+SELECT DISTINCT word, rk, in_title
+FROM (
+    SELECT rk, unnest(regexp_split_to_array(sentence_lc, '[^\p{L}\p{N}_]+')) AS word,
+           false AS in_title
+    FROM hits
+    UNION ALL
+    SELECT rk, unnest(regexp_split_to_array(title_lc, '[^\p{L}\p{N}_]+')) AS word,
+           true AS in_title
+    FROM hits
+    WHERE best
+)
+WHERE word <> ''
+ORDER BY word, rk
 """
 
 
@@ -107,7 +129,9 @@ def build(db: Path, target: Path) -> float:
             # our own statement on our own file: no user text reaches this connection
             quoted = str(db).replace("'", "''")  # ATTACH takes no bound parameter
             con.execute(f"ATTACH '{quoted}' AS src (READ_ONLY)")
+            con.execute("SET enable_progress_bar = false")
             con.execute(BUILD_SQL)
+            con.execute(WORDS_SQL)
             con.execute(_facets_sql("hits"))
             con.execute("CREATE TABLE meta (key VARCHAR, value VARCHAR)")
             con.execute("INSERT INTO meta VALUES ('source', ?)", [key])
@@ -162,6 +186,9 @@ class SearchIndex:
                     "enable_external_access": False,
                     "autoinstall_known_extensions": False,
                     "autoload_known_extensions": False,
+                    # a table name that is missing must fail, never read a Python variable
+                    "python_enable_replacements": False,
+                    "lock_configuration": True,
                 },
             )
             old, self._con, self._key = self._con, con, key
