@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import time
 
 import click
@@ -17,7 +17,14 @@ DEFAULT_UPLOAD_MB = 50
 
 
 def missing_web_modules() -> list[str]:
-    return [m for m in WEB_MODULES if importlib.util.find_spec(m) is None]
+    """The web extra's modules that cannot be imported here."""
+    missing = []
+    for name in WEB_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            missing.append(name)
+    return missing
 
 
 @click.command("serve")

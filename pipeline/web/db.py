@@ -53,7 +53,7 @@ class Database:
         self.path = Path(path)
         self.timeout_s = timeout_s
         self._lock = threading.Lock()
-        self._con = open_db(self.path)
+        self._con: duckdb.DuckDBPyConnection | None = open_db(self.path)
         self._stamp = _stamp(self.path)
 
     @property
@@ -61,26 +61,27 @@ class Database:
         """(modification time, size) of the file when it was opened: a cache key."""
         return self._stamp
 
-    def refresh(self) -> None:
-        """Open the file again when it changed on disk since it was opened."""
+    def refresh(self) -> duckdb.DuckDBPyConnection:
+        """The connection, opened again when the file changed on disk (or it was closed)."""
         try:
             now = _stamp(self.path)
         except OSError:
-            return  # gone or being replaced: keep answering from the open connection
-        if now == self._stamp:
-            return
+            now = self._stamp  # gone or being replaced: keep answering from the open one
+        con = self._con
+        if con is not None and now == self._stamp:
+            return con
         with self._lock:
-            if now == self._stamp:
-                return
-            con = open_db(self.path)
-            old, self._con, self._stamp = self._con, con, now
-            old.close()
+            if self._con is None or now != self._stamp:
+                fresh = open_db(self.path)
+                old, self._con, self._stamp = self._con, fresh, now
+                if old is not None:
+                    old.close()
+            return self._con
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A cursor of the current connection, for one request."""
-        self.refresh()
-        cur = self._con.cursor()
+        cur = self.refresh().cursor()
         try:
             yield cur
         finally:
@@ -95,7 +96,11 @@ class Database:
         return scan_running(self.path)
 
     def close(self) -> None:
-        self._con.close()
+        """Let go of the file (a scan may then write it); the next request opens it again."""
+        with self._lock:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
 
 
 def limited(
