@@ -118,7 +118,8 @@ def test_upload_of_a_broken_file_gives_the_reason_not_a_500(client):
     assert body["status"] == "failed" and "truncated or damaged PDF" in body["error"]
     assert body["file"] == "passwd.pdf"  # the name, never a path
     page = client.post("/screen", files={"file": ("truncated.pdf", data)})
-    assert page.status_code == 200 and "We could not read truncated.pdf" in page.text
+    assert page.status_code == 200 and "This paper could not be read" in page.text
+    assert "truncated or damaged PDF" in page.text
 
 
 def test_upload_of_a_pdf_gives_the_screen_json_and_stores_nothing(client):
