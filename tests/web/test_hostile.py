@@ -153,4 +153,3 @@ def test_a_slow_query_is_interrupted_with_a_message(web_db):
         )
     # the connection still answers after the interrupt
     assert database.run(lambda con: con.execute("SELECT count(*) FROM papers").fetchone()[0]) > 30
-    database.close()
