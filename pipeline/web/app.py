@@ -36,13 +36,13 @@ def create_app(
     max_upload: int = DEFAULT_MAX_BODY,
     query_timeout_s: float = DEFAULT_QUERY_TIMEOUT_S,
     screen_timeout_s: float = DEFAULT_SCREEN_TIMEOUT_S,
-    index_path: str | Path | None = None,
+    index_folder: str | Path | None = None,
 ) -> Starlette:
     """The app over ``db`` (opened read-only now: a missing file raises DatabaseMissing)."""
     database = Database(db, timeout_s=query_timeout_s)
     web = WebState(
         db=database,
-        index=SearchIndex(Path(db), Path(index_path) if index_path else None),
+        index=SearchIndex(Path(db), Path(index_folder) if index_folder else None),
         allow_upload=allow_upload,
         max_upload=max_upload,
         screen_timeout_s=screen_timeout_s,
@@ -79,9 +79,11 @@ def create_app(
 
 
 def warm(app: Starlette) -> float | None:
-    """Build (or open) the search table now rather than on the first search; its build time."""
+    """Build (or open) the search table and read the overview now, rather than on the first
+    requests; the table's build time (None when it was there already)."""
     web: WebState = app.state.web
     web.index.ensure()
+    overview.corpus_report(web)
     return web.index.build_seconds
 
 

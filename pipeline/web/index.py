@@ -1,8 +1,9 @@
 """The search table: findings joined with their paper's facets, lower-cased, in rank order.
 
-Built once from the scanned database into a SEPARATE cache file beside it (the scanned file
-stays read-only; a folder we cannot write to gets the cache in the temporary folder), and
-rebuilt when the database changes. Why a table of its own: on 10M findings, searching the
+Built once from the scanned database into a SEPARATE cache file beside it
+(``FILE.<hash>.web-index.duckdb``; the scanned file stays read-only; a folder we cannot write
+to gets the cache in the temporary folder), and rebuilt, into a new file, when the database
+changes. Why a table of its own: on 10M findings, searching the
 text and counting facets through a join with papers, with case folding on every row, took
 seconds; one denormalised table whose text is already lower-case and whose rows are stored
 in the order of relevance answers a page with a top-N scan and no join. DuckDB's full-text
@@ -89,13 +90,10 @@ ORDER BY word, rk
 """
 
 
-def cache_path(db: Path) -> Path:
-    """Where the search table of ``db`` lives: beside it, or in the temporary folder."""
+def cache_folder(db: Path) -> Path:
+    """Where the search tables of ``db`` live: beside it, or in the temporary folder."""
     db = db.resolve()
-    if os.access(db.parent, os.W_OK):
-        return db.with_name(db.name + SUFFIX)
-    digest = hashlib.sha256(str(db).encode()).hexdigest()[:16]
-    return Path(tempfile.gettempdir()) / f"synthwatch-{digest}{SUFFIX}"
+    return db.parent if os.access(db.parent, os.W_OK) else Path(tempfile.gettempdir())
 
 
 def _source_key(db: Path) -> str:
@@ -103,9 +101,19 @@ def _source_key(db: Path) -> str:
     return f"{INDEX_VERSION}:{st.st_mtime_ns}:{st.st_size}"
 
 
+def cache_path(db: Path, key: str, folder: Path | None = None) -> Path:
+    """The search table of ``db`` in the state ``key``: one file per state of the database, so
+    that a rebuilt table never replaces a file that a request may still be reading."""
+    db = db.resolve()
+    digest = hashlib.sha256(f"{db}|{key}".encode()).hexdigest()[:12]
+    return (folder or cache_folder(db)) / f"{db.name}.{digest}{SUFFIX}"
+
+
 def _stored_key(path: Path) -> str | None:
+    if not path.is_file():
+        return None
     try:
-        con = duckdb.connect(str(path), read_only=True)
+        con = _open(path)
     except duckdb.Error:
         return None
     try:
@@ -115,6 +123,21 @@ def _stored_key(path: Path) -> str | None:
     finally:
         con.close()
     return rows[0][0] if rows else None
+
+
+def _open(path: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(
+        str(path),
+        read_only=True,
+        config={
+            "enable_external_access": False,
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+            # a table name that is missing must fail, never read a Python variable
+            "python_enable_replacements": False,
+            "lock_configuration": True,
+        },
+    )
 
 
 def build(db: Path, target: Path) -> float:
@@ -158,12 +181,13 @@ def _facets_sql(table: str) -> str:
 class SearchIndex:
     """The search table of one database, opened read-only, rebuilt when the database changes."""
 
-    def __init__(self, db: Path, path: Path | None = None) -> None:
+    def __init__(self, db: Path, folder: Path | None = None) -> None:
         self.db = Path(db)
-        self.path = path or cache_path(self.db)
+        self.folder = folder or cache_folder(self.db)
         self._lock = threading.Lock()
         self._con: duckdb.DuckDBPyConnection | None = None
         self._key: str | None = None
+        self.path: Path | None = None
         self.build_seconds: float | None = None
 
     def ensure(self) -> None:
@@ -171,29 +195,27 @@ class SearchIndex:
         try:
             key = _source_key(self.db)
         except OSError:
-            key = self._key  # the database is being replaced: keep the table we have
+            key = self._key or ""  # the database is being replaced: keep the table we have
         if self._con is not None and key == self._key:
             return
         with self._lock:
             if self._con is not None and key == self._key:
                 return
-            if _stored_key(self.path) != key:
-                self.build_seconds = build(self.db, self.path)
-            con = duckdb.connect(
-                str(self.path),
-                read_only=True,
-                config={
-                    "enable_external_access": False,
-                    "autoinstall_known_extensions": False,
-                    "autoload_known_extensions": False,
-                    # a table name that is missing must fail, never read a Python variable
-                    "python_enable_replacements": False,
-                    "lock_configuration": True,
-                },
-            )
-            old, self._con, self._key = self._con, con, key
+            path = cache_path(self.db, key, self.folder)
+            if _stored_key(path) != key:
+                self.build_seconds = build(self.db, path)
+            con = _open(path)
+            old, self._con, self._key, self.path = self._con, con, key, path
             if old is not None:
                 old.close()
+            self._remove_stale(path)
+
+    def _remove_stale(self, current: Path) -> None:
+        """Delete the tables of earlier states of the database (a reader still holding one
+        keeps reading it: the file goes when it is closed)."""
+        for other in self.folder.glob(f"{self.db.resolve().name}.*{SUFFIX}"):
+            if other != current:
+                other.unlink(missing_ok=True)
 
     def cursor(self) -> duckdb.DuckDBPyConnection:
         """A cursor for one request (close it after)."""

@@ -20,8 +20,12 @@ from pipeline.answers.corpus import CorpusReport, gather_corpus
 from pipeline.answers.default_calibration import SHIPPED_FILE
 from pipeline.answers.stats import wilson_interval
 from pipeline.detect.verdict import MIN_USE_CONFIDENCE
-from pipeline.web.common import json_answer, only_params, page, state
+from pipeline.web.common import WebState, json_answer, only_params, page, state
+from pipeline.web.db import limited
 
+# The overview is read once per state of the database (then kept): it may take longer than a
+# request's query, on a million papers.
+OVERVIEW_TIMEOUT_S = 120.0
 # The chart: one panel per category, share of papers per period with its 95% interval.
 PANEL_W, PANEL_H, PAD = 300, 120, 28
 
@@ -77,14 +81,19 @@ def _panels(report: CorpusReport) -> list[Panel]:
 
 
 def _report(request: Request) -> CorpusReport:
-    web = state(request)
-    key = ("report", web.db.stamp)
+    return corpus_report(state(request))
+
+
+def corpus_report(web: WebState) -> CorpusReport:
+    """The corpus report's numbers for the database as it is now (kept until it changes)."""
+    key = web.db.stamp
     cached = web.cache.get("report")
-    if cached is None or cached[0] != key:
-        report = web.db.run(lambda con: gather_corpus(con, web.db_name))
-        web.cache["report"] = (key, report)
-        return report
-    return cached[1]  # type: ignore[no-any-return]
+    if cached is not None and cached[0] == key:
+        return cached[1]  # type: ignore[no-any-return]
+    with web.db.cursor() as con:
+        report = limited(con, lambda c: gather_corpus(c, web.db_name), OVERVIEW_TIMEOUT_S)
+    web.cache["report"] = (key, report)
+    return report
 
 
 def overview_page(request: Request) -> Response:

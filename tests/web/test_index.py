@@ -7,7 +7,7 @@ from starlette.testclient import TestClient
 
 from pipeline.web import finder
 from pipeline.web.app import create_app
-from pipeline.web.index import SearchIndex, cache_path
+from pipeline.web.index import SUFFIX, SearchIndex
 from pipeline.web.params import parse_filters
 from tests.conftest import scan_into
 
@@ -67,7 +67,8 @@ def test_the_cache_is_beside_the_database_and_the_database_is_not_written(db_cop
     before = db_copy.read_bytes()
     index = SearchIndex(db_copy)
     index.ensure()
-    assert index.path == cache_path(db_copy) and index.path.parent == db_copy.parent
+    assert index.path is not None and index.path.parent == db_copy.parent
+    assert index.path.name.startswith("copy.duckdb.") and index.path.name.endswith(SUFFIX)
     assert index.path.is_file() and index.build_seconds is not None
     assert db_copy.read_bytes() == before
     index.close()
@@ -88,6 +89,8 @@ def test_the_app_answers_with_new_papers_after_the_database_changes(db_copy, tmp
         scan_into(db_copy, [paper])
         after = client.get("/api/findings", params={"q": "zebrafish"}).json()
         assert after["total"] >= 1
+        # one table per state of the database: the old one is gone
+        assert len(list(db_copy.parent.glob(f"*{SUFFIX}"))) == 1
         pid = after["results"][0]["paper_id"]
         assert client.get(f"/papers/{pid}").status_code == 200
         assert (
