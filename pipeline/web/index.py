@@ -29,6 +29,8 @@ import duckdb
 from pipeline.errors import StoreError
 
 INDEX_VERSION = "2"
+# DuckDB's memory for building the table (it spills to a folder beside it past this).
+BUILD_MEMORY = "4GB"
 SUFFIX = ".web-index.duckdb"
 # facet name -> the SQL of its value in the hits table (a list is unnested)
 FACETS: dict[str, str] = {
@@ -153,6 +155,8 @@ def build(db: Path, target: Path) -> float:
             quoted = str(db).replace("'", "''")  # ATTACH takes no bound parameter
             con.execute(f"ATTACH '{quoted}' AS src (READ_ONLY)")
             con.execute("SET enable_progress_bar = false")
+            # a bounded build that spills to disk, beside a scan or a busy machine
+            con.execute(f"SET memory_limit = '{BUILD_MEMORY}'")
             con.execute(BUILD_SQL)
             con.execute(WORDS_SQL)
             con.execute(_facets_sql("hits"))
