@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pytest
 from starlette.testclient import TestClient
 
@@ -122,8 +125,13 @@ def test_upload_of_a_broken_file_gives_the_reason_not_a_500(client):
     assert "truncated or damaged PDF" in page.text
 
 
+def _uploads() -> set[str]:
+    return {p.name for p in Path(tempfile.gettempdir()).glob("synthwatch-upload-*")}
+
+
 def test_upload_of_a_pdf_gives_the_screen_json_and_stores_nothing(client):
     before = client.get("/api/stats").json()["papers"]
+    folders = _uploads()
     data = (DEMO / "pdf" / "chest-xray-stylegan2.pdf").read_bytes()
     r = client.post("/api/screen", files={"file": ("chest.pdf", data, "application/pdf")})
     assert r.status_code == 200
@@ -133,6 +141,7 @@ def test_upload_of_a_pdf_gives_the_screen_json_and_stores_nothing(client):
     page = client.post("/screen", files={"file": ("chest.pdf", data, "application/pdf")})
     assert "Concern:" in page.text and "Checklist" in page.text
     assert client.get("/api/stats").json()["papers"] == before
+    assert _uploads() <= folders  # the upload was deleted
 
 
 def test_a_screening_that_takes_too_long_is_stopped_with_a_message(web_db):
