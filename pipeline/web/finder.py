@@ -134,6 +134,26 @@ def _candidates(search: SearchQuery, in_title: bool, values: dict[str, Any]) -> 
     return " INTERSECT ".join(f"({g})" for g in groups)
 
 
+def estimate(con: duckdb.DuckDBPyConnection, search: SearchQuery) -> int:
+    """At most how many sentences hold the search, from the vocabulary's counts: a group
+    holds no more rows than its rarest word's (per term), summed over its OR-ed terms; the
+    search no more than its narrowest group."""
+    bounds = []
+    for group in search.groups:
+        total = 0
+        for term in group:
+            counts = []
+            for i, word in enumerate(term.words):
+                values: dict[str, Any] = {}
+                prefix = term.prefix and i == len(term.words) - 1
+                cond = _word_condition(word, "v", prefix, values)
+                sql = f"SELECT coalesce(sum(n), 0) FROM vocabulary WHERE NOT in_title AND {cond}"
+                counts.append(int(con.execute(sql, values).fetchone()[0]))
+            total += min(counts)
+        bounds.append(total)
+    return min(bounds)
+
+
 def _filters(f: FindingFilters) -> tuple[list[str], dict[str, Any]]:
     clauses: list[str] = []
     values: dict[str, Any] = {}
@@ -175,9 +195,8 @@ def plan(con: duckdb.DuckDBPyConnection, f: FindingFilters, *, use_index: bool =
     if use_index and _indexable(search):
         words: dict[str, Any] = {}
         sentence_rows = _candidates(search, False, words)
-        n = con.execute(f"SELECT count(*) FROM ({sentence_rows})", words).fetchone()[0]
         rows = con.execute("SELECT count(*) FROM hits").fetchone()[0]
-        if n <= BROAD_SHARE * max(rows, 1):
+        if estimate(con, search) <= BROAD_SHARE * max(rows, 1):
             title_rows = _candidates(search, True, words)
             phrases = any(len(t.words) > 1 for g in search.groups for t in g)
             check_s = f" AND ({in_sentence})" if phrases else ""

@@ -11,6 +11,7 @@ extension would be the other way, but extensions cannot be downloaded at run tim
 
 Schema of the cache (version ``INDEX_VERSION``): ``hits`` (one row a finding), ``words`` (a
 word index: which rows hold which word, for the search, :mod:`pipeline.web.finder`),
+``vocabulary`` (how many rows hold each word),
 ``facets`` (the counts of the whole table, so that the unfiltered page needs no scan) and
 ``meta``.
 """
@@ -28,7 +29,7 @@ import duckdb
 
 from pipeline.errors import StoreError
 
-INDEX_VERSION = "2"
+INDEX_VERSION = "3"
 # DuckDB's memory for building the table (it spills to a folder beside it past this).
 BUILD_MEMORY = "4GB"
 SUFFIX = ".web-index.duckdb"
@@ -89,6 +90,12 @@ FROM (
 )
 WHERE word <> ''
 ORDER BY word, rk
+"""
+
+# How many rows hold each word: the search's estimate of how broad it is, without a count.
+VOCABULARY_SQL = """
+CREATE TABLE vocabulary AS
+SELECT word, in_title, count(*) AS n FROM words GROUP BY ALL ORDER BY word
 """
 
 
@@ -159,6 +166,7 @@ def build(db: Path, target: Path) -> float:
             con.execute(f"SET memory_limit = '{BUILD_MEMORY}'")
             con.execute(BUILD_SQL)
             con.execute(WORDS_SQL)
+            con.execute(VOCABULARY_SQL)
             con.execute(_facets_sql("hits"))
             con.execute("CREATE TABLE meta (key VARCHAR, value VARCHAR)")
             con.execute("INSERT INTO meta VALUES ('source', ?)", [key])
