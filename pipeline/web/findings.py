@@ -22,6 +22,10 @@ from pipeline.web.common import json_answer, jsonable, page, state
 from pipeline.web.db import DEFAULT_QUERY_TIMEOUT_S, limited
 from pipeline.web.params import OUTPUTS, SORTS, FindingFilters, parse_filters
 
+# Facets are counted for views of at most this many findings (and for the whole table, whose
+# counts are made when the search table is built).
+MAX_FACET_ROWS = 1_000_000
+
 
 def _filters(request: Request, *, api: bool) -> tuple[FindingFilters, str]:
     extra = {"format": OUTPUTS} if api else {"download": OUTPUTS}
@@ -36,10 +40,14 @@ def _query(request: Request, f: FindingFilters, *, with_facets: bool) -> dict[st
 
         def work(con: Any) -> dict[str, Any]:
             p = finder.plan(con, f)
+            total = finder.total(con, f, p)
+            # counting the facets of millions of rows takes seconds: a view that large says
+            # so and offers its filters without counts instead
+            counted = with_facets and (total <= MAX_FACET_ROWS or p.clause == "true")
             return {
-                "total": finder.total(con, f, p),
+                "total": total,
                 "rows": finder.page(con, f, p),
-                "facets": finder.facets(con, f, p) if with_facets else [],
+                "facets": finder.facets(con, f, p) if counted else [],
             }
 
         return limited(cur, work, state(request).db.timeout_s or DEFAULT_QUERY_TIMEOUT_S)
@@ -61,6 +69,7 @@ def findings_page(request: Request) -> Response:
         total=found["total"],
         rows=found["rows"],
         facets=found["facets"],
+        max_facet_rows=MAX_FACET_ROWS,
         pages=pages,
         sorts=SORTS,
     )

@@ -257,3 +257,14 @@ def test_unknown_page_is_a_404_page_and_wrong_method_a_405(client):
     r = client.get("/nothing-here")
     assert r.status_code == 404 and "no such page" in r.text
     assert client.post("/findings").status_code == 405
+
+
+def test_a_view_too_large_for_facet_counts_says_so_and_keeps_its_filters(client, monkeypatch):
+    from pipeline.web import findings
+
+    monkeypatch.setattr(findings, "MAX_FACET_ROWS", 3)
+    r = client.get("/findings", params={"q": "synthetic"})
+    assert r.status_code == 200
+    assert "holds more than 3 findings" in r.text
+    assert 'href="/findings?q=synthetic&amp;stance=use"' in r.text
+    assert '<span class="count">' not in r.text
