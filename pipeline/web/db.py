@@ -87,7 +87,10 @@ class Database:
 def limited(
     con: duckdb.DuckDBPyConnection, work: Callable[[duckdb.DuckDBPyConnection], T], seconds: float
 ) -> T:
-    """``work(con)``, with DuckDB's ``interrupt()`` called from a timer after ``seconds``."""
+    """``work(con)``, with DuckDB's ``interrupt()`` called from a timer after ``seconds``
+    (0 or less: no time at all, QueryTimeout at once)."""
+    if seconds <= 0:
+        raise QueryTimeout("no time is allowed for this query (a limit of 0 s)")
     timer = threading.Timer(seconds, con.interrupt)
     timer.daemon = True
     timer.start()

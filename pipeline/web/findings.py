@@ -19,12 +19,14 @@ from starlette.responses import Response, StreamingResponse
 
 from pipeline.web import finder
 from pipeline.web.common import json_answer, jsonable, page, state
-from pipeline.web.db import DEFAULT_QUERY_TIMEOUT_S, limited
+from pipeline.web.db import DEFAULT_QUERY_TIMEOUT_S, QueryTimeout, limited
 from pipeline.web.params import OUTPUTS, SORTS, FindingFilters, parse_filters
 
 # Facets are counted for views of at most this many findings (and for the whole table, whose
 # counts are made when the search table is built).
 MAX_FACET_ROWS = 1_000_000
+# ... and when counting them takes at most this long.
+FACET_TIMEOUT_S = 3.0
 
 
 def _filters(request: Request, *, api: bool) -> tuple[FindingFilters, str]:
@@ -34,23 +36,26 @@ def _filters(request: Request, *, api: bool) -> tuple[FindingFilters, str]:
 
 
 def _query(request: Request, f: FindingFilters, *, with_facets: bool) -> dict[str, Any]:
-    index = state(request).index
-    cur = index.cursor()
+    web = state(request)
+    cur = web.index.cursor()
     try:
 
         def work(con: Any) -> dict[str, Any]:
             p = finder.plan(con, f)
-            total = finder.total(con, f, p)
-            # counting the facets of millions of rows takes seconds: a view that large says
-            # so and offers its filters without counts instead
-            counted = with_facets and (total <= MAX_FACET_ROWS or p.clause == "true")
-            return {
-                "total": total,
-                "rows": finder.page(con, f, p),
-                "facets": finder.facets(con, f, p) if counted else [],
-            }
+            return {"plan": p, "total": finder.total(con, f, p), "rows": finder.page(con, f, p)}
 
-        return limited(cur, work, state(request).db.timeout_s or DEFAULT_QUERY_TIMEOUT_S)
+        found = limited(cur, work, web.db.timeout_s or DEFAULT_QUERY_TIMEOUT_S)
+        found["facets"], found["facets_too_slow"] = [], False
+        p = found.pop("plan")
+        # counting the facets of millions of rows takes seconds: such a view, or one whose
+        # counts take too long, says so and offers its filters without counts instead
+        if with_facets and (found["total"] <= MAX_FACET_ROWS or p.clause == "true"):
+            limit = min(FACET_TIMEOUT_S, web.db.timeout_s or FACET_TIMEOUT_S)
+            try:
+                found["facets"] = limited(cur, lambda con: finder.facets(con, f, p), limit)
+            except QueryTimeout:
+                found["facets_too_slow"] = True  # the page says so
+        return found
     finally:
         cur.close()
 
@@ -70,6 +75,7 @@ def findings_page(request: Request) -> Response:
         rows=found["rows"],
         facets=found["facets"],
         max_facet_rows=MAX_FACET_ROWS,
+        facets_too_slow=found["facets_too_slow"],
         pages=pages,
         sorts=SORTS,
     )

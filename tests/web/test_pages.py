@@ -268,3 +268,13 @@ def test_a_view_too_large_for_facet_counts_says_so_and_keeps_its_filters(client,
     assert "holds more than 3 findings" in r.text
     assert 'href="/findings?q=synthetic&amp;stance=use"' in r.text
     assert '<span class="count">' not in r.text
+
+
+def test_facet_counts_that_take_too_long_leave_the_page_without_counts(client, monkeypatch):
+    from pipeline.web import findings
+
+    monkeypatch.setattr(findings, "FACET_TIMEOUT_S", 0.0)
+    r = client.get("/findings", params={"q": "synthetic", "stance": "use"})
+    assert r.status_code == 200
+    assert "took too long" in r.text and "finding" in r.text
+    assert '<span class="count">' not in r.text
