@@ -78,7 +78,7 @@ def commands(page: Path) -> list[tuple[str, str, str | None]]:
             pending += " " + text
         elif text.startswith("$ synthwatch "):
             pending, start = text[2:], number
-        elif text.startswith("synthwatch ") and fence in ("sh", "bash", "shell", "console"):
+        elif text.startswith("synthwatch ") and fence in ("sh", "bash", "shell"):
             pending, start = text, number
         if not pending:
             continue
@@ -157,7 +157,10 @@ def test_every_page_shows_commands_and_every_skip_says_why():
     assert len([c for c in ALL if c[2] is None]) >= 30
     assert all(why for _, _, why in ALL if why is not None)
     readme = [c for c in ALL if c[0].startswith("README.md")]
-    assert readme and all(why is None for _, _, why in readme), "the README's commands all run"
+    not_run = [c for _, c, why in readme if why is not None]
+    assert len(readme) - len(not_run) >= 10
+    # only the web server, which runs until stopped (tests/web drives it), is not run here
+    assert all(c.startswith("synthwatch serve") for c in not_run), not_run
 
 
 def test_the_parser_joins_continuations_and_drops_comments(tmp_path):

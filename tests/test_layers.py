@@ -29,7 +29,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("scan", ("pipeline.scan",)),
     ("answers", ("pipeline.answers", "pipeline.review")),
     ("api", ("pipeline.api",)),
-    ("cli", ("pipeline.cli",)),
+    ("cli", ("pipeline.cli", "pipeline.web")),
     ("root", ("pipeline",)),
 ]
 

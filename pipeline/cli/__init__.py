@@ -30,6 +30,7 @@ COMMANDS = {
     "enrich": ("pipeline.cli.enrich", "enrich_command"),
     "sample": ("pipeline.cli.sample", "sample_command"),
     "review": ("pipeline.cli.review", "review_group"),
+    "serve": ("pipeline.cli.serve", "serve_command"),
 }
 
 

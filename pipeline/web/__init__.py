@@ -1,0 +1,1 @@
+"""synthwatch serve: the web app over a synthwatch database (the optional [web] extra)."""

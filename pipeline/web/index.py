@@ -1,0 +1,241 @@
+"""The search table: findings joined with their paper's facets, lower-cased, in rank order.
+
+Built once from the scanned database into a SEPARATE cache file beside it
+(``FILE.<hash>.web-index.duckdb``; the scanned file stays read-only; a folder we cannot write
+to gets the cache in the temporary folder), and rebuilt, into a new file, when the database
+changes. Why a table of its own: on 10M findings, searching the
+text and counting facets through a join with papers, with case folding on every row, took
+seconds; one denormalised table whose text is already lower-case and whose rows are stored
+in the order of relevance answers a page with a top-N scan and no join. DuckDB's full-text
+extension would be the other way, but extensions cannot be downloaded at run time here.
+
+Schema of the cache (version ``INDEX_VERSION``): ``hits`` (one row a finding), ``words`` (a
+word index: which rows hold which word, for the search, :mod:`pipeline.web.finder`),
+``vocabulary`` (how many rows hold each word),
+``facets`` (the counts of the whole table, so that the unfiltered page needs no scan) and
+``meta``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import duckdb
+
+from pipeline.errors import StoreError
+
+INDEX_VERSION = "3"
+# DuckDB's memory for building the table (it spills to a folder beside it past this).
+BUILD_MEMORY = "4GB"
+SUFFIX = ".web-index.duckdb"
+# facet name -> the SQL of its value in the hits table (a list is unnested)
+FACETS: dict[str, str] = {
+    "category": "category",
+    "stance": "stance",
+    "role": "unnest(roles)",
+    "concern": "concern",
+    "medical": "medical::VARCHAR",
+    "participants_replaced": "participants_replaced::VARCHAR",
+    "real_data_check": "real_data_check",
+    "generator": "unnest(generators)",
+    "year": "year::VARCHAR",
+    "venue": "venue",
+    "field": "field",
+    "source_format": "format",
+}
+# Rank: the paper's own use first, then the most confident, newest; stable by id.
+BUILD_SQL = """
+CREATE TABLE hits AS
+WITH joined AS (
+    SELECT f.finding_id, f.paper_id, f.ordinal, f.section, f.page, f.sentence, f.stance,
+           f.category, f.roles, f.generators, f.pattern_ids, f.confidence,
+           p.title, p.doi, p.year, p.venue, p.field, p.format, p.concern, p.medical,
+           p.participants_replaced, p.real_data_check, p.source_path
+    FROM src.findings AS f JOIN src.papers AS p USING (paper_id)
+)
+SELECT
+    row_number() OVER (
+        ORDER BY stance = 'use' DESC, confidence DESC, year DESC NULLS LAST, paper_id, ordinal
+    )::BIGINT AS rk,
+    *,
+    lower(sentence) AS sentence_lc,
+    lower(coalesce(title, '')) AS title_lc,
+    row_number() OVER (
+        PARTITION BY paper_id ORDER BY stance = 'use' DESC, confidence DESC, ordinal
+    ) = 1 AS best
+FROM joined
+ORDER BY rk
+"""
+
+# The word index: every distinct word of a sentence (and of the title, for the paper's best
+# row), sorted by word, so that a word is found by its zone maps instead of a scan of the text.
+# Words as the search's regular expressions see them: letters, digits and _ (RE2 classes).
+WORDS_SQL = r"""
+CREATE TABLE words AS
+SELECT DISTINCT word, rk, in_title
+FROM (
+    SELECT rk, unnest(regexp_split_to_array(sentence_lc, '[^\p{L}\p{N}_]+')) AS word,
+           false AS in_title
+    FROM hits
+    UNION ALL
+    SELECT rk, unnest(regexp_split_to_array(title_lc, '[^\p{L}\p{N}_]+')) AS word,
+           true AS in_title
+    FROM hits
+    WHERE best
+)
+WHERE word <> ''
+ORDER BY word, rk
+"""
+
+# How many rows hold each word: the search's estimate of how broad it is, without a count.
+VOCABULARY_SQL = """
+CREATE TABLE vocabulary AS
+SELECT word, in_title, count(*) AS n FROM words GROUP BY ALL ORDER BY word
+"""
+
+
+def cache_folder(db: Path) -> Path:
+    """Where the search tables of ``db`` live: beside it, or in the temporary folder."""
+    db = db.resolve()
+    return db.parent if os.access(db.parent, os.W_OK) else Path(tempfile.gettempdir())
+
+
+def _source_key(db: Path) -> str:
+    st = os.stat(db)
+    return f"{INDEX_VERSION}:{st.st_mtime_ns}:{st.st_size}"
+
+
+def cache_path(db: Path, key: str, folder: Path | None = None) -> Path:
+    """The search table of ``db`` in the state ``key``: one file per state of the database, so
+    that a rebuilt table never replaces a file that a request may still be reading."""
+    db = db.resolve()
+    digest = hashlib.sha256(f"{db}|{key}".encode()).hexdigest()[:12]
+    return (folder or cache_folder(db)) / f"{db.name}.{digest}{SUFFIX}"
+
+
+def _stored_key(path: Path) -> str | None:
+    if not path.is_file():
+        return None
+    try:
+        con = _open(path)
+    except duckdb.Error:
+        return None
+    try:
+        rows = con.execute("SELECT value FROM meta WHERE key = 'source'").fetchall()
+    except duckdb.Error:
+        return None
+    finally:
+        con.close()
+    return rows[0][0] if rows else None
+
+
+def _open(path: Path) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(
+        str(path),
+        read_only=True,
+        config={
+            "enable_external_access": False,
+            "autoinstall_known_extensions": False,
+            "autoload_known_extensions": False,
+            # a table name that is missing must fail, never read a Python variable
+            "python_enable_replacements": False,
+            "lock_configuration": True,
+        },
+    )
+
+
+def build(db: Path, target: Path) -> float:
+    """Write the search table of ``db`` to ``target`` (replaced atomically); seconds taken."""
+    start = time.perf_counter()
+    key = _source_key(db)
+    part = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}.part")
+    part.unlink(missing_ok=True)
+    try:
+        con = duckdb.connect(str(part))
+        try:
+            # our own statement on our own file: no user text reaches this connection
+            quoted = str(db).replace("'", "''")  # ATTACH takes no bound parameter
+            con.execute(f"ATTACH '{quoted}' AS src (READ_ONLY)")
+            con.execute("SET enable_progress_bar = false")
+            # a bounded build that spills to disk, beside a scan or a busy machine
+            con.execute(f"SET memory_limit = '{BUILD_MEMORY}'")
+            con.execute(BUILD_SQL)
+            con.execute(WORDS_SQL)
+            con.execute(VOCABULARY_SQL)
+            con.execute(_facets_sql("hits"))
+            con.execute("CREATE TABLE meta (key VARCHAR, value VARCHAR)")
+            con.execute("INSERT INTO meta VALUES ('source', ?)", [key])
+            con.execute("DETACH src")
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        os.replace(part, target)
+    except duckdb.Error as exc:
+        part.unlink(missing_ok=True)
+        raise StoreError(f"cannot build the search table of {db} in {target}: {exc}") from None
+    return time.perf_counter() - start
+
+
+def _facets_sql(table: str) -> str:
+    parts = [
+        f"SELECT '{name}' AS facet, value, count(*) AS n "
+        f"FROM (SELECT {expr} AS value FROM {table}) GROUP BY value"
+        for name, expr in FACETS.items()
+    ]
+    return "CREATE TABLE facets AS " + " UNION ALL ".join(parts)
+
+
+class SearchIndex:
+    """The search table of one database, opened read-only, rebuilt when the database changes."""
+
+    def __init__(self, db: Path, folder: Path | None = None) -> None:
+        self.db = Path(db)
+        self.folder = folder or cache_folder(self.db)
+        self._lock = threading.Lock()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._key: str | None = None
+        self.path: Path | None = None
+        self.build_seconds: float | None = None
+
+    def ensure(self) -> None:
+        """Open the table, building it first when missing or older than the database."""
+        try:
+            key = _source_key(self.db)
+        except OSError:
+            key = self._key or ""  # the database is being replaced: keep the table we have
+        if self._con is not None and key == self._key:
+            return
+        with self._lock:
+            if self._con is not None and key == self._key:
+                return
+            path = cache_path(self.db, key, self.folder)
+            if _stored_key(path) != key:
+                self.build_seconds = build(self.db, path)
+            con = _open(path)
+            old, self._con, self._key, self.path = self._con, con, key, path
+            if old is not None:
+                old.close()
+            self._remove_stale(path)
+
+    def _remove_stale(self, current: Path) -> None:
+        """Delete the tables of earlier states of the database (a reader still holding one
+        keeps reading it: the file goes when it is closed)."""
+        for other in self.folder.glob(f"{self.db.resolve().name}.*{SUFFIX}"):
+            if other != current:
+                other.unlink(missing_ok=True)
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor for one request (close it after)."""
+        self.ensure()
+        assert self._con is not None
+        return self._con.cursor()
+
+    def close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
