@@ -9,8 +9,7 @@ import click
 from pipeline.answers.charts import require_matplotlib
 from pipeline.answers.corpus import gather_corpus
 from pipeline.answers.report import render_corpus
-from pipeline.cli.common import db_option, stderr_console, translate_errors
-from pipeline.store import connect_readonly
+from pipeline.cli.common import db_option, open_db, stderr_console, translate_errors
 
 DEFAULT_OUTPUT = Path("reports") / "out" / "corpus"
 SUFFIXES = {"html": ".html", "markdown": ".md"}
@@ -50,7 +49,7 @@ def report_command(db: str, output: str | None, fmt: str) -> None:
     """
     require_matplotlib()
     path = Path(output) if output else DEFAULT_OUTPUT.with_suffix(SUFFIXES[fmt])
-    con = connect_readonly(db)
+    con = open_db(db)
     try:
         report = gather_corpus(con, database=db)
     finally:
