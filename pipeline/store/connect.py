@@ -72,35 +72,37 @@ def connect_readonly(
     no snapshot within SNAPSHOT_WAIT_S.
     """
     path = Path(path)
-    if not path.is_file():
-        raise DatabaseMissing(
-            f"no database at {path}: run `synthwatch scan PATH --db {path}` first"
-        )
     deadline = time.monotonic() + SNAPSHOT_WAIT_S
     retried = False
     while True:
-        try:
-            return connect(path, read_only=True, config=config)
-        except DatabaseLocked:
-            info = scan_running(path)
-            if info is None:
-                # Not a synthwatch scan, or one that closed (and released the file) between
-                # our attempt and our look at its marker: one more try tells them apart.
-                if retried:
-                    raise
-                retried = True
-                continue
-            if info.snapshot is not None:
-                con = _open_snapshot(path, info, config)
-                if con is not None:
-                    return con
-            if time.monotonic() > deadline:
-                raise DatabaseLocked(
-                    f"a scan is writing to {path} (pid {info.pid}, since "
-                    f"{info.started_at:%H:%M} UTC) and has not published a snapshot for "
-                    "readers yet; try again in a moment"
-                ) from None
-            time.sleep(SNAPSHOT_POLL_S)
+        if path.is_file():
+            try:
+                return connect(path, read_only=True, config=config)
+            except DatabaseLocked:
+                pass
+        info = scan_running(path)
+        if info is None:
+            if not path.is_file():
+                raise DatabaseMissing(
+                    f"no database at {path}: run `synthwatch scan PATH --db {path}` first"
+                )
+            # Not a synthwatch scan, or one that closed (and released the file) between our
+            # attempt and our look at its marker: one more try tells them apart.
+            if retried:
+                raise DatabaseLocked(LOCK_HINT.format(path=path))
+            retried = True
+            continue
+        if info.snapshot is not None:
+            con = _open_snapshot(path, info, config)
+            if con is not None:
+                return con
+        if time.monotonic() > deadline:
+            raise DatabaseLocked(
+                f"a scan is writing to {path} (pid {info.pid}, since "
+                f"{info.started_at:%H:%M} UTC) and has not published a snapshot for "
+                "readers yet; try again in a moment"
+            )
+        time.sleep(SNAPSHOT_POLL_S)
 
 
 def _open_snapshot(

@@ -170,6 +170,7 @@ class Publisher:
         self.spent_s = 0.0  # all publications' time
         self.count = 0
         self.next_at = 0.0  # monotonic time of the next allowed publication
+        self.last_end = 0.0
         # The database read through one descriptor held until the Store has closed: POSIX
         # drops every lock a process holds on a file when it closes ANY descriptor of that
         # file, so opening and closing the file to copy it would release DuckDB's lock.
@@ -243,7 +244,7 @@ class Publisher:
         self._schedule(started)
 
     def _schedule(self, started: float) -> None:
-        ended = time.monotonic()
+        ended = self.last_end = time.monotonic()
         self.cost_s = ended - started
         self.spent_s += self.cost_s
         wait = max(self.interval_s, self.cost_s * (1 / PUBLISH_SHARE - 1))
