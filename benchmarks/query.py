@@ -7,9 +7,11 @@ row per paper and a calibration row, so the prevalence queries apply their corre
 rows are pseudo-random from ``hash(row number, --seed)``: the same on every run and thread
 count (``random()`` with ``setseed`` is not, once DuckDB runs the insert on several threads).
 Then times every canned query (``pipeline.answers.queries``) on a read-only connection, as
-``synthwatch query`` runs them, and prints the database's size per 1M papers.
+``synthwatch query`` runs them, the corpus report as ``synthwatch report`` makes it (gathered
+from the database, then rendered to HTML with its charts), and an export of each table in each
+format as ``synthwatch export`` writes it; and prints the database's size per 1M papers.
 
-Target: every query < 1 s.
+Targets: every query < 1 s, the report < 10 s.
 
 Example:
     .venv/bin/python benchmarks/query.py                  # 1M papers, ~10M findings
@@ -30,7 +32,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline import detect  # noqa: E402
+from pipeline.answers.corpus import gather_corpus  # noqa: E402
 from pipeline.answers.queries import list_queries, run_query  # noqa: E402
+from pipeline.answers.report import render_corpus  # noqa: E402
+from pipeline.cli.export import COPY_OPTIONS, TABLES, export_connection, export_sql  # noqa: E402
 from pipeline.detect.model import CATEGORIES, ROLES  # noqa: E402
 from pipeline.store import Store, connect_readonly  # noqa: E402
 
@@ -39,6 +44,7 @@ DEFAULT_PAPERS = 1_000_000
 MAX_FINDINGS = 21
 REPEATS = 3
 TARGET_S = 1.0
+REPORT_TARGET_S = 10.0
 FIELDS = ("medicine", "computer science", "psychology", "economics", "biology", "physics")
 GENERATORS = ("GPT-4", "ChatGPT", "Synthea", "StyleGAN2", "SMOTE", "CTGAN", "Llama 2", "DALL-E")
 STANCES = ("use", "use", "use", "cited", "background", "negated", "future")
@@ -212,6 +218,39 @@ def time_queries(db: Path, n_papers: int) -> list[tuple[str, int, float, float]]
     return timings
 
 
+def time_report(db: Path) -> tuple[float, float, int]:
+    """(gather s, render s, HTML bytes) of the corpus report, as ``synthwatch report``."""
+    con = connect_readonly(db)
+    try:
+        start = time.perf_counter()
+        report = gather_corpus(con, database=str(db))
+        gathered = time.perf_counter() - start
+    finally:
+        con.close()
+    start = time.perf_counter()
+    rendered = render_corpus(report, "html", stem="corpus")
+    rendered_s = time.perf_counter() - start
+    return gathered, rendered_s, len(rendered.text.encode("utf-8"))
+
+
+def time_exports(db: Path, folder: Path) -> list[tuple[str, str, float, float]]:
+    """(table, format, seconds, MB written) of an export of each table in each format."""
+    timings = []
+    for table in TABLES:
+        for fmt in COPY_OPTIONS:
+            out = folder / f"{table}.{fmt}"
+            con = export_connection(db, out)
+            try:
+                start = time.perf_counter()
+                con.execute(export_sql(table, fmt, out))
+                seconds = time.perf_counter() - start
+            finally:
+                con.close()
+            timings.append((table, fmt, seconds, out.stat().st_size / 2**20))
+            out.unlink()
+    return timings
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--papers", type=int, default=DEFAULT_PAPERS, help="papers to generate")
@@ -230,6 +269,8 @@ def main() -> None:
             f"(with ~{findings / papers:.0f} findings each)"
         )
         timings = time_queries(db, papers)
+        gather_s, render_s, html_bytes = time_report(db)
+        exports = time_exports(db, Path(tmp))
     print(f"{'query':40} {'rows':>6} {'first s':>8} {'median s':>9}")
     for name, rows, first, median in timings:
         print(f"{name:40} {rows:6d} {first:8.3f} {median:9.3f}")
@@ -237,6 +278,16 @@ def main() -> None:
     slowest = max(worst[2], worst[3])
     verdict = "met" if slowest < TARGET_S else "NOT MET"
     print(f"target every query < {TARGET_S:g} s: slowest {worst[0]} {slowest:.3f} s, {verdict}")
+    report_s = gather_s + render_s
+    verdict = "met" if report_s < REPORT_TARGET_S else "NOT MET"
+    print(
+        f"report (HTML, {html_bytes / 1024:,.0f} KB): {report_s:.2f} s = gather {gather_s:.2f} s "
+        f"+ render {render_s:.2f} s; target < {REPORT_TARGET_S:g} s, {verdict}"
+    )
+    print(f"{'export':24} {'seconds':>8} {'MB':>8} {'rows/s':>12}")
+    for table, fmt, seconds, mb in exports:
+        rows = papers if table == "papers" else findings
+        print(f"{table + ' ' + fmt:24} {seconds:8.2f} {mb:8.0f} {rows / seconds:12,.0f}")
 
 
 if __name__ == "__main__":
