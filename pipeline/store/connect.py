@@ -32,6 +32,8 @@ def now() -> datetime:
 # How long a reader waits for a starting scan's first snapshot (it copies the file once).
 SNAPSHOT_WAIT_S = 30.0
 SNAPSHOT_POLL_S = 0.1
+# How long a reader waits when the file is held but no scan's marker explains it.
+UNMARKED_WAIT_S = 1.0
 SAFE_CONFIG: dict[str, Any] = {
     "enable_external_access": False,
     "autoinstall_known_extensions": False,
@@ -72,8 +74,7 @@ def connect_readonly(
     no snapshot within SNAPSHOT_WAIT_S.
     """
     path = Path(path)
-    deadline = time.monotonic() + SNAPSHOT_WAIT_S
-    retried = False
+    started = time.monotonic()
     while True:
         if path.is_file():
             try:
@@ -86,17 +87,17 @@ def connect_readonly(
                 raise DatabaseMissing(
                     f"no database at {path}: run `synthwatch scan PATH --db {path}` first"
                 )
-            # Not a synthwatch scan, or one that closed (and released the file) between our
-            # attempt and our look at its marker: one more try tells them apart.
-            if retried:
+            # Another program holds the file; or a scan that has just opened it and not yet
+            # written its marker, or that has just closed it: a moment tells them apart.
+            if time.monotonic() - started > UNMARKED_WAIT_S:
                 raise DatabaseLocked(LOCK_HINT.format(path=path))
-            retried = True
+            time.sleep(SNAPSHOT_POLL_S)
             continue
         if info.snapshot is not None:
             con = _open_snapshot(path, info, config)
             if con is not None:
                 return con
-        if time.monotonic() > deadline:
+        if time.monotonic() - started > SNAPSHOT_WAIT_S:
             raise DatabaseLocked(
                 f"a scan is writing to {path} (pid {info.pid}, since "
                 f"{info.started_at:%H:%M} UTC) and has not published a snapshot for "

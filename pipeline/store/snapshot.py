@@ -15,8 +15,10 @@ Publishing costs a copy of the file, so it is throttled: at most every
 ``PUBLISH_INTERVAL_S`` seconds, and never sooner than ``1/PUBLISH_SHARE - 1`` times the last
 publication's cost after it, which keeps it under ``PUBLISH_SHARE`` of the scan's time.
 
-A scan killed with ``kill -9`` leaves a stale marker (its pid is gone): readers then open the
-database itself (no one holds it), and the next scan removes the marker and its snapshot.
+DuckDB's lock decides who writes and whether readers need the snapshot; the marker only says
+which scan holds the file and where its snapshot is. A scan killed with ``kill -9`` leaves a
+stale marker (its pid is gone): readers then open the database itself (no one holds it), and
+the next scan replaces the marker and removes the old snapshot.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import DatabaseLocked, StoreError
+from pipeline.errors import StoreError
 
 # A reader's answer lags the scan by at most this much plus one batch (when publishing is cheap).
 PUBLISH_INTERVAL_S = 2.0
@@ -44,6 +46,19 @@ COPY_CHUNK = 8 << 20
 def now() -> datetime:
     """Naive UTC, as the database's TIMESTAMP columns."""
     return datetime.now(UTC).replace(tzinfo=None)
+
+
+def locked_message(db: Path) -> str | None:
+    """What a second writer is told when a live scan holds ``db``; None if no scan marker
+    explains the lock."""
+    held = read_marker(db)
+    if held is None or not held.alive():
+        return None
+    return (
+        f"a scan is writing to {db} (pid {held.pid} on {held.host}, since "
+        f"{held.started_at:%Y-%m-%d %H:%M} UTC); DuckDB allows one writer. Wait for it to "
+        "finish, or scan into another --db file."
+    )
 
 
 def marker_path(db: Path) -> Path:
@@ -90,9 +105,10 @@ class ScanInfo:
         )
 
     def alive(self) -> bool:
-        """Whether the scan's process still runs. On another host we cannot tell: assume so
-        (the database's own lock still decides whether readers need the snapshot)."""
-        if self.host != socket.gethostname():
+        """Whether the scan's process still runs. On another host, or on Windows (where
+        ``os.kill`` would end the process), we cannot tell: assume so (the database's own
+        lock still decides whether readers need the snapshot)."""
+        if self.host != socket.gethostname() or os.name == "nt":
             return True
         try:
             os.kill(self.pid, 0)
@@ -177,34 +193,21 @@ class Publisher:
         self._fd: int | None = None
 
     def _claim(self) -> ScanInfo:
-        """Create the marker, or refuse when a live scan holds one. A stale marker (its scan
-        died) and that scan's snapshot are removed first."""
+        """Write the marker, replacing a stale one (and removing that scan's snapshot).
+
+        Called once the Store holds the database: DuckDB's lock, not the marker, decides who
+        writes, so any marker found now is a dead scan's.
+        """
+        _remove_snapshots(self.db)
         info = ScanInfo(pid=os.getpid(), host=socket.gethostname(), started_at=now())
-        marker = marker_path(self.db)
-        for _ in range(3):
-            try:
-                fd = os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-            except FileExistsError:
-                held = read_marker(self.db)
-                if held is not None and held.alive():
-                    raise DatabaseLocked(
-                        f"a scan is writing to {self.db} (pid {held.pid} on {held.host}, since "
-                        f"{held.started_at:%Y-%m-%d %H:%M} UTC); DuckDB allows one writer. Wait "
-                        "for it to finish, or scan into another --db file."
-                    ) from None
-                with contextlib.suppress(FileNotFoundError):
-                    marker.unlink()
-                _remove_snapshots(self.db)
-                continue
-            except OSError as exc:
-                raise StoreError(
-                    f"cannot write the scan marker {marker}: {exc.strerror or exc}; the "
-                    "database's folder must be writable"
-                ) from None
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                fh.write(info.to_json())
-            return info
-        raise DatabaseLocked(f"cannot claim the scan marker {marker}: another scan keeps taking it")
+        try:
+            _write_marker(self.db, info)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot write the scan marker {marker_path(self.db)}: {exc.strerror or exc}; "
+                "the database's folder must be writable"
+            ) from None
+        return info
 
     def set_run(self, run_id: str) -> None:
         self.info = replace(self.info, run_id=run_id)

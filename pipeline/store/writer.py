@@ -9,11 +9,12 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from pipeline.errors import DatabaseLocked
 from pipeline.results import PaperResult
 from pipeline.store.connect import connect, now
 from pipeline.store.rows import finding_rows_of, frame, paper_row, registered
 from pipeline.store.schema import CALIBRATION_COLUMNS, FINDING_COLUMNS, PAPER_COLUMNS, migrate
-from pipeline.store.snapshot import PUBLISH_INTERVAL_S, Publisher
+from pipeline.store.snapshot import PUBLISH_INTERVAL_S, Publisher, locked_message
 
 
 class Store:
@@ -25,15 +26,20 @@ class Store:
 
     def __init__(self, path: str | Path, *, publish_interval_s: float = PUBLISH_INTERVAL_S) -> None:
         self.path = Path(path)
-        self.publisher: Publisher | None = None
-        if str(path) != ":memory:":
-            self.publisher = Publisher(self.path, interval_s=publish_interval_s)
         try:
             self.con = connect(self.path, read_only=False)
-        except BaseException:
-            if self.publisher is not None:
-                self.publisher.close()
-            raise
+        except DatabaseLocked:
+            scanning = locked_message(self.path)
+            if scanning is None:
+                raise
+            raise DatabaseLocked(scanning) from None
+        self.publisher: Publisher | None = None
+        if str(path) != ":memory:":
+            try:
+                self.publisher = Publisher(self.path, interval_s=publish_interval_s)
+            except BaseException:
+                self.con.close()
+                raise
         self._types: dict[str, dict[str, str]] = {}  # table -> column -> SQL type
         try:
             migrate(self.con, self.path)
