@@ -211,7 +211,8 @@ class Publisher:
 
     def set_run(self, run_id: str) -> None:
         self.info = replace(self.info, run_id=run_id)
-        _write_marker(self.db, self.info)
+        with contextlib.suppress(OSError):  # the run id is for people: not worth a scan
+            _write_marker(self.db, self.info)
 
     def due(self) -> bool:
         return time.monotonic() >= self.next_at
@@ -225,21 +226,23 @@ class Publisher:
         self.seq += 1
         name = f".{self.db.name}.snapshot-{self.seq}"
         tmp = self.db.with_name(f"{name}.tmp")
+        old = self.info.snapshot
+        published = replace(self.info, snapshot=name, snapshot_at=taken_at)
         try:
             if self._fd is None:
                 self._fd = os.open(self.db, os.O_RDONLY)
             copy_file(self._fd, tmp)
             os.replace(tmp, snapshot_path(self.db, name))
+            _write_marker(self.db, published)
         except OSError:
             # A failed copy (a full disk) must not stop the scan: readers keep the last
             # snapshot, whose time they are told.
-            with contextlib.suppress(FileNotFoundError):
-                tmp.unlink()
+            for partial in (tmp, snapshot_path(self.db, name)):
+                with contextlib.suppress(FileNotFoundError):
+                    partial.unlink()
             self._schedule(started)
             return
-        old = self.info.snapshot
-        self.info = replace(self.info, snapshot=name, snapshot_at=taken_at)
-        _write_marker(self.db, self.info)
+        self.info = published
         if old:
             with contextlib.suppress(FileNotFoundError):
                 snapshot_path(self.db, old).unlink()
