@@ -79,7 +79,7 @@ def leftovers(folder: Path) -> list[str]:
 
 
 def test_readers_answer_from_the_snapshot_while_a_scan_writes(tmp_path):
-    papers = write_papers(tmp_path / "papers", 3000)
+    papers = write_papers(tmp_path / "papers", 4000)
     db = tmp_path / "corpus.duckdb"
     scan = start_scan(papers, db)
     try:
@@ -113,6 +113,17 @@ def test_readers_answer_from_the_snapshot_while_a_scan_writes(tmp_path):
         assert result.exit_code == 0, result.output
         assert NOTICE.search(result.stderr) and json.loads(result.stdout)
 
+        result = runner.invoke(
+            main,
+            ["sql", "SELECT min(paper_id) AS id FROM papers", "--db", str(db), "--format", "json"],
+        )
+        assert result.exit_code == 0, result.output
+        assert NOTICE.search(result.stderr)
+        paper_id = json.loads(result.stdout)[0]["id"]
+        result = runner.invoke(main, ["paper", paper_id, "--db", str(db)])
+        assert result.exit_code == 0, result.output
+        assert NOTICE.search(result.stderr) and "Study number" in result.stdout
+
         corpus = Corpus(db)
         running = corpus.scan_running
         assert running is not None and running.pid == scan.pid and running.snapshot_at
@@ -132,7 +143,7 @@ def test_readers_answer_from_the_snapshot_while_a_scan_writes(tmp_path):
     assert scan_running(db) is None and Corpus(db).scan_running is None
     con = connect_readonly(db)
     assert snapshot_of(con) is None  # the database itself, complete
-    assert con.execute("SELECT count(*) FROM papers").fetchall() == [(3000,)]
+    assert con.execute("SELECT count(*) FROM papers").fetchall() == [(4000,)]
     con.close()
     result = CliRunner().invoke(main, ["query", "by_category", "--db", str(db)])
     assert result.exit_code == 0 and "scan is running" not in result.stderr
