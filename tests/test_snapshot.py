@@ -12,6 +12,7 @@ import textwrap
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 from click.testing import CliRunner
 
@@ -326,3 +327,26 @@ def test_a_database_held_by_another_duckdb_client_is_still_locked_for_readers(tm
     finally:
         holder.stdin.close()
         holder.wait(timeout=60)
+
+
+def test_a_publication_that_fails_leaves_the_last_snapshot_and_the_scan_going(tmp_path):
+    db = tmp_path / "corpus.duckdb"
+    with Store(db, publish_interval_s=0) as store:
+        publisher = store.publisher
+        first = scan_running(db)
+        assert first is not None and first.snapshot == f".{db.name}.snapshot-1"
+        blocker = tmp_path / f".{db.name}.snapshot-2.tmp"
+        blocker.mkdir()  # the copy cannot be written (as a full disk would refuse it)
+        time.sleep(max(0.0, publisher.next_at - time.monotonic()) + 0.01)
+        run_id = store.start_run({}, "v", "p")  # publishes: fails, and must not raise
+        assert publisher.count == 1
+        assert scan_running(db).snapshot == first.snapshot
+        con = duckdb.connect(str(tmp_path / first.snapshot), read_only=True)  # still whole
+        assert con.execute("SELECT count(*) FROM runs").fetchall() == [(0,)]
+        con.close()
+        blocker.rmdir()
+        time.sleep(max(0.0, publisher.next_at - time.monotonic()) + 0.01)
+        store.record_files([("/papers/a.txt", "a", 1)], run_id)
+        assert publisher.count == 2
+        assert scan_running(db).snapshot == f".{db.name}.snapshot-3"
+    assert leftovers(tmp_path) == []

@@ -144,7 +144,7 @@ def _write_marker(db: Path, info: ScanInfo) -> None:
 
 def _remove_snapshots(db: Path) -> None:
     for stale in db.parent.glob(f".{glob.escape(db.name)}.snapshot-*"):
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(OSError):  # gone already, or not ours to remove (a folder)
             stale.unlink()
 
 
@@ -238,7 +238,7 @@ class Publisher:
             # A failed copy (a full disk) must not stop the scan: readers keep the last
             # snapshot, whose time they are told.
             for partial in (tmp, snapshot_path(self.db, name)):
-                with contextlib.suppress(FileNotFoundError):
+                with contextlib.suppress(OSError):
                     partial.unlink()
             self._schedule(started)
             return
