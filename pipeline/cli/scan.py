@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from typing import Any
 
@@ -29,7 +30,8 @@ METADATA_FIELDS = ("year", "venue", "field")
 # Where a user can supply what the files do not say.
 MANIFEST_HINT = (
     "add them with --manifest FILE.csv (columns path,doi,title,year,venue,field) and scan "
-    "again; see docs/commands.md, 'Metadata'"
+    "again, or fill them from OpenAlex for papers with a DOI: synthwatch enrich --db DB; see "
+    "docs/commands.md, 'Metadata'"
 )
 SUMMARY_SQL = """
 WITH run_papers AS (SELECT DISTINCT paper_id FROM files WHERE run_id = $run_id)
@@ -130,8 +132,8 @@ def scan_command(
 ) -> None:
     """Scan papers (files, folders, or a manifest) into a DuckDB file.
 
-    Folders are searched recursively for .pdf .xml .nxml .tei .json .txt .md .tex files (README
-    and LICENSE files are left out); the format is decided from each file's content. Papers
+    Folders are searched recursively for .pdf .xml .nxml .tei .json .txt .md .tex .html files
+    (README and LICENSE files are left out); the format is decided from each file's content. Papers
     whose bytes and pipeline version are unchanged since the last scan are skipped. A paper
     that cannot be read is stored with status failed / no_text / timeout and its reason.
 
@@ -159,7 +161,7 @@ def scan_command(
     if not inputs:
         raise click.ClickException(
             f"no paper files found in {', '.join(paths)} (looked for .pdf .xml .nxml .tei .json "
-            ".txt .md .tex); name files directly to scan other extensions"
+            ".txt .md .tex .html); name files directly to scan other extensions"
         )
     options = ScanOptions(
         workers=workers,
@@ -333,4 +335,5 @@ def _print_summary(db: str, summary: ScanSummary, fmt: str) -> None:
     emit_rows(["", "papers", "share"], lines, "table", title=f"synthwatch scan -> {db}")
     if read and any(missing.values()):
         lacking = ", ".join(f"{n} no {k}" for k, n in missing.items() if n)
-        click.echo(f"{lacking} (of {len(read)} papers read): {MANIFEST_HINT}", err=True)
+        hint = MANIFEST_HINT.replace("--db DB", f"--db {shlex.quote(str(db))}")
+        click.echo(f"{lacking} (of {len(read)} papers read): {hint}", err=True)

@@ -14,7 +14,7 @@ from pipeline.errors import UsageError
 
 # Inside folders only these files are papers; a file named on the command line is always read.
 PAPER_SUFFIXES = frozenset(
-    {".pdf", ".xml", ".nxml", ".tei", ".json", ".txt", ".md", ".markdown", ".tex"}
+    {".pdf", ".xml", ".nxml", ".tei", ".json", ".txt", ".md", ".markdown", ".tex", ".html", ".htm"}
 )
 NOT_PAPERS = ("readme", "license", "licence", "changelog", "contributing", "notice")
 MANIFEST_COLUMNS = ("path", "doi", "title", "year", "venue", "field")
