@@ -59,6 +59,7 @@ bench: install-dev
 	$(BIN)/python benchmarks/extract.py --corpus $(BENCH_CORPUS) --pdfminer-limit 10
 	$(BIN)/python benchmarks/scan.py --corpus $(BENCH_CORPUS)
 	$(BIN)/python benchmarks/query.py
+	$(BIN)/python benchmarks/snapshot.py
 	$(BIN)/python benchmarks/accuracy.py --corpus $(BENCH_CORPUS)
 
 clean:

@@ -7,9 +7,11 @@ row per paper and a calibration row, so the prevalence queries apply their corre
 rows are pseudo-random from ``hash(row number, --seed)``: the same on every run and thread
 count (``random()`` with ``setseed`` is not, once DuckDB runs the insert on several threads).
 Then times every canned query (``pipeline.answers.queries``) on a read-only connection, as
-``synthwatch query`` runs them, and prints the database's size per 1M papers.
+``synthwatch query`` runs them, the corpus report as ``synthwatch report`` makes it (gathered
+from the database, then rendered to HTML with its charts), and an export of each table in each
+format as ``synthwatch export`` writes it; and prints the database's size per 1M papers.
 
-Target: every query < 1 s.
+Targets: every query < 1 s, the report < 10 s.
 
 Example:
     .venv/bin/python benchmarks/query.py                  # 1M papers, ~10M findings
@@ -30,7 +32,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from pipeline import detect  # noqa: E402
+from pipeline.answers.corpus import gather_corpus  # noqa: E402
 from pipeline.answers.queries import list_queries, run_query  # noqa: E402
+from pipeline.answers.report import render_corpus  # noqa: E402
+from pipeline.cli.export import COPY_OPTIONS, TABLES, export_connection, export_sql  # noqa: E402
 from pipeline.detect.model import CATEGORIES, ROLES  # noqa: E402
 from pipeline.store import Store, connect_readonly  # noqa: E402
 
@@ -39,6 +44,7 @@ DEFAULT_PAPERS = 1_000_000
 MAX_FINDINGS = 21
 REPEATS = 3
 TARGET_S = 1.0
+REPORT_TARGET_S = 10.0
 FIELDS = ("medicine", "computer science", "psychology", "economics", "biology", "physics")
 GENERATORS = ("GPT-4", "ChatGPT", "Synthea", "StyleGAN2", "SMOTE", "CTGAN", "Llama 2", "DALL-E")
 STANCES = ("use", "use", "use", "cited", "background", "negated", "future")
@@ -191,8 +197,10 @@ def build(db: Path, n_papers: int, seed: int) -> tuple[int, int, float]:
     return papers, findings, time.perf_counter() - start
 
 
-def time_queries(db: Path, n_papers: int) -> list[tuple[str, int, float, float]]:
-    """(query, rows, first run s, median of the next runs s) of every canned query."""
+def time_queries(db: Path, n_papers: int) -> list[tuple[str, int, float, float, float]]:
+    """(query, rows, first run s, median of the next runs s, median CPU s) of every canned
+    query. CPU seconds (of all DuckDB's threads) move less than wall time when other work
+    shares the machine."""
     con = connect_readonly(db)
     timings = []
     try:
@@ -200,15 +208,59 @@ def time_queries(db: Path, n_papers: int) -> list[tuple[str, int, float, float]]
             params = {
                 k: v.format(middle=n_papers // 2) for k, v in PARAMS.get(query.name, {}).items()
             }
-            seconds = []
+            seconds, cpu = [], []
             rows = 0
             for _ in range(1 + REPEATS):
-                start = time.perf_counter()
+                start, start_cpu = time.perf_counter(), time.process_time()
                 rows = len(run_query(con, query.name, params))
                 seconds.append(time.perf_counter() - start)
-            timings.append((query.name, rows, seconds[0], statistics.median(seconds[1:])))
+                cpu.append(time.process_time() - start_cpu)
+            timings.append(
+                (
+                    query.name,
+                    rows,
+                    seconds[0],
+                    statistics.median(seconds[1:]),
+                    statistics.median(cpu[1:]),
+                )
+            )
     finally:
         con.close()
+    return timings
+
+
+def time_report(db: Path) -> tuple[float, float, float, int]:
+    """(gather s, render s, CPU s, HTML bytes) of the corpus report, as ``synthwatch report``."""
+    con = connect_readonly(db)
+    start_cpu = time.process_time()
+    try:
+        start = time.perf_counter()
+        report = gather_corpus(con, database=str(db))
+        gathered = time.perf_counter() - start
+    finally:
+        con.close()
+    start = time.perf_counter()
+    rendered = render_corpus(report, "html", stem="corpus")
+    rendered_s = time.perf_counter() - start
+    cpu_s = time.process_time() - start_cpu
+    return gathered, rendered_s, cpu_s, len(rendered.text.encode("utf-8"))
+
+
+def time_exports(db: Path, folder: Path) -> list[tuple[str, str, float, float]]:
+    """(table, format, seconds, MB written) of an export of each table in each format."""
+    timings = []
+    for table in TABLES:
+        for fmt in COPY_OPTIONS:
+            out = folder / f"{table}.{fmt}"
+            con = export_connection(db, out)
+            try:
+                start = time.perf_counter()
+                con.execute(export_sql(table, fmt, out))
+                seconds = time.perf_counter() - start
+            finally:
+                con.close()
+            timings.append((table, fmt, seconds, out.stat().st_size / 2**20))
+            out.unlink()
     return timings
 
 
@@ -217,26 +269,51 @@ def main() -> None:
     parser.add_argument("--papers", type=int, default=DEFAULT_PAPERS, help="papers to generate")
     parser.add_argument("--seed", type=int, default=42, help="seed of the generated rows")
     parser.add_argument("--keep", type=Path, help="build the database here and keep it")
+    parser.add_argument("--reuse", type=Path, help="time a database built before with --keep")
+    parser.add_argument("--no-export", action="store_true", help="skip the exports (minutes)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        db = args.keep or Path(tmp) / "bench.duckdb"
-        if db.exists():
-            parser.error(f"{db} exists: give a new file to --keep")
-        papers, findings, build_s = build(db, args.papers, args.seed)
+        if args.reuse:
+            db = args.reuse
+            con = connect_readonly(db)
+            papers, findings = con.execute(
+                "SELECT (SELECT count(*) FROM papers), (SELECT count(*) FROM findings)"
+            ).fetchall()[0]
+            con.close()
+            print(f"reusing {db}: {papers:,} papers and {findings:,} findings")
+        else:
+            db = args.keep or Path(tmp) / "bench.duckdb"
+            if db.exists():
+                parser.error(f"{db} exists: give a new file to --keep, or --reuse it")
+            papers, findings, build_s = build(db, args.papers, args.seed)
+            print(f"built {papers:,} papers and {findings:,} findings in {build_s:.1f} s")
         size_mb = os.path.getsize(db) / 2**20
-        print(f"built {papers:,} papers and {findings:,} findings in {build_s:.1f} s")
         print(
             f"database {size_mb:,.0f} MB: {size_mb * 1_000_000 / papers:,.0f} MB per 1M papers "
             f"(with ~{findings / papers:.0f} findings each)"
         )
         timings = time_queries(db, papers)
-    print(f"{'query':40} {'rows':>6} {'first s':>8} {'median s':>9}")
-    for name, rows, first, median in timings:
-        print(f"{name:40} {rows:6d} {first:8.3f} {median:9.3f}")
+        gather_s, render_s, report_cpu_s, html_bytes = time_report(db)
+        exports = [] if args.no_export else time_exports(db, Path(tmp))
+    print(f"{'query':40} {'rows':>6} {'first s':>8} {'median s':>9} {'CPU s':>7}")
+    for name, rows, first, median, cpu in timings:
+        print(f"{name:40} {rows:6d} {first:8.3f} {median:9.3f} {cpu:7.3f}")
     worst = max(timings, key=lambda t: max(t[2], t[3]))
     slowest = max(worst[2], worst[3])
     verdict = "met" if slowest < TARGET_S else "NOT MET"
     print(f"target every query < {TARGET_S:g} s: slowest {worst[0]} {slowest:.3f} s, {verdict}")
+    print(f"load average {os.getloadavg()[0]:.1f} at the end")
+    report_s = gather_s + render_s
+    verdict = "met" if report_s < REPORT_TARGET_S else "NOT MET"
+    print(
+        f"report (HTML, {html_bytes / 1024:,.0f} KB): {report_s:.2f} s = gather {gather_s:.2f} s "
+        f"+ render {render_s:.2f} s ({report_cpu_s:.2f} CPU s); target < {REPORT_TARGET_S:g} s, "
+        f"{verdict}"
+    )
+    print(f"{'export':24} {'seconds':>8} {'MB':>8} {'rows/s':>12}")
+    for table, fmt, seconds, mb in exports:
+        rows = papers if table == "papers" else findings
+        print(f"{table + ' ' + fmt:24} {seconds:8.2f} {mb:8.0f} {rows / seconds:12,.0f}")
 
 
 if __name__ == "__main__":

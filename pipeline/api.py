@@ -10,7 +10,9 @@
     >>> screen("paper.pdf").to_dict()                              # the screen JSON contract
 
 Every call opens its own read-only connection and closes it, so a notebook never holds the
-database against a later ``synthwatch scan``. Filter values are bound, never put in the SQL.
+database against a later ``synthwatch scan``. While a scan writes, calls answer from its last
+published snapshot; ``corpus.scan_running`` says so (``.pid``, ``.started_at``, ``.snapshot_at``).
+Filter values are bound, never put in the SQL.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from pipeline.answers.queries import list_queries, run_query
 from pipeline.answers.search import SearchResult, search
 from pipeline.errors import QueryError
 from pipeline.review.reviews import default_reviews_path
-from pipeline.store import DEFAULT_DB, connect_readonly
+from pipeline.store import DEFAULT_DB, ScanInfo, connect_readonly, scan_running
 
 if TYPE_CHECKING:
     from pipeline.results import PaperResult
@@ -53,6 +55,12 @@ class Corpus:
 
     def __repr__(self) -> str:
         return f"Corpus({str(self.path)!r})"
+
+    @property
+    def scan_running(self) -> ScanInfo | None:
+        """The scan writing to this database (None if none): while it runs, answers come from
+        its last snapshot, the state as of ``.snapshot_at`` (naive UTC)."""
+        return scan_running(self.path)
 
     @contextmanager
     def _connection(self) -> Iterator[duckdb.DuckDBPyConnection]:

@@ -27,10 +27,11 @@ uses AS (
         paper_id,
         count(*) AS n_use_findings,
         list(DISTINCT section ORDER BY section) AS sections,
-        arg_max(sentence, (-rank, confidence, -ordinal)) AS evidence,
-        arg_max(section, (-rank, confidence, -ordinal)) AS section,
-        arg_max(page, (-rank, confidence, -ordinal)) AS page,
-        arg_max(confidence, (-rank, confidence, -ordinal)) AS confidence
+        -- one arg_max of a struct, not one per column: the ordering key is computed once
+        arg_max(
+            {'evidence': sentence, 'section': section, 'page': page, 'confidence': confidence},
+            (-rank, confidence, -ordinal)
+        ) AS best
     FROM (
         -- the paper's own statement first: results, methods, abstract ... (detect/evidence.py)
         SELECT *, coalesce(list_position(
@@ -53,10 +54,10 @@ SELECT
     p.concern,
     u.n_use_findings,
     u.sections,
-    u.evidence,
-    u.section,
-    u.page,
-    u.confidence,
+    u.best.evidence AS evidence,
+    u.best.section AS section,
+    u.best.page AS page,
+    u.best.confidence AS confidence,
     p.source_path,
     p.paper_id
 FROM scope AS p

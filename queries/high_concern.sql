@@ -12,10 +12,20 @@
 --   participants_replaced, real_data_check, evidence, section, page, confidence, source_path,
 --   paper_id
 -- show: title, year, section, page, evidence
-WITH best AS (
+WITH scope AS MATERIALIZED (
+    -- the high-concern papers first: only their findings are ranked, not every paper's
+    SELECT *
+    FROM papers AS p
+    WHERE p.concern = 'high'
+      AND ($field = '' OR lower(p.field) = lower($field))
+      AND ($category = '' OR list_contains(p.categories, $category))
+      AND ($year_from = 0 OR p.year >= $year_from)
+      AND ($year_to = 0 OR p.year <= $year_to)
+),
+best AS (
     SELECT paper_id, sentence, section, page, confidence
     FROM findings
-    WHERE stance = 'use'
+    WHERE stance = 'use' AND paper_id IN (SELECT paper_id FROM scope)
     QUALIFY row_number() OVER (
         PARTITION BY paper_id
         ORDER BY
@@ -46,11 +56,6 @@ SELECT
     b.confidence,
     p.source_path,
     p.paper_id
-FROM papers AS p
+FROM scope AS p
 LEFT JOIN best AS b USING (paper_id)
-WHERE p.concern = 'high'
-  AND ($field = '' OR lower(p.field) = lower($field))
-  AND ($category = '' OR list_contains(p.categories, $category))
-  AND ($year_from = 0 OR p.year >= $year_from)
-  AND ($year_to = 0 OR p.year <= $year_to)
 ORDER BY p.year DESC NULLS LAST, p.title, p.source_path;

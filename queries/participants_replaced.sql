@@ -10,10 +10,19 @@
 -- columns: title, doi, year, venue, field, generators, roles, real_data_check, concern, reasons,
 --   evidence, section, page, confidence, source_path, paper_id
 -- show: title, year, concern, section, page, evidence
-WITH best AS (
+WITH scope AS MATERIALIZED (
+    -- the papers listed first: only their findings are ranked, not every paper's
+    SELECT *
+    FROM papers AS p
+    WHERE p.participants_replaced
+      AND ($field = '' OR lower(p.field) = lower($field))
+      AND ($year_from = 0 OR p.year >= $year_from)
+      AND ($year_to = 0 OR p.year <= $year_to)
+),
+best AS (
     SELECT paper_id, sentence, section, page, confidence
     FROM findings
-    WHERE stance = 'use'
+    WHERE stance = 'use' AND paper_id IN (SELECT paper_id FROM scope)
     QUALIFY row_number() OVER (
         PARTITION BY paper_id
         ORDER BY category = 'simulated_participants' DESC,
@@ -42,10 +51,6 @@ SELECT
     b.confidence,
     p.source_path,
     p.paper_id
-FROM papers AS p
+FROM scope AS p
 LEFT JOIN best AS b USING (paper_id)
-WHERE p.participants_replaced
-  AND ($field = '' OR lower(p.field) = lower($field))
-  AND ($year_from = 0 OR p.year >= $year_from)
-  AND ($year_to = 0 OR p.year <= $year_to)
 ORDER BY p.year DESC NULLS LAST, p.title, p.source_path;

@@ -52,27 +52,34 @@ ORDER BY year NULLS LAST
 # Up to $max papers per concern level, in paper_id order (the SHA-256 of the file: a fixed
 # sample that favours no kind of paper), each with its best counted use sentence, in the order
 # the verdict quotes by (pipeline.detect.evidence: section, then confidence, then text order).
+# Papers with a use finding at MIN_USE_CONFIDENCE are counted and the first $max of each
+# concern (by paper_id) chosen before any finding is ranked: at 1M papers ranking every
+# paper's findings took most of the report's time.
 SAMPLE_SQL = """
-WITH best AS (
+WITH eligible AS MATERIALIZED (
+    SELECT p.concern, p.title, p.doi, p.year, p.source_path, p.paper_id,
+           row_number() OVER (PARTITION BY p.concern ORDER BY p.paper_id) AS k,
+           count(*) OVER (PARTITION BY p.concern) AS papers
+    FROM papers AS p
+    WHERE p.assessed AND p.uses_synthetic AND p.paper_id IN (
+        SELECT paper_id FROM findings WHERE stance = 'use' AND confidence >= $min_confidence
+    )
+),
+chosen AS MATERIALIZED (SELECT * FROM eligible WHERE k <= $max),
+best AS (
     SELECT paper_id, sentence, section, page, confidence, category
     FROM findings
     WHERE stance = 'use' AND confidence >= $min_confidence
+      AND paper_id IN (SELECT paper_id FROM chosen)
     QUALIFY row_number() OVER (
         PARTITION BY paper_id
         ORDER BY list_position($sections, section) NULLS LAST, confidence DESC, ordinal
     ) = 1
-),
-ranked AS (
-    SELECT p.concern, p.title, p.doi, p.year, p.source_path, p.paper_id, b.sentence AS evidence,
-           b.section, b.page, b.confidence, b.category,
-           row_number() OVER (PARTITION BY p.concern ORDER BY p.paper_id) AS k,
-           count(*) OVER (PARTITION BY p.concern) AS papers
-    FROM papers AS p JOIN best AS b USING (paper_id)
-    WHERE p.assessed AND p.uses_synthetic
 )
-SELECT * EXCLUDE (k) FROM ranked
-WHERE k <= $max
-ORDER BY list_position(['high', 'medium', 'low', 'none'], concern), k
+SELECT c.concern, c.title, c.doi, c.year, c.source_path, c.paper_id, b.sentence AS evidence,
+       b.section, b.page, b.confidence, b.category, c.papers
+FROM chosen AS c JOIN best AS b USING (paper_id)
+ORDER BY list_position(['high', 'medium', 'low', 'none'], c.concern), c.k
 """
 # Details of an error that differ per file, in brackets: "(pypdfium2 cannot open ...)".
 _DETAIL = re.compile(r"\s*\([^()]*\)")
@@ -132,21 +139,32 @@ class CorpusReport:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """DataFrame rows as dicts, with NaN/NA turned into None and lists into lists."""
-    out = []
-    for row in frame.to_dict("records"):
-        clean = {}
-        for k, v in row.items():
-            if isinstance(v, np.ndarray):
-                clean[k] = v.tolist()
-            elif isinstance(v, list | tuple):
-                clean[k] = list(v)
-            elif v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v):
-                clean[k] = None
-            else:
-                clean[k] = v
-        out.append(clean)
-    return out
+    """DataFrame rows as dicts, with NaN/NA turned into None and lists into lists.
+
+    Column by column: only the columns whose type can hold such values are looked at value
+    by value (the high-concern list of a 1M-paper corpus has tens of thousands of rows).
+    """
+    columns = {str(name): _clean_column(frame[name]) for name in frame.columns}
+    names = list(columns)
+    return [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+
+
+def _clean_column(column: pd.Series) -> list[Any]:
+    values = column.tolist()
+    kind = column.dtype.kind
+    if kind in "iub" and not isinstance(column.dtype, pd.api.extensions.ExtensionDtype):
+        return values  # numpy ints and bools: never missing
+    return [_clean(v) for v in values]
+
+
+def _clean(v: Any) -> Any:
+    if isinstance(v, np.ndarray):
+        return v.tolist()
+    if isinstance(v, list | tuple):
+        return list(v)
+    if v is None or v is pd.NA or v is pd.NaT or (isinstance(v, float) and v != v):
+        return None
+    return v
 
 
 def failure_reason(error: str | None) -> str:

@@ -9,18 +9,19 @@ import json
 import shutil
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+import duckdb
 from rich.console import Console
 from rich.table import Table
 
 from pipeline.errors import DatabaseLocked, StoreError, SynthwatchError, UsageError
 from pipeline.sources import DEFAULT_EXTRACTOR, DEFAULT_MAX_PAGES, EXTRACTORS
-from pipeline.store import DEFAULT_DB
+from pipeline.store import DEFAULT_DB, ScanInfo, connect_readonly, snapshot_of
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -111,6 +112,26 @@ def write_output(text: str, output: str | None, what: str) -> None:
     except OSError as exc:
         raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from None
     stderr_console().print(f"{what} written to {output}", highlight=False, soft_wrap=True)
+
+
+def open_db(db: str | Path, *, config: dict[str, Any] | None = None) -> duckdb.DuckDBPyConnection:
+    """The read commands' connection (``connect_readonly``). While a scan writes, it reads the
+    scan's last snapshot, and stderr says so: the answer may lag the scan."""
+    con = connect_readonly(db, config=config)
+    info = snapshot_of(con)
+    if info is not None:
+        stderr_console().print(scan_notice(info), highlight=False, soft_wrap=True)
+    return con
+
+
+def scan_notice(info: ScanInfo) -> str:
+    """One line for people: which scan runs, and the time of the state they are shown."""
+
+    def local(at: datetime) -> datetime:  # stored as naive UTC; shown in the local zone
+        return at.replace(tzinfo=UTC).astimezone()
+
+    as_of = f"; answers are as of {local(info.snapshot_at):%H:%M:%S}" if info.snapshot_at else ""
+    return f"a scan is running (pid {info.pid}, since {local(info.started_at):%H:%M}){as_of}"
 
 
 def translate_errors(func: F) -> F:

@@ -7,9 +7,8 @@ from pathlib import Path
 import click
 import duckdb
 
-from pipeline.cli.common import db_option, stderr_console, translate_errors
-from pipeline.errors import DatabaseLocked, DatabaseMissing, StoreError
-from pipeline.store import FINDING_COLUMNS, LOCK_HINT, PAPER_COLUMNS
+from pipeline.cli.common import db_option, open_db, stderr_console, translate_errors
+from pipeline.store import FINDING_COLUMNS, PAPER_COLUMNS
 
 TABLES = {
     "papers": ("paper_id", PAPER_COLUMNS),
@@ -33,22 +32,12 @@ def export_connection(db: Path, output: Path) -> duckdb.DuckDBPyConnection:
     (``allowed_paths``), external access is switched off, extensions cannot be installed or
     loaded, and the configuration is locked, so that nothing run on this connection can
     change these settings. The connection ``synthwatch sql`` uses stays locked down: this one
-    runs only the COPY statement below, built from fixed table and column names.
+    runs only the COPY statement below, built from fixed table and column names. While a scan
+    writes, it reads the scan's snapshot (``open_db``).
     """
-    if not db.is_file():
-        raise DatabaseMissing(f"no database at {db}: run `synthwatch scan PATH --db {db}` first")
-    try:
-        con = duckdb.connect(
-            str(db),
-            read_only=True,
-            config={"autoinstall_known_extensions": False, "autoload_known_extensions": False},
-        )
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
-            raise DatabaseLocked(LOCK_HINT.format(path=db)) from None
-        raise StoreError(f"cannot open database {db}: {exc}") from None
-    except duckdb.Error as exc:
-        raise StoreError(f"cannot open database {db}: {exc}") from None
+    con = open_db(
+        db, config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    )
     target = output.resolve()
     # DuckDB replaces an existing file by writing tmp_<name> beside it and renaming it
     allowed = [str(target), str(target.with_name(f"tmp_{target.name}"))]

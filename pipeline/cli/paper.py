@@ -9,6 +9,7 @@ from pipeline.cli.common import (
     db_option,
     explain_option,
     format_option,
+    open_db,
     output_option,
     translate_errors,
     write_output,
@@ -16,7 +17,6 @@ from pipeline.cli.common import (
 from pipeline.cli.screen import SCREEN_FORMATS, document_for_check, render_result
 from pipeline.scan.work import Settings
 from pipeline.sources import DEFAULT_EXTRACTOR, DEFAULT_MAX_PAGES, EXTRACTORS
-from pipeline.store import connect_readonly
 
 
 @click.command("paper")
@@ -46,7 +46,7 @@ def paper_command(paper_id: str, db: str, fmt: str, explain: bool, output: str |
         synthwatch paper 3f9a2c --db corpus.duckdb
         synthwatch paper 3f9a2c --format json --explain
     """
-    con = connect_readonly(db)
+    con = open_db(db)
     try:
         result = load_paper(con, resolve_paper(con, paper_id))
     finally:

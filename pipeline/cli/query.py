@@ -21,7 +21,14 @@ from pipeline.answers.present import (
 )
 from pipeline.answers.queries import CannedQuery, list_queries, load_query, run_query
 from pipeline.cli import CONTEXT_SETTINGS
-from pipeline.cli.common import db_option, dumps, format_option, stderr_console, translate_errors
+from pipeline.cli.common import (
+    db_option,
+    dumps,
+    format_option,
+    open_db,
+    stderr_console,
+    translate_errors,
+)
 from pipeline.cli.output import (
     markdown_table,
     print_shown,
@@ -30,7 +37,6 @@ from pipeline.cli.output import (
 )
 from pipeline.errors import UsageError
 from pipeline.review.reviews import default_reviews_path
-from pipeline.store import connect_readonly
 
 FORMATS = ("table", "csv", "json", "parquet", "markdown", "html")
 # every column, as the query returns it; the others are for people (a few columns, labels)
@@ -234,7 +240,7 @@ def run_command(
     chosen = parse_columns(columns, query.columns)
     if fmt == "parquet" and not output:
         raise UsageError(PARQUET_NEEDS_FILE)
-    con = connect_readonly(db)
+    con = open_db(db)
     try:
         frame = run_query(con, name, params, reviews=reviews_path)
         hint = known_values_hint(con, query, values) if is_empty(query, frame) else ""

@@ -9,9 +9,8 @@ import click
 from pipeline.answers.charts import require_matplotlib
 from pipeline.answers.corpus import gather_corpus
 from pipeline.answers.report import render_corpus
-from pipeline.cli.common import db_option, stderr_console, translate_errors
+from pipeline.cli.common import db_option, open_db, stderr_console, translate_errors
 from pipeline.review.reviews import default_reviews_path
-from pipeline.store import connect_readonly
 
 DEFAULT_OUTPUT = Path("reports") / "out" / "corpus"
 SUFFIXES = {"html": ".html", "markdown": ".md"}
@@ -59,7 +58,7 @@ def report_command(db: str, output: str | None, fmt: str, reviews: str | None) -
     """
     require_matplotlib()
     path = Path(output) if output else DEFAULT_OUTPUT.with_suffix(SUFFIXES[fmt])
-    con = connect_readonly(db)
+    con = open_db(db)
     try:
         report = gather_corpus(con, database=db, reviews=reviews or default_reviews_path(db))
     finally:

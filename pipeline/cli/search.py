@@ -24,12 +24,12 @@ from pipeline.cli.common import (
     db_option,
     dumps,
     format_option,
+    open_db,
     stderr_console,
     translate_errors,
 )
 from pipeline.cli.output import marked, shown_markdown, write_rows
 from pipeline.cli.query import columns_option, destination, output_option
-from pipeline.store import connect_readonly
 
 FORMATS = ("text", "csv", "json", "markdown", "html")
 DEFAULT_LIMIT = 20
@@ -87,7 +87,7 @@ def search_command(
         synthwatch search 'synth* survey' --format json
     """
     query_text = " ".join(text)
-    con = connect_readonly(db)
+    con = open_db(db)
     try:
         result = search(
             con,

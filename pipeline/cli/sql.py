@@ -5,8 +5,7 @@ from __future__ import annotations
 import click
 import duckdb
 
-from pipeline.cli.common import db_option, emit_rows, format_option, translate_errors
-from pipeline.store import connect_readonly
+from pipeline.cli.common import db_option, emit_rows, format_option, open_db, translate_errors
 
 
 @click.command("sql")
@@ -25,7 +24,7 @@ def sql_command(query: str, db: str, fmt: str) -> None:
         synthwatch sql "SELECT concern, count(*) FROM papers GROUP BY ALL ORDER BY 2 DESC"
         synthwatch sql "SELECT sentence, page FROM findings WHERE stance = 'use'" --format csv
     """
-    con = connect_readonly(db)
+    con = open_db(db)
     try:
         rel = con.execute(query)
         if rel.description is None:

@@ -9,20 +9,44 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
+from pipeline.errors import DatabaseLocked
 from pipeline.results import PaperResult
 from pipeline.store.connect import connect, now
 from pipeline.store.rows import finding_rows_of, frame, paper_row, registered
 from pipeline.store.schema import CALIBRATION_COLUMNS, FINDING_COLUMNS, PAPER_COLUMNS, migrate
+from pipeline.store.snapshot import PUBLISH_INTERVAL_S, Publisher, locked_message
 
 
 class Store:
-    """The one writer of a synthwatch database. Use as a context manager."""
+    """The one writer of a synthwatch database. Use as a context manager.
 
-    def __init__(self, path: str | Path) -> None:
+    A Store on a file marks it as being scanned and publishes snapshots of what it has
+    committed, so that readers answer while it writes (``pipeline.store.snapshot``).
+    """
+
+    def __init__(self, path: str | Path, *, publish_interval_s: float = PUBLISH_INTERVAL_S) -> None:
         self.path = Path(path)
-        self.con = connect(self.path, read_only=False)
+        try:
+            self.con = connect(self.path, read_only=False)
+        except DatabaseLocked:
+            scanning = locked_message(self.path)
+            if scanning is None:
+                raise
+            raise DatabaseLocked(scanning) from None
+        self.publisher: Publisher | None = None
+        if str(path) != ":memory:":
+            try:
+                self.publisher = Publisher(self.path, interval_s=publish_interval_s)
+            except BaseException:
+                self.con.close()
+                raise
         self._types: dict[str, dict[str, str]] = {}  # table -> column -> SQL type
-        migrate(self.con, self.path)
+        try:
+            migrate(self.con, self.path)
+            self._publish(force=True)  # readers have the state before the scan at once
+        except BaseException:
+            self.close()
+            raise
 
     def __enter__(self) -> Store:
         return self
@@ -31,7 +55,16 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        self.con.close()
+        try:
+            self.con.close()
+        finally:
+            if self.publisher is not None:  # after the file is released: it is current now
+                self.publisher.close()
+
+    def _publish(self, *, force: bool = False) -> None:
+        """Publish a snapshot for readers if one is due (see ``snapshot.Publisher``)."""
+        if self.publisher is not None and (force or self.publisher.due()):
+            self.publisher.publish(self.con)
 
     # -- runs -----------------------------------------------------------------------------
     def start_run(self, arguments: dict[str, Any], version: str, patterns_version: str) -> str:
@@ -41,6 +74,9 @@ class Store:
             " VALUES (?, ?, 'running', ?, ?, ?)",
             [run_id, now(), version, patterns_version, json.dumps(arguments, sort_keys=True)],
         )
+        if self.publisher is not None:
+            self.publisher.set_run(run_id)
+        self._publish()
         return run_id
 
     def finish_run(self, run_id: str, counts: dict[str, int], status: str = "finished") -> None:
@@ -202,6 +238,7 @@ class Store:
         except BaseException:
             con.rollback()
             raise
+        self._publish()
         return n_papers, n_findings
 
     def _transaction(self, *statements: str | tuple[str, dict[str, Any]]) -> None:
@@ -216,3 +253,4 @@ class Store:
         except BaseException:
             con.rollback()
             raise
+        self._publish()
