@@ -23,7 +23,7 @@ from pipeline.store.schema import (
     SHARDS_TABLE,
     schema_sql,
 )
-from pipeline.store.snapshot import ScanInfo, scan_running
+from pipeline.store.snapshot import ScanInfo, readable_file, scan_running
 from pipeline.store.writer import Store
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "connect_readonly",
     "finding_rows_of",
     "paper_row",
+    "readable_file",
     "scan_running",
     "schema_sql",
     "snapshot_of",

@@ -135,6 +135,19 @@ def scan_running(path: str | Path) -> ScanInfo | None:
     return info if info is not None and info.alive() else None
 
 
+def readable_file(path: str | Path) -> Path:
+    """The file that holds the last committed state of the database at ``path``: its
+    published snapshot while a live scan writes it (the database itself is locked then), else
+    the database. For readers that open the file by name themselves (an ATTACH, a copy)."""
+    db = Path(path)
+    info = scan_running(db)
+    if info is not None and info.snapshot:
+        snapshot = snapshot_path(db, info.snapshot)
+        if snapshot.is_file():
+            return snapshot
+    return db
+
+
 def _write_marker(db: Path, info: ScanInfo) -> None:
     """Replace the marker atomically: a reader reads the old one or the new one."""
     tmp = db.with_name(f".{db.name}.scanning.{os.getpid()}.tmp")

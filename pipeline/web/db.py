@@ -3,7 +3,8 @@
 Every request goes through :class:`Database`, which opens the file with :func:`open_db` for the
 request and closes it after: no lock is held between requests, and a request after a scan reads
 the new state. :func:`open_db` is the one place that opens the file, so that the store's
-snapshot-aware read-only open can be wired in at merge.
+snapshot-aware read-only open serves every page: while a scan writes, the pages answer from its
+last published snapshot and a notice says a scan is running.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ from typing import Any, TypeVar
 import duckdb
 
 from pipeline.errors import QueryError
-from pipeline.store import connect_readonly
+from pipeline.store import ScanInfo, connect_readonly, readable_file
+from pipeline.store import scan_running as store_scan_running
 
 T = TypeVar("T")
 # A query that runs longer than this is interrupted: the page says so instead of hanging.
@@ -34,14 +36,16 @@ def open_db(path: str | Path) -> duckdb.DuckDBPyConnection:
     return connect_readonly(path)
 
 
-def scan_running(db_path: str | Path) -> Any | None:
-    """None, or what says a scan is writing ``db_path`` (``.started_at``, ``.pid``)."""
-    # replaced at merge by pipeline.store.scan_running
-    return None
+def scan_running(db_path: str | Path) -> ScanInfo | None:
+    """None, or the scan writing ``db_path`` (``.pid``, ``.started_at``, ``.snapshot_at``):
+    the pages then answer from its last published snapshot and say so."""
+    return store_scan_running(db_path)
 
 
 def _stamp(path: Path) -> tuple[int, int]:
-    st = os.stat(path)
+    """Time and size of the file readers see now (the snapshot while a scan writes): the key
+    of what is computed from the database changes once per publication, not per write."""
+    st = os.stat(readable_file(path))
     return st.st_mtime_ns, st.st_size
 
 

@@ -28,6 +28,7 @@ from pathlib import Path
 import duckdb
 
 from pipeline.errors import StoreError
+from pipeline.store import readable_file
 
 INDEX_VERSION = "3"
 # DuckDB's memory for building the table (it spills to a folder beside it past this).
@@ -106,8 +107,11 @@ def cache_folder(db: Path) -> Path:
 
 
 def _source_key(db: Path) -> str:
-    st = os.stat(db)
-    return f"{INDEX_VERSION}:{st.st_mtime_ns}:{st.st_size}"
+    """The state of the database: the file readers see now (the published snapshot while a
+    scan writes), its time and size. A scan therefore changes the key once per publication."""
+    source = readable_file(db)
+    st = os.stat(source)
+    return f"{INDEX_VERSION}:{source.name}:{st.st_mtime_ns}:{st.st_size}"
 
 
 def cache_path(db: Path, key: str, folder: Path | None = None) -> Path:
@@ -154,12 +158,14 @@ def build(db: Path, target: Path) -> float:
     start = time.perf_counter()
     key = _source_key(db)
     part = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}.part")
+    part.parent.mkdir(parents=True, exist_ok=True)
     part.unlink(missing_ok=True)
     try:
         con = duckdb.connect(str(part))
         try:
             # our own statement on our own file: no user text reaches this connection
-            quoted = str(db).replace("'", "''")  # ATTACH takes no bound parameter
+            # the snapshot while a scan holds the database (the key above was taken of it)
+            quoted = str(readable_file(db)).replace("'", "''")  # ATTACH takes no parameter
             con.execute(f"ATTACH '{quoted}' AS src (READ_ONLY)")
             con.execute("SET enable_progress_bar = false")
             # a bounded build that spills to disk, beside a scan or a busy machine
