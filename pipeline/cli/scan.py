@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import sys
 from typing import Any
@@ -20,7 +21,7 @@ from pipeline.cli.common import (
 )
 from pipeline.cli.progress import DEFAULT_EVERY_S, LogProgress, terminal_bar
 from pipeline.results import PaperResult
-from pipeline.scan.discover import Input, discover, read_manifest
+from pipeline.scan.discover import Unique, check_paths, discover, read_manifest
 from pipeline.scan.run import DEFAULT_MAX_MB, ENGINES, ScanOptions, ScanSummary
 from pipeline.scan.run import scan as run_scan
 from pipeline.store import Store, connect_readonly
@@ -106,7 +107,7 @@ SELECT p.* FROM papers p JOIN run_papers USING (paper_id)
     show_default=True,
     metavar="S",
     help="With no terminal (nohup, SLURM, > log): a progress line to stderr every S seconds "
-    "(done/total, found, failed, papers/s, ETA) and one at the end.",
+    "(files done/found so far, positives, failed, files/s, ETA) and one at the end.",
 )
 @format_option("table", "json", default="table")
 @translate_errors
@@ -153,14 +154,18 @@ def scan_command(
         raise click.UsageError("give at least one PATH or --manifest CSV")
     if engine != "dask" and (scheduler or shards):
         raise click.UsageError("--scheduler and --shards need --engine dask")
-    inputs: list[Input] = list(discover(paths))
-    if manifest:
-        inputs += read_manifest(manifest)
-    if not inputs:
+    check_paths(paths)
+    # The files are found as the scan goes, never listed beforehand: only the first is
+    # looked for here, to say so at once if there is none.
+    found = discover(paths)
+    first = next(found, None)
+    rows = read_manifest(manifest) if manifest else []
+    if first is None and not rows:
         raise click.ClickException(
             f"no paper files found in {', '.join(paths)} (looked for .pdf .xml .nxml .tei .json "
             ".txt .md .tex); name files directly to scan other extensions"
         )
+    inputs = Unique(itertools.chain([first] if first else [], found), rows)
     options = ScanOptions(
         workers=workers,
         extractor=extractor,
@@ -197,25 +202,24 @@ def scan_command(
         if interactive
         else LogProgress(lambda line: click.echo(line, err=True), progress_every)
     )
+    if log is not None:
+        log.start()
 
-    def on_plan(summary: ScanSummary, n: int) -> None:
-        progress.update(task_id, total=n)
-        msg = f"{summary.files} file(s): {n} to scan, {summary.skipped} unchanged (skipped)" + (
-            f", {summary.duplicates} duplicate(s)" if summary.duplicates else ""
-        )
-        if summary.named_twice:
-            msg += f", {summary.named_twice} named twice (one file, two paths: scanned once)"
-        if summary.recovered_shards:
-            msg += f"; {summary.recovered_shards} shard(s) of an interrupted run ingested"
-        err.print(msg, highlight=False)
+    def on_progress(summary: ScanSummary) -> None:
+        # files found so far are the total: it grows while the scan walks the folders
+        progress.update(task_id, total=summary.files, completed=summary.done)
         if log is not None:
-            log.start(n)
+            log.update(
+                found=summary.files,
+                more=summary.discovering,
+                done=summary.done,
+                failed=summary.failed,
+            )
 
     def on_result(result: PaperResult, summary: ScanSummary) -> None:
-        progress.update(task_id, advance=1, last=os.path.basename(result.source_path)[:40])
+        progress.update(task_id, last=os.path.basename(result.source_path)[:40])
         if log is not None:
-            found = bool(result.verdict and result.verdict.uses_synthetic)
-            log.advance(found=found, failed=result.status != "ok")
+            log.advance(positive=bool(result.verdict and result.verdict.uses_synthetic))
         if result.status != "ok" or verbose:
             line = _result_line(result)
             if interactive:
@@ -228,7 +232,12 @@ def scan_command(
     with Store(db) as store, progress:
         try:
             summary = run_scan(
-                inputs, store, options, arguments=arguments, on_result=on_result, on_plan=on_plan
+                inputs,
+                store,
+                options,
+                arguments=arguments,
+                on_result=on_result,
+                on_progress=on_progress,
             )
         except KeyboardInterrupt:
             if log is not None:
@@ -241,6 +250,16 @@ def scan_command(
         finally:
             if log is not None:
                 log.stop()
+    msg = (
+        f"{summary.files} file(s): {summary.scanned} scanned, {summary.skipped} unchanged (skipped)"
+    )
+    if summary.duplicates:
+        msg += f", {summary.duplicates} duplicate(s)"
+    if summary.named_twice:
+        msg += f", {summary.named_twice} named twice (one file, two paths: scanned once)"
+    if summary.recovered_shards:
+        msg += f"; {summary.recovered_shards} shard(s) of an interrupted run ingested"
+    err.print(msg, highlight=False)
     _print_summary(db, summary, fmt)
     ok_or_known = summary.statuses.get("ok", 0) + summary.skipped
     if ok_or_known == 0 and summary.scanned == summary.failed and summary.failed > 0:

@@ -44,6 +44,53 @@ def discover(paths: Iterable[str | Path]) -> Iterator[Input]:
             raise UsageError(f"no such file or folder: {raw}")
 
 
+def check_paths(paths: Iterable[str | Path]) -> None:
+    """Raise UsageError for a path that does not exist, before a scan starts walking."""
+    for raw in paths:
+        path = Path(raw)
+        if not (path.exists() or path.is_symlink()):
+            raise UsageError(f"no such file or folder: {raw}")
+
+
+class Unique:
+    """One input per file from a stream of inputs, however its path was spelled; ``repeats``
+    counts the inputs left out. Remembers a short digest of each file's resolved path (16
+    bytes), not the inputs: memory grows by ~100 bytes a file, not with the paths' length.
+
+    ``manifest`` rows are merged into the first input of their file (the metadata of a later
+    row over an earlier one's), and a manifest row whose file no folder held is an input too.
+    """
+
+    def __init__(self, inputs: Iterable[Input], manifest: Sequence[Input] = ()) -> None:
+        self.inputs = inputs
+        self.repeats = 0
+        self._manifest: dict[str, dict[str, Any]] = {}
+        self._manifest_paths: dict[str, str] = {}
+        for item in manifest:
+            key = resolve(item.path)
+            self._manifest_paths.setdefault(key, item.path)
+            self._manifest[key] = {**self._manifest.get(key, {}), **item.overrides}
+        self.repeats += len(manifest) - len(self._manifest_paths)
+
+    def __iter__(self) -> Iterator[Input]:
+        seen: set[bytes] = set()
+        for item in self.inputs:
+            key = resolve(item.path)
+            digest = hashlib.blake2b(key.encode(errors="surrogateescape"), digest_size=16).digest()
+            if digest in seen:
+                self.repeats += 1
+                continue
+            seen.add(digest)
+            overrides = self._manifest.pop(key, None)
+            if overrides is not None:
+                self.repeats += 1  # the manifest's row for a file a folder held
+                yield Input(item.path, {**item.overrides, **overrides})
+            else:
+                yield item
+        for key, overrides in self._manifest.items():  # files only the manifest names
+            yield Input(self._manifest_paths[key], overrides)
+
+
 def resolve(path: str) -> str:
     """The path that identifies a file: absolute, with symlinks and ``..`` resolved."""
     return os.path.realpath(path)
@@ -126,7 +173,3 @@ def hash_file(path: str, max_bytes: int) -> tuple[str, int]:
         while chunk := fh.read(HASH_CHUNK):
             h.update(chunk)
     return h.hexdigest(), size
-
-
-def _placeholder_id(path: str, why: str) -> str:
-    return hashlib.sha256(f"{why}:{resolve(path)}".encode()).hexdigest()

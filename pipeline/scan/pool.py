@@ -130,6 +130,31 @@ class _Worker:
         self.conn.close()
 
 
+class _Queue:
+    """Tasks to hand out: those put back (a dead worker's waiting ones) first, then the
+    stream, read one task at a time."""
+
+    def __init__(self, tasks: Iterable[Task]) -> None:
+        self._back: deque[Task] = deque()
+        self._stream: Iterator[Task] | None = iter(tasks)
+
+    def __bool__(self) -> bool:
+        return bool(self._back) or self._stream is not None
+
+    def next(self) -> Task | None:
+        if self._back:
+            return self._back.popleft()
+        if self._stream is not None:
+            task = next(self._stream, None)
+            if task is not None:
+                return task
+            self._stream = None
+        return None
+
+    def put_back(self, tasks: Iterable[Task]) -> None:
+        self._back.extendleft(reversed(list(tasks)))
+
+
 class WorkerPool:
     """``workers`` processes that read, detect and judge papers; start it early, since a
     worker takes a second or two to import spaCy and build its matchers.
@@ -160,11 +185,13 @@ class WorkerPool:
         del self._pool[workers:]
 
     def map(self, tasks: Iterable[Task]) -> Iterator[PaperResult]:
-        pending = deque(tasks)
+        """Results of ``tasks`` as they finish. ``tasks`` is read lazily, a task when a worker
+        has room for one, so that it may be a stream of files still being found."""
+        queue = _Queue(tasks)
         pool = self._pool
         limits = self._limits
-        while pending or any(w.tasks for w in pool):
-            self._fill(pending)
+        while queue or any(w.tasks for w in pool):
+            self._fill(queue)
             ready = set(wait([w.conn for w in pool if w.tasks or not w.ready], timeout=POLL_S))
             now = time.monotonic()
             results: list[PaperResult] = []
@@ -187,25 +214,28 @@ class WorkerPool:
                         results.append(result)
                     except (EOFError, OSError):
                         results.append(failed(w.tasks[0], "failed", death_reason(_exit_code(w))))
-                        pool[i] = self._replace(w, pending)
+                        pool[i] = self._replace(w, queue)
                 elif now - w.started > limits.timeout_s + (0 if w.set_up else START_TIMEOUT_S):
                     w.kill()
                     results.append(failed(w.tasks[0], "timeout", timeout_reason(limits.timeout_s)))
-                    pool[i] = self._replace(w, pending)
+                    pool[i] = self._replace(w, queue)
             # The caller may take a while with a result (a batch written to DuckDB): the workers
             # get their next tasks first, so that they do not wait for it.
-            self._fill(pending)
+            self._fill(queue)
             yield from results
 
-    def _fill(self, pending: deque[Task]) -> None:
+    def _fill(self, queue: _Queue) -> None:
         for w in self._pool:
-            while w.ready and len(w.tasks) < PREFETCH and pending:
-                w.give(pending.popleft())
+            while w.ready and len(w.tasks) < PREFETCH:
+                task = queue.next()
+                if task is None:
+                    return
+                w.give(task)
 
-    def _replace(self, w: _Worker, pending: deque[Task]) -> _Worker:
+    def _replace(self, w: _Worker, queue: _Queue) -> _Worker:
         """A new worker for a dead or killed one; its waiting tasks go back to the queue."""
         w.tasks.popleft()
-        pending.extendleft(reversed(w.tasks))
+        queue.put_back(w.tasks)
         w.tasks.clear()
         return self._spawn()
 

@@ -7,11 +7,12 @@ with a status and a reason.
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline import detect, sources
@@ -21,11 +22,12 @@ from pipeline.results import PaperResult
 
 @dataclass(frozen=True)
 class Task:
-    """A file to process. ``paper_id`` is the hash the scanner saw; a mismatch means the file
-    changed between discovery and processing."""
+    """A file to process. ``paper_id`` is the hash the scanner saw (a mismatch means the file
+    changed between discovery and processing), or None: the worker hashes the bytes it reads,
+    so that the driver never reads a new file."""
 
     path: str
-    paper_id: str
+    paper_id: str | None
     n_bytes: int
 
 
@@ -68,9 +70,16 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def placeholder_id(path: str, why: str) -> str:
+    """The id of a file whose bytes were not hashed (unreadable, too large, stopped): from its
+    resolved path, so that it is one row however often it is scanned."""
+    archive, sep, member = path.partition("!/")
+    return sha256_bytes(f"{why}:{os.path.realpath(archive)}{sep}{member}".encode())
+
+
 def failed(task: Task, status: str, error: str, detail: str | None = None) -> PaperResult:
     return PaperResult(
-        paper_id=task.paper_id,
+        paper_id=task.paper_id or placeholder_id(task.path, status),
         source_path=task.path,
         status=status,
         n_bytes=task.n_bytes,
@@ -93,7 +102,10 @@ def process(
         data = Path(task.path).read_bytes()
     except OSError as exc:
         return failed(task, "failed", f"cannot read file: {exc.strerror or exc}")
-    if sha256_bytes(data) != task.paper_id:
+    paper_id = sha256_bytes(data)
+    if task.paper_id is None:
+        task = replace(task, paper_id=paper_id, n_bytes=len(data))
+    elif paper_id != task.paper_id:
         return failed(
             task,
             "failed",
@@ -131,7 +143,7 @@ def process(
             detail=traceback.format_exc(),
         )
     return PaperResult.from_document(
-        paper_id=task.paper_id,
+        paper_id=paper_id,
         source_path=task.path,
         n_bytes=task.n_bytes,
         document=document,
