@@ -113,7 +113,7 @@ class LogProgress:
             done, found, more = self.done, self.found, self.more
             positives, failed = self.positives, self.failed
         seconds = time.monotonic() - self.started
-        eta = eta_text(done, found, seconds)
+        eta = eta_text(done, found, seconds) if done else "unknown"
         if more and eta != "unknown":
             eta = ">" + eta
         return (

@@ -16,7 +16,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 
 from pipeline.errors import WorkerStartError
@@ -59,6 +59,14 @@ class _SetUp:
     reading). The first paper's timeout clock starts then: the set-up is not the paper's time."""
 
 
+@dataclass(frozen=True)
+class _Hashed:
+    """A worker's word of the hash of the paper it runs, which the driver did not hash: a paper
+    then stopped or killed is still stored under its bytes' id."""
+
+    paper_id: str
+
+
 def _worker_main(conn: Connection, settings: Settings, max_memory_mb: int | None) -> None:
     quiet_libraries()
     lock = threading.Lock()  # the set-up thread and this one both write to the pipe
@@ -88,7 +96,12 @@ def _worker_main(conn: Connection, settings: Settings, max_memory_mb: int | None
             # that takes a fifth of a second, which the parent would wait for.
             os._exit(0)
         try:
-            result = process(task, settings, before_detection=setup.wait)
+            result = process(
+                task,
+                settings,
+                before_detection=setup.wait,
+                on_hashed=lambda paper_id: send(_Hashed(paper_id)),
+            )
         except WorkerStartError as exc:
             send(exc)  # the parent raises it
             return
@@ -110,6 +123,12 @@ class _Worker:
         self.started = time.monotonic()  # of the first task (of the process until ready)
         self.ready = False
         self.set_up = False  # its detector is built (a first paper waits for it untimed)
+        self.hashed: str | None = None  # the running paper's id, hashed by the worker
+
+    def running(self) -> Task:
+        """The task that runs, with the id its worker hashed."""
+        task = self.tasks[0]
+        return replace(task, paper_id=self.hashed) if self.hashed and not task.paper_id else task
 
     def give(self, task: Task) -> None:
         if not self.tasks:
@@ -121,6 +140,7 @@ class _Worker:
         """The running task has finished: the next one in the pipe starts now."""
         task = self.tasks.popleft()
         self.started = time.monotonic()
+        self.hashed = None
         return task
 
     def kill(self) -> None:
@@ -206,6 +226,9 @@ class WorkerPool:
                         result = w.conn.recv()
                         if isinstance(result, WorkerStartError):
                             raise result
+                        if isinstance(result, _Hashed):
+                            w.hashed = result.paper_id
+                            continue
                         if isinstance(result, _SetUp):
                             w.set_up = True
                             w.started = max(w.started, now)
@@ -213,11 +236,11 @@ class WorkerPool:
                         w.done()
                         results.append(result)
                     except (EOFError, OSError):
-                        results.append(failed(w.tasks[0], "failed", death_reason(_exit_code(w))))
+                        results.append(failed(w.running(), "failed", death_reason(_exit_code(w))))
                         pool[i] = self._replace(w, queue)
                 elif now - w.started > limits.timeout_s + (0 if w.set_up else START_TIMEOUT_S):
                     w.kill()
-                    results.append(failed(w.tasks[0], "timeout", timeout_reason(limits.timeout_s)))
+                    results.append(failed(w.running(), "timeout", timeout_reason(limits.timeout_s)))
                     pool[i] = self._replace(w, queue)
             # The caller may take a while with a result (a batch written to DuckDB): the workers
             # get their next tasks first, so that they do not wait for it.

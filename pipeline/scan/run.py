@@ -6,7 +6,7 @@ import contextlib
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -160,11 +160,16 @@ def scan(
             hash_here=dask,
             on_window=window_done,
         )
+
+        def tasks() -> Iterator[Task]:
+            yield from planner.tasks()
+            summary.discovering = False
+            progress()
+
         status = "interrupted"
         try:
             if dask:
-                tasks = list(planner.tasks())
-                summary.discovering = False
+                listed = list(tasks())
                 flush()
                 items = [
                     dask_engine.Item(
@@ -172,7 +177,7 @@ def scan(
                         t.path,
                         planner.planned[t.path].overrides,
                     )
-                    for t in tasks
+                    for t in listed
                 ]
                 engine = dask_engine.run(
                     items,
@@ -192,13 +197,12 @@ def scan(
                         record(result, stored=True)
                         progress()
             elif pool is not None:
-                for result in pool.map(planner.tasks()):
+                for result in pool.map(tasks()):
                     overrides = planner.planned[result.source_path].overrides
                     result = result.with_overrides(overrides)
                     if planner.settle(result):
                         record(result)
                     progress()
-                summary.discovering = False
             flush()
             status = "finished"
         finally:

@@ -89,13 +89,17 @@ def failed(task: Task, status: str, error: str, detail: str | None = None) -> Pa
 
 
 def process(
-    task: Task, settings: Settings, before_detection: Callable[[], None] | None = None
+    task: Task,
+    settings: Settings,
+    before_detection: Callable[[], None] | None = None,
+    on_hashed: Callable[[str], None] | None = None,
 ) -> PaperResult:
     """Read, detect and judge one file; every failure becomes a result with a reason.
 
     ``before_detection`` is called once the document is read: a worker waits there for its
     detector, built while the first paper was read. A ``WorkerStartError`` from it is raised,
-    since no paper can be scanned.
+    since no paper can be scanned. ``on_hashed(paper_id)`` is called once a file the driver
+    did not hash is hashed: a paper then stopped or killed is still known by its bytes.
     """
     started = time.perf_counter()
     try:
@@ -105,6 +109,8 @@ def process(
     paper_id = sha256_bytes(data)
     if task.paper_id is None:
         task = replace(task, paper_id=paper_id, n_bytes=len(data))
+        if on_hashed is not None:
+            on_hashed(paper_id)
     elif paper_id != task.paper_id:
         return failed(
             task,
