@@ -18,12 +18,13 @@ from itertools import islice
 from typing import Any
 
 from pipeline.results import PaperResult
-from pipeline.scan.discover import Input, hash_file, resolve
+from pipeline.scan.discover import Input, hash_file
 from pipeline.scan.work import Task, placeholder_id
 from pipeline.store import Store
 from pipeline.store.writer import FileRow
 
 WINDOW = 512  # inputs planned at once: one database query each
+STORE, REPLACE, DROP = "store", "replace", "drop"  # what to do with a worker's result
 
 
 @dataclass(frozen=True)
@@ -97,9 +98,11 @@ class Planner:
             and (fmt != "pdf" or extractor == v.extractor)
         }
 
-    def settle(self, result: PaperResult) -> bool:
-        """Whether a worker's result is to be stored; counts it if not (a copy of a paper
-        stored in this scan, or an unchanged paper under a new path). Records its file."""
+    def settle(self, result: PaperResult) -> str:
+        """What to do with a worker's result: ``store`` it, ``replace`` the copy of it stored
+        in this scan (this copy was found first), or ``drop`` it (a later copy of a paper
+        stored in this scan, or an unchanged paper under a new path; counted). Records its
+        file either way."""
         planned = self.planned.pop(result.source_path)
         row = (result.source_path, result.paper_id, planned.size, planned.mtime_ns)
         if result.status == "failed" and result.error and result.error.startswith("cannot read"):
@@ -107,25 +110,25 @@ class Planner:
         self.file_rows.append(row)
         first = self.first.get(result.paper_id)
         if first == planned.seq:  # hashed here, and found new when planned
-            return True
+            return STORE
         if first is not None:
             self.counts.duplicates += 1
             if planned.seq > first or first < 0:
-                return False
+                return DROP
             # a copy found earlier than the one stored: its path is the paper's, as it would
             # be had the two been read in order
             self.first[result.paper_id] = planned.seq
-            return True
+            return REPLACE
         self.first[result.paper_id] = planned.seq
         if (
             self.versions.force
             or planned.overrides
             or result.paper_id not in self.current([result.paper_id])
         ):
-            return True
+            return STORE
         self.counts.skipped += 1
         self.first[result.paper_id] = -1  # stored by an earlier scan: no copy replaces it
-        return False
+        return DROP
 
     def _plan(self, window: list[Input]) -> list[Task]:
         found: list[tuple[Input, int, str, os.stat_result]] = []
@@ -140,7 +143,7 @@ class Planner:
             if stat.st_size > self.max_bytes:
                 self._too_large(item, stat.st_size)
                 continue
-            found.append((item, seq, resolve(item.path), stat))
+            found.append((item, seq, item.key(), stat))
         known = {} if self.versions.force else self.store.file_states([f[2] for f in found])
         ids: dict[int, str | None] = {}
         for item, seq, resolved, stat in found:
@@ -154,8 +157,8 @@ class Planner:
                 except OSError as exc:
                     self._unreadable(item, exc)
                     ids[seq] = None
-        current = set()
-        if not self.versions.force:
+        current: set[str] = set()
+        if ids and not self.versions.force:
             current = self.current(pid for pid in ids.values() if pid)
         tasks = []
         for item, seq, _, stat in found:

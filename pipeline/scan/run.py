@@ -6,7 +6,7 @@ import contextlib
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,7 +14,7 @@ from pipeline import detect
 from pipeline.results import PaperResult
 from pipeline.scan import dask_engine
 from pipeline.scan.discover import Input, Unique
-from pipeline.scan.plan import Counts, Planner, Versions
+from pipeline.scan.plan import DROP, REPLACE, Counts, Planner, Versions
 from pipeline.scan.pool import Limits, WorkerPool
 from pipeline.scan.work import Settings, Task
 from pipeline.store import Store
@@ -94,7 +94,12 @@ def scan(
     if dask:
         dask_engine.require_dask()
         shard_root = dask_engine.shard_root(store.path, options.shards)
-    unique = inputs if isinstance(inputs, Unique) else Unique(inputs)
+    if isinstance(inputs, Unique):
+        unique = inputs
+    elif isinstance(inputs, Sequence):  # a list: inputs with metadata merge as manifest rows
+        unique = Unique([i for i in inputs if not i.overrides], [i for i in inputs if i.overrides])
+    else:
+        unique = Unique(inputs)
     settings = Settings(extractor=options.extractor, max_pages=options.max_pages)
     limits = Limits(timeout_s=options.timeout_s, max_memory_mb=options.max_memory_mb)
     with contextlib.ExitStack() as stack:
@@ -118,7 +123,9 @@ def scan(
         def flush() -> None:
             nonlocal last_write
             # papers before their files: a file row is trusted only with its paper stored
-            store.write(batch, run_id=run_id, version=version, patterns_version=pversion)
+            # one row a paper: a copy found earlier replaces the one stored in the same batch
+            papers = list({r.paper_id: r for r in batch}.values())
+            store.write(papers, run_id=run_id, version=version, patterns_version=pversion)
             batch.clear()
             store.record_files(planner.file_rows, run_id)
             planner.file_rows.clear()
@@ -129,9 +136,10 @@ def scan(
             if on_progress:
                 on_progress(summary)
 
-        def record(result: PaperResult, *, stored: bool = False) -> None:
-            summary.scanned += 1
-            summary.statuses[result.status] += 1
+        def record(result: PaperResult, *, stored: bool = False, replaces: bool = False) -> None:
+            if not replaces:
+                summary.scanned += 1
+                summary.statuses[result.status] += 1
             if not stored:
                 batch.append(result)
                 if len(batch) >= BATCH_SIZE or time.monotonic() - last_write > BATCH_SECONDS:
@@ -200,8 +208,9 @@ def scan(
                 for result in pool.map(tasks()):
                     overrides = planner.planned[result.source_path].overrides
                     result = result.with_overrides(overrides)
-                    if planner.settle(result):
-                        record(result)
+                    action = planner.settle(result)
+                    if action != DROP:
+                        record(result, replaces=action == REPLACE)
                     progress()
             flush()
             status = "finished"
