@@ -202,8 +202,6 @@ def scan_command(
         if interactive
         else LogProgress(lambda line: click.echo(line, err=True), progress_every)
     )
-    if log is not None:
-        log.start()
 
     def on_progress(summary: ScanSummary) -> None:
         # files found so far are the total: it grows while the scan walks the folders
@@ -230,6 +228,8 @@ def scan_command(
             click.echo(result.detail, err=True)
 
     with Store(db) as store, progress:
+        if log is not None:
+            log.start()
         try:
             summary = run_scan(
                 inputs,

@@ -16,6 +16,8 @@ from pipeline.errors import UsageError
 PAPER_SUFFIXES = frozenset(
     {".pdf", ".xml", ".nxml", ".tei", ".json", ".txt", ".md", ".markdown", ".tex"}
 )
+# Archives whose members are read in place (``pipeline.scan.archives``).
+ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".zip")
 NOT_PAPERS = ("readme", "license", "licence", "changelog", "contributing", "notice")
 MANIFEST_COLUMNS = ("path", "doi", "title", "year", "venue", "field")
 HASH_CHUNK = 1 << 20
@@ -47,6 +49,11 @@ def discover(paths: Iterable[str | Path]) -> Iterator[Input]:
             yield Input(str(path))
         else:
             raise UsageError(f"no such file or folder: {raw}")
+
+
+def is_archive(name: str) -> bool:
+    """Whether a file is an archive whose members a scan reads (by its name)."""
+    return name.lower().endswith(ARCHIVE_SUFFIXES)
 
 
 def check_paths(paths: Iterable[str | Path]) -> None:
@@ -149,7 +156,9 @@ def _walk(root: Path) -> Iterator[tuple[str, str | None]]:
                 folders.append(entry.path)
                 continue
             lower = name.lower()
-            if lower.startswith(NOT_PAPERS) or os.path.splitext(lower)[1] not in PAPER_SUFFIXES:
+            if lower.startswith(NOT_PAPERS):
+                continue
+            if os.path.splitext(lower)[1] not in PAPER_SUFFIXES and not is_archive(lower):
                 continue
             yield entry.path, None if entry.is_symlink() else os.path.join(real, name)
         stack.extend(reversed(folders))

@@ -18,13 +18,21 @@ from itertools import islice
 from typing import Any
 
 from pipeline.results import PaperResult
-from pipeline.scan.discover import Input, hash_file
+from pipeline.scan.archives import SEP, member_path
+from pipeline.scan.discover import Input, hash_file, is_archive
 from pipeline.scan.work import Task, placeholder_id
 from pipeline.store import Store
 from pipeline.store.writer import FileRow
 
 WINDOW = 512  # inputs planned at once: one database query each
-STORE, REPLACE, DROP = "store", "replace", "drop"  # what to do with a worker's result
+# What to do with a worker's result: store it; replace the copy stored in this scan; drop it;
+# store it unless the paper is stored already (asked once a batch: ``pipeline.scan.batch``).
+STORE, REPLACE, DROP, CHECK = "store", "replace", "drop", "check"
+EARLIER = (-1, 0)  # the place of a paper stored by an earlier scan
+DASK_ARCHIVE = (
+    "archives are read in place by the local engine only: scan without --engine dask, or "
+    "unpack the archive"
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,7 @@ class Planned:
     size: int
     mtime_ns: int
     overrides: dict[str, Any]
+    archive: bool = False
 
 
 @dataclass
@@ -75,7 +84,8 @@ class Planner:
     early: list[PaperResult] = field(default_factory=list)
     file_rows: list[FileRow] = field(default_factory=list)
     planned: dict[str, Planned] = field(default_factory=dict)
-    first: dict[str, int] = field(default_factory=dict)  # paper_id -> seq of its first file
+    # paper_id -> (seq, member) of the first file that holds it; EARLIER: stored by a past scan
+    first: dict[str, tuple[int, int]] = field(default_factory=dict)
     _seq: int = 0
 
     def tasks(self) -> Iterator[Task]:
@@ -98,40 +108,39 @@ class Planner:
             and (fmt != "pdf" or extractor == v.extractor)
         }
 
-    def settle(self, result: PaperResult) -> str:
+    def settle(self, planned: Planned, result: PaperResult, member: int = 0) -> str:
         """What to do with a worker's result: ``store`` it, ``replace`` the copy of it stored
-        in this scan (this copy was found first), or ``drop`` it (a later copy of a paper
-        stored in this scan, or an unchanged paper under a new path; counted). Records its
-        file either way."""
-        planned = self.planned.pop(result.source_path)
-        row = (result.source_path, result.paper_id, planned.size, planned.mtime_ns)
-        if result.status == "failed" and result.error and result.error.startswith("cannot read"):
+        in this scan (this copy was found first), ``drop`` it (a later copy of a paper stored
+        in this scan; counted), or ``check`` whether its paper is stored already (a file new
+        to the database may hold a paper it has). ``member`` is its place among an archive's
+        results. Records its file either way."""
+        is_member = planned.archive and SEP in result.source_path
+        size = result.n_bytes if is_member else planned.size
+        row = (result.source_path, result.paper_id, size, planned.mtime_ns)
+        unread = result.status == "failed" and (result.error or "").startswith("cannot read")
+        if unread or (planned.archive and not is_member):  # read again by the next scan
             row = (result.source_path, result.paper_id, None, None)
         self.file_rows.append(row)
+        if is_member and member:
+            self.counts.files += 1  # an archive was counted as one file when found
+        place = (planned.seq, member)
         first = self.first.get(result.paper_id)
-        if first == planned.seq:  # hashed here, and found new when planned
+        if first == place:  # hashed here, and found new when planned
             return STORE
         if first is not None:
             self.counts.duplicates += 1
-            if planned.seq > first or first < 0:
+            if place > first or first == EARLIER:
                 return DROP
             # a copy found earlier than the one stored: its path is the paper's, as it would
             # be had the two been read in order
-            self.first[result.paper_id] = planned.seq
+            self.first[result.paper_id] = place
             return REPLACE
-        self.first[result.paper_id] = planned.seq
-        if (
-            self.versions.force
-            or planned.overrides
-            or result.paper_id not in self.current([result.paper_id])
-        ):
-            return STORE
-        self.counts.skipped += 1
-        self.first[result.paper_id] = -1  # stored by an earlier scan: no copy replaces it
-        return DROP
+        self.first[result.paper_id] = place
+        return STORE if self.versions.force or planned.overrides else CHECK
 
     def _plan(self, window: list[Input]) -> list[Task]:
         found: list[tuple[Input, int, str, os.stat_result]] = []
+        packed: list[tuple[Input, int, str, os.stat_result]] = []  # archives
         for item in window:
             seq, self._seq = self._seq, self._seq + 1
             self.counts.files += 1
@@ -140,11 +149,18 @@ class Planner:
             except OSError as exc:
                 self._unreadable(item, exc)
                 continue
+            if is_archive(item.path):
+                if self.hash_here:
+                    self._early(item, "skipped", DASK_ARCHIVE, None)
+                else:
+                    packed.append((item, seq, item.key(), stat))
+                continue
             if stat.st_size > self.max_bytes:
                 self._too_large(item, stat.st_size)
                 continue
             found.append((item, seq, item.key(), stat))
-        known = {} if self.versions.force else self.store.file_states([f[2] for f in found])
+        force = self.versions.force
+        known = {} if force else self.store.file_states([f[2] for f in found])
         ids: dict[int, str | None] = {}
         for item, seq, resolved, stat in found:
             state = known.get(resolved)
@@ -157,9 +173,11 @@ class Planner:
                 except OSError as exc:
                     self._unreadable(item, exc)
                     ids[seq] = None
+        members = {} if force or not packed else self.store.archive_members([a[2] for a in packed])
         current: set[str] = set()
-        if ids and not self.versions.force:
-            current = self.current(pid for pid in ids.values() if pid)
+        if (ids or members) and not force:
+            in_archives = (row[1] for rows in members.values() for row in rows)
+            current = self.current([*(pid for pid in ids.values() if pid), *in_archives])
         tasks = []
         for item, seq, _, stat in found:
             if seq in ids and ids[seq] is None:  # unreadable: recorded already
@@ -171,38 +189,52 @@ class Planner:
                 self.file_rows.append(row)
                 continue
             if paper_id is not None:
-                self.first[paper_id] = seq
+                self.first[paper_id] = (seq, 0)
                 if paper_id in current and not item.overrides:
                     self.counts.skipped += 1
-                    self.first[paper_id] = -1
+                    self.first[paper_id] = EARLIER
                     self.file_rows.append(row)
                     continue
             self.planned[item.path] = Planned(seq, stat.st_size, stat.st_mtime_ns, item.overrides)
             tasks.append(Task(item.path, paper_id, stat.st_size))
+        for item, seq, resolved, stat in packed:
+            rows = members.get(resolved, [])
+            if (
+                rows
+                and not item.overrides
+                and all(m == stat.st_mtime_ns and pid in current for _, pid, _, m in rows)
+            ):
+                # unchanged since its members were stored: none is read again
+                self.counts.files += len(rows) - 1
+                self.counts.skipped += len(rows)
+                for name, pid, size, mtime in rows:
+                    self.first.setdefault(pid, EARLIER)
+                    self.file_rows.append((member_path(item.path, name), pid, size, mtime))
+                continue
+            self.planned[item.path] = Planned(
+                seq, stat.st_size, stat.st_mtime_ns, item.overrides, archive=True
+            )
+            tasks.append(Task(item.path, None, stat.st_size))
         return tasks
 
     def _unreadable(self, item: Input, exc: OSError) -> None:
-        paper_id = placeholder_id(item.path, "unreadable")
-        self.early.append(
-            PaperResult(
-                paper_id=paper_id,
-                source_path=item.path,
-                status="failed",
-                error=f"cannot read file: {exc.strerror or exc}",
-            ).with_overrides(item.overrides)
-        )
-        self.file_rows.append((item.path, paper_id, None, None))
+        self._early(item, "failed", f"cannot read file: {exc.strerror or exc}", None)
 
     def _too_large(self, item: Input, size: int) -> None:
-        paper_id = placeholder_id(item.path, f"too-large:{size}")
+        reason = (
+            f"file is {size / 2**20:.0f} MB, over the --max-mb limit of "
+            f"{self.max_bytes // 2**20} MB"
+        )
+        self._early(item, "skipped", reason, size, why=f"too-large:{size}")
+
+    def _early(
+        self, item: Input, status: str, reason: str, size: int | None, why: str = "unreadable"
+    ) -> None:
+        """A result known without a worker, and its file's row."""
+        paper_id = placeholder_id(item.path, why)
         self.early.append(
             PaperResult(
-                paper_id=paper_id,
-                source_path=item.path,
-                status="skipped",
-                n_bytes=size,
-                error=f"file is {size / 2**20:.0f} MB, over "
-                f"the --max-mb limit of {self.max_bytes // 2**20} MB",
+                paper_id=paper_id, source_path=item.path, status=status, n_bytes=size, error=reason
             ).with_overrides(item.overrides)
         )
         self.file_rows.append((item.path, paper_id, size, None))

@@ -21,7 +21,15 @@ from multiprocessing.connection import Connection, wait
 
 from pipeline.errors import WorkerStartError
 from pipeline.results import PaperResult
-from pipeline.scan.work import DetectorSetup, Settings, Task, failed, process
+from pipeline.scan.discover import is_archive
+from pipeline.scan.work import (
+    DetectorSetup,
+    Settings,
+    Task,
+    failed,
+    process,
+    process_archive,
+)
 
 POLL_S = 0.2
 # Tasks a worker holds at once: the one it runs and the next, already in its pipe.
@@ -96,12 +104,17 @@ def _worker_main(conn: Connection, settings: Settings, max_memory_mb: int | None
             # that takes a fifth of a second, which the parent would wait for.
             os._exit(0)
         try:
-            result = process(
-                task,
-                settings,
-                before_detection=setup.wait,
-                on_hashed=lambda paper_id: send(_Hashed(paper_id)),
-            )
+            if is_archive(task.path):
+                result: PaperResult | list[PaperResult] = process_archive(
+                    task, settings, before_detection=setup.wait
+                )
+            else:
+                result = process(
+                    task,
+                    settings,
+                    before_detection=setup.wait,
+                    on_hashed=lambda paper_id: send(_Hashed(paper_id)),
+                )
         except WorkerStartError as exc:
             send(exc)  # the parent raises it
             return
@@ -204,9 +217,10 @@ class WorkerPool:
             _stop(w)
         del self._pool[workers:]
 
-    def map(self, tasks: Iterable[Task]) -> Iterator[PaperResult]:
-        """Results of ``tasks`` as they finish. ``tasks`` is read lazily, a task when a worker
-        has room for one, so that it may be a stream of files still being found."""
+    def map(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, list[PaperResult]]]:
+        """Each task with its results as it finishes (one a file, one or more an archive).
+        ``tasks`` is read lazily, a task when a worker has room for one, so that it may be a
+        stream of files still being found."""
         queue = _Queue(tasks)
         pool = self._pool
         limits = self._limits
@@ -214,7 +228,7 @@ class WorkerPool:
             self._fill(queue)
             ready = set(wait([w.conn for w in pool if w.tasks or not w.ready], timeout=POLL_S))
             now = time.monotonic()
-            results: list[PaperResult] = []
+            results: list[tuple[Task, list[PaperResult]]] = []
             for i, w in enumerate(pool):
                 if not w.ready:
                     pool[i] = _start(self._ctx, w, ready, now, self._settings, limits)
@@ -233,14 +247,16 @@ class WorkerPool:
                             w.set_up = True
                             w.started = max(w.started, now)
                             continue
-                        w.done()
-                        results.append(result)
+                        task = w.done()
+                        results.append((task, result if isinstance(result, list) else [result]))
                     except (EOFError, OSError):
-                        results.append(failed(w.running(), "failed", death_reason(_exit_code(w))))
+                        reason = death_reason(_exit_code(w))
+                        results.append((w.tasks[0], [failed(w.running(), "failed", reason)]))
                         pool[i] = self._replace(w, queue)
                 elif now - w.started > limits.timeout_s + (0 if w.set_up else START_TIMEOUT_S):
                     w.kill()
-                    results.append(failed(w.running(), "timeout", timeout_reason(limits.timeout_s)))
+                    reason = timeout_reason(limits.timeout_s)
+                    results.append((w.tasks[0], [failed(w.running(), "timeout", reason)]))
                     pool[i] = self._replace(w, queue)
             # The caller may take a while with a result (a batch written to DuckDB): the workers
             # get their next tasks first, so that they do not wait for it.

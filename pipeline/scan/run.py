@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -13,15 +12,14 @@ from typing import Any
 from pipeline import detect
 from pipeline.results import PaperResult
 from pipeline.scan import dask_engine
+from pipeline.scan.batch import ResultBatch
 from pipeline.scan.discover import Input, Unique
-from pipeline.scan.plan import DROP, REPLACE, Counts, Planner, Versions
+from pipeline.scan.plan import DROP, STORE, Counts, Planner, Versions
 from pipeline.scan.pool import Limits, WorkerPool
 from pipeline.scan.work import Settings, Task
 from pipeline.store import Store
 from pipeline.version import __version__
 
-BATCH_SIZE = 32
-BATCH_SECONDS = 5.0
 FILE_ROWS = 2048  # rows of files settled without a worker, written together
 DEFAULT_MAX_MB = 200
 ENGINES = ("local", "dask")
@@ -100,7 +98,9 @@ def scan(
         unique = Unique([i for i in inputs if not i.overrides], [i for i in inputs if i.overrides])
     else:
         unique = Unique(inputs)
-    settings = Settings(extractor=options.extractor, max_pages=options.max_pages)
+    settings = Settings(
+        extractor=options.extractor, max_pages=options.max_pages, max_mb=options.max_mb
+    )
     limits = Limits(timeout_s=options.timeout_s, max_memory_mb=options.max_memory_mb)
     with contextlib.ExitStack() as stack:
         pool = None
@@ -116,36 +116,26 @@ def scan(
         if dask:
             # shards written by workers of an interrupted run: their papers need no new scan
             summary.recovered_shards = dask_engine.ingest_shards(store, shard_root).shards
-        batch: list[PaperResult] = []
-        last_write = time.monotonic()
         windows = 0
 
+        def count(result: PaperResult) -> None:
+            summary.scanned += 1
+            summary.statuses[result.status] += 1
+
+        def stored(result: PaperResult) -> None:
+            if on_result:
+                on_result(result, summary)
+
         def flush() -> None:
-            nonlocal last_write
-            # papers before their files: a file row is trusted only with its paper stored
-            # one row a paper: a copy found earlier replaces the one stored in the same batch
-            papers = list({r.paper_id: r for r in batch}.values())
-            store.write(papers, run_id=run_id, version=version, patterns_version=pversion)
-            batch.clear()
-            store.record_files(planner.file_rows, run_id)
-            planner.file_rows.clear()
-            last_write = time.monotonic()
+            batch.flush()
 
         def progress() -> None:
             summary.named_twice = unique.repeats
             if on_progress:
                 on_progress(summary)
 
-        def record(result: PaperResult, *, stored: bool = False, replaces: bool = False) -> None:
-            if not replaces:
-                summary.scanned += 1
-                summary.statuses[result.status] += 1
-            if not stored:
-                batch.append(result)
-                if len(batch) >= BATCH_SIZE or time.monotonic() - last_write > BATCH_SECONDS:
-                    flush()
-            if on_result:
-                on_result(result, summary)
+        def record(result: PaperResult, action: str = STORE) -> None:
+            batch.add(result, action)
 
         def window_done(n_tasks: int) -> None:
             nonlocal windows
@@ -168,6 +158,7 @@ def scan(
             hash_here=dask,
             on_window=window_done,
         )
+        batch = ResultBatch(store, planner, run_id, version, pversion, count, stored)
 
         def tasks() -> Iterator[Task]:
             yield from planner.tasks()
@@ -201,23 +192,26 @@ def scan(
                 )
                 with contextlib.closing(engine):
                     for result in engine:
-                        planner.settle(result)  # hashed here: always new, stored by its shard
-                        record(result, stored=True)
+                        # hashed here: always new, stored by its shard
+                        planner.settle(planner.planned.pop(result.source_path), result)
+                        count(result)
+                        stored(result)
                         progress()
             elif pool is not None:
-                for result in pool.map(tasks()):
-                    overrides = planner.planned[result.source_path].overrides
-                    result = result.with_overrides(overrides)
-                    action = planner.settle(result)
-                    if action != DROP:
-                        record(result, replaces=action == REPLACE)
+                for task, results in pool.map(tasks()):
+                    planned = planner.planned.pop(task.path)
+                    for member, result in enumerate(results):
+                        result = result.with_overrides(planned.overrides)
+                        action = planner.settle(planned, result, member)
+                        if action != DROP:
+                            record(result, action)
                     progress()
             flush()
             status = "finished"
         finally:
-            if batch or planner.file_rows:
+            if batch.results or planner.file_rows:
                 flush()
-            summary.named_twice = unique.repeats
             summary.discovering = False
             store.finish_run(run_id, summary.counts(), status)
+            progress()
     return summary

@@ -16,6 +16,8 @@ from pipeline.store.schema import CALIBRATION_COLUMNS, FINDING_COLUMNS, PAPER_CO
 
 # A file's row: path as given, paper_id, size, modification time in ns.
 FileRow = tuple[str, str, int | None, int | None]
+# An archive member's row: its name in the archive, paper_id, size, the archive's time in ns.
+MemberRow = tuple[str, str, int | None, int | None]
 
 
 class FileState(NamedTuple):
@@ -39,6 +41,7 @@ class Store:
         self.path = Path(path)
         self.con = connect(self.path, read_only=False)
         self._types: dict[str, dict[str, str]] = {}  # table -> column -> SQL type
+        self._relative_rows: bool | None = None  # files rows with a relative path (schema 2)
         migrate(self.con, self.path)
 
     def __enter__(self) -> Store:
@@ -141,6 +144,24 @@ class Store:
         ).fetchall()
         return {r[0]: FileState(*r[1:]) for r in rows}
 
+    def archive_members(
+        self, archives: Sequence[str]
+    ) -> dict[str, list[tuple[str, str, int, int]]]:
+        """The rows of the members of these archives (by resolved path): archive -> (member
+        name, paper_id, size, modification time of the archive when scanned)."""
+        rows = self.con.execute(
+            "SELECT a.archive, f.resolved, f.paper_id, f.n_bytes, f.mtime_ns FROM files f "
+            "JOIN (SELECT unnest($archives::VARCHAR[]) AS archive) a "
+            "ON split_part(f.resolved, '!/', 1) = a.archive "
+            "WHERE contains(f.resolved, '!/') ORDER BY f.resolved",
+            {"archives": list(archives)},
+        ).fetchall()
+        found: dict[str, list[MemberRow]] = {}
+        for archive, resolved, paper_id, n_bytes, mtime_ns in rows:
+            name = resolved[len(archive) + 2 :]
+            found.setdefault(archive, []).append((name, paper_id, n_bytes, mtime_ns))
+        return found
+
     def record_files(
         self, files: Sequence[tuple[str, str, int | None] | FileRow], run_id: str
     ) -> None:
@@ -168,15 +189,22 @@ class Store:
             "sizes": sizes,
             "mtimes": mtimes,
         }
+        if self._relative_rows is None:  # only a migrated database has them; none are added
+            self._relative_rows = bool(
+                self.con.execute(
+                    "SELECT 1 FROM files WHERE resolved NOT LIKE '/%' LIMIT 1"
+                ).fetchall()
+            )
+        # a relative path from before schema 3 that this resolved one ends with: same file
+        legacy = (
+            f"DELETE FROM files WHERE resolved NOT LIKE '/%' AND EXISTS (SELECT 1 FROM "
+            f"({rows}) n WHERE n.paper_id = files.paper_id "
+            "AND ends_with(n.resolved, '/' || files.resolved))",
+            lists,
+        )
         self._transaction(
             (f"DELETE FROM files WHERE resolved IN (SELECT resolved FROM ({rows}))", lists),
-            # a relative path from before schema 3 that this resolved one ends with: same file
-            (
-                f"DELETE FROM files WHERE resolved NOT LIKE '/%' AND EXISTS (SELECT 1 FROM "
-                f"({rows}) n WHERE n.paper_id = files.paper_id "
-                "AND ends_with(n.resolved, '/' || files.resolved))",
-                lists,
-            ),
+            *([legacy] if self._relative_rows else []),
             (
                 "INSERT INTO files (path, resolved, paper_id, n_bytes, run_id, seen_at, mtime_ns) "
                 f"SELECT path, resolved, paper_id, n_bytes, $run_id, $seen_at, mtime_ns "
