@@ -112,7 +112,13 @@ def timed_scan(folder: Path, db: Path, seconds: float, workers: int) -> dict[str
     cmd += ["--progress-every", "1", "--format", "json"]
     started = time.perf_counter()
     proc = subprocess.Popen(
-        cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        cmd,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        # run in the background (nohup, &), this process ignores Ctrl-C, and so would the scan
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     figures: dict[str, float] = {"first_s": float("nan"), "found": 0, "done": 0, "rss_mb": 0}
 

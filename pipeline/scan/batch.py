@@ -38,8 +38,11 @@ class ResultBatch:
     last_write: float = field(default_factory=time.monotonic)
     writes: int = 0
 
-    def add(self, result: PaperResult, action: str) -> None:
-        self.results.append((result, action))
+    def add(self, *results: tuple[PaperResult, str]) -> None:
+        """Add results (each with its action); written together, in this batch or the next."""
+        if not results:
+            return
+        self.results.extend(results)
         # the first result is written at once: a scan shows that it works within seconds
         if (
             not self.writes

@@ -135,7 +135,7 @@ def scan(
                 on_progress(summary)
 
         def record(result: PaperResult, action: str = STORE) -> None:
-            batch.add(result, action)
+            batch.add((result, action))
 
         def window_done(n_tasks: int) -> None:
             nonlocal windows
@@ -200,11 +200,15 @@ def scan(
             elif pool is not None:
                 for task, results in pool.map(tasks()):
                     planned = planner.planned.pop(task.path)
-                    for member, result in enumerate(results):
-                        result = result.with_overrides(planned.overrides)
-                        action = planner.settle(planned, result, member)
-                        if action != DROP:
-                            record(result, action)
+                    # an archive's results are settled and written together: its members'
+                    # rows are in the database all or none, as a rescan expects
+                    settled = [
+                        (r, planner.settle(planned, r, member))
+                        for member, r in enumerate(
+                            r.with_overrides(planned.overrides) for r in results
+                        )
+                    ]
+                    batch.add(*((r, action) for r, action in settled if action != DROP))
                     progress()
             flush()
             status = "finished"
