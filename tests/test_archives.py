@@ -20,7 +20,7 @@ from pipeline.scan.run import ScanOptions, scan
 from pipeline.store import Store, connect_readonly
 from tests.conftest import DEMO, FIXTURES
 
-NXML = FIXTURES / "docling__pone.0234687.nxml"
+NXML = DEMO / "jats" / "heart-failure-ctgan.xml"  # a JATS paper with findings
 PDF = FIXTURES / "synthpop__synthpop.pdf"
 TEX = DEMO / "latex" / "weed-stable-diffusion.tex"
 TEXTS = sorted((DEMO / "text").glob("*.txt"))

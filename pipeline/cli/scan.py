@@ -132,12 +132,16 @@ def scan_command(
     """Scan papers (files, folders, or a manifest) into a DuckDB file.
 
     Folders are searched recursively for .pdf .xml .nxml .tei .json .txt .md .tex files (README
-    and LICENSE files are left out); the format is decided from each file's content. Papers
-    whose bytes and pipeline version are unchanged since the last scan are skipped. A paper
-    that cannot be read is stored with status failed / no_text / timeout and its reason.
+    and LICENSE files are left out); the format is decided from each file's content. Archives
+    (.tar.gz .tgz .tar .zip: PMC packages, arXiv sources) are read in place, one paper per
+    article member (ARCHIVE!/MEMBER). Files are found as the scan goes: the workers start at
+    once, whatever the size of the tree. Files whose size and time, or whose bytes, and
+    pipeline version are unchanged since the last scan are skipped. A paper that cannot be
+    read is stored with status failed / no_text / timeout and its reason.
 
-    On a terminal a progress bar shows papers/s and the time left; with no terminal a line
-    every --progress-every seconds says the same, so a batch job's log shows how far it is.
+    On a terminal a progress bar shows files done of those found so far, files/s and the time
+    left; with no terminal a line every --progress-every seconds says the same, so a batch
+    job's log shows how far it is.
 
     Exit codes: 0 the scan ran (failed papers are data, counted in the summary); 1 nothing
     could be scanned or the database could not be opened; 2 usage error.
@@ -163,7 +167,8 @@ def scan_command(
     if first is None and not rows:
         raise click.ClickException(
             f"no paper files found in {', '.join(paths)} (looked for .pdf .xml .nxml .tei .json "
-            ".txt .md .tex); name files directly to scan other extensions"
+            ".txt .md .tex and .tar.gz .tgz .tar .zip); name files directly to scan other "
+            "extensions"
         )
     inputs = Unique(itertools.chain([first] if first else [], found), rows)
     options = ScanOptions(

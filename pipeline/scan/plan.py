@@ -29,6 +29,7 @@ WINDOW = 512  # inputs planned at once: one database query each
 # store it unless the paper is stored already (asked once a batch: ``pipeline.scan.batch``).
 STORE, REPLACE, DROP, CHECK = "store", "replace", "drop", "check"
 EARLIER = (-1, 0)  # the place of a paper stored by an earlier scan
+MEMBER_SPAN = 1 << 20  # places encoded as seq * MEMBER_SPAN + member (archives hold fewer)
 DASK_ARCHIVE = (
     "archives are read in place by the local engine only: scan without --engine dask, or "
     "unpack the archive"
@@ -65,6 +66,37 @@ class Counts:
     duplicates: int = 0
 
 
+class Places:
+    """paper_id -> the place (seq, member) of the first file that holds it, for every paper of
+    a scan: the one thing a scan remembers per file, so kept small (16 bytes of the id and an
+    int, about 120 bytes a paper with the dictionary's own share)."""
+
+    def __init__(self) -> None:
+        self._places: dict[bytes, int] = {}
+
+    @staticmethod
+    def _key(paper_id: str) -> bytes:
+        return bytes.fromhex(paper_id[:32])
+
+    def get(self, paper_id: str) -> tuple[int, int] | None:
+        value = self._places.get(self._key(paper_id))
+        if value is None:
+            return None
+        return EARLIER if value < 0 else divmod(value, MEMBER_SPAN)
+
+    def __contains__(self, paper_id: str) -> bool:
+        return self._key(paper_id) in self._places
+
+    def __setitem__(self, paper_id: str, place: tuple[int, int]) -> None:
+        self._places[self._key(paper_id)] = (
+            -1 if place == EARLIER else place[0] * MEMBER_SPAN + place[1]
+        )
+
+    def setdefault(self, paper_id: str, place: tuple[int, int]) -> None:
+        if paper_id not in self:
+            self[paper_id] = place
+
+
 @dataclass
 class Planner:
     """Turns a stream of inputs into a stream of tasks, a window at a time.
@@ -85,7 +117,7 @@ class Planner:
     file_rows: list[FileRow] = field(default_factory=list)
     planned: dict[str, Planned] = field(default_factory=dict)
     # paper_id -> (seq, member) of the first file that holds it; EARLIER: stored by a past scan
-    first: dict[str, tuple[int, int]] = field(default_factory=dict)
+    first: Places = field(default_factory=lambda: Places())
     _seq: int = 0
 
     def tasks(self) -> Iterator[Task]:
