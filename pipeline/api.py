@@ -3,6 +3,7 @@
     >>> from pipeline import Corpus, screen
     >>> corpus = Corpus("synthwatch.duckdb")
     >>> corpus.query("prevalence_by_year", field="medicine")      # a canned query
+    >>> Corpus("synthwatch.duckdb", reviews="reviews.duckdb").query("prevalence_validated")
     >>> corpus.papers(concern="high")                              # filtered tables
     >>> corpus.findings(category="llm_text", stance="use")
     >>> corpus.search("synthetic patients", stance="use").rows  # ranked evidence sentences
@@ -25,6 +26,7 @@ import pandas as pd
 from pipeline.answers.queries import list_queries, run_query
 from pipeline.answers.search import SearchResult, search
 from pipeline.errors import QueryError
+from pipeline.review.reviews import default_reviews_path
 from pipeline.store import DEFAULT_DB, connect_readonly
 
 if TYPE_CHECKING:
@@ -43,8 +45,10 @@ FINDINGS_ORDER = "source_path, ordinal"
 class Corpus:
     """A synthwatch database, read-only: canned queries and filtered papers and findings."""
 
-    def __init__(self, path: str | Path = DEFAULT_DB) -> None:
+    def __init__(self, path: str | Path = DEFAULT_DB, reviews: str | Path | None = None) -> None:
         self.path = Path(path)
+        # the reviews file of the validated queries (default: reviews.duckdb beside the database)
+        self.reviews = Path(reviews) if reviews else default_reviews_path(self.path)
         connect_readonly(self.path).close()  # a missing database fails here, with a hint
 
     def __repr__(self) -> str:
@@ -80,7 +84,7 @@ class Corpus:
         ParameterError (a QueryError and a UsageError) naming the valid ones.
         """
         with self._connection() as con:
-            return run_query(con, name, params)
+            return run_query(con, name, params, reviews=self.reviews)
 
     def search(self, text: str, /, **filters: Any) -> SearchResult:
         """Evidence sentences and titles matching ``text``, best first, one page at a time.

@@ -87,3 +87,35 @@ class ParameterError(QueryError, UsageError):
 
 class UnknownQuery(QueryError, UsageError):
     """No canned query of that name: the caller can fix it (the CLI exits 2 with the list)."""
+
+
+class FetchError(SynthwatchError):
+    """A request to a paper service failed after its retries (status, time-out, bad body)."""
+
+    def __init__(self, reason: str, *, url: str = "", status: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.url = url
+        self.status = status
+
+
+class NetworkUnreachable(FetchError):
+    """No connection could be made at all (no network, DNS failure, refused): stop the run."""
+
+
+class ServiceFormatError(FetchError):
+    """A service answered, but not in the format it documents (malformed JSON, no cursor): the
+    service may have changed its API, so the run stops rather than guess."""
+
+
+class ReviewError(SynthwatchError):
+    """A reviews file cannot be used: not a reviews file, or its sample is not of this database."""
+
+
+class ReviewsMissing(ReviewError, UsageError):
+    """The reviews file to read does not exist (or holds no review yet): the caller can fix it."""
+
+
+class SheetError(ReviewError, UsageError):
+    """A review sheet was refused (wrong columns, unknown papers, duplicate reviews, values out
+    of range); the message names the rows. Nothing of the sheet was imported."""

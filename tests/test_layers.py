@@ -1,7 +1,7 @@
 """The package draws as the data flow: every import points down this list, none back up, and no
-module imports itself in a circle. docs/architecture.md draws the same layers for readers.
+module imports itself in a circle. docs/development.md draws the same layers for readers.
 
-    sources -> detect -> store -> scan (engines) -> answers -> cli / web
+    sources -> detect -> store -> acquire -> scan (engines) -> answers (and review) -> cli / web
 
 Imports inside functions count as much as those at the top of a file: a lazy import back up is
 still a dependency back up. (The package root ``pipeline/__init__`` is the facade on top.)
@@ -25,8 +25,9 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("detect", ("pipeline.detect",)),
     ("results", ("pipeline.results",)),
     ("store", ("pipeline.store",)),
+    ("acquire", ("pipeline.acquire",)),  # fetch (sources: format checks), enrich (store)
     ("scan", ("pipeline.scan",)),
-    ("answers", ("pipeline.answers",)),
+    ("answers", ("pipeline.answers", "pipeline.review")),
     ("api", ("pipeline.api",)),
     ("cli", ("pipeline.cli",)),
     ("root", ("pipeline",)),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -19,6 +20,7 @@ from pipeline.answers.stats import Calibration, Prevalence, prevalence
 from pipeline.detect.evidence import EVIDENCE_SECTIONS
 from pipeline.detect.model import CATEGORIES
 from pipeline.detect.verdict import MIN_USE_CONFIDENCE
+from pipeline.errors import QueryError, ReviewError
 
 CONCERN_ORDER = ("high", "medium", "low", "none", "not assessed")
 MAX_VENUES = 15
@@ -116,6 +118,9 @@ class CorpusReport:
     runs: dict[str, Any]
     min_confidence: float = MIN_USE_CONFIDENCE
     frames: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    # the prevalence_validated row when a reviews file with reviews exists; else why not
+    validated: dict[str, Any] | None = None
+    validated_note: str = ""
 
     @property
     def n_papers(self) -> int:
@@ -255,8 +260,32 @@ def evidence_samples(
     return out
 
 
-def gather_corpus(con: duckdb.DuckDBPyConnection, database: str = "") -> CorpusReport:
-    """Read everything the corpus report shows through canned queries (and a little SQL)."""
+def validated_figures(
+    con: duckdb.DuckDBPyConnection, reviews: str | Path | None
+) -> tuple[dict[str, Any] | None, str]:
+    """The validated prevalence row from a reviews file, or None and a plain reason why not."""
+    if reviews is None or not Path(reviews).is_file():
+        where = f" ({reviews})" if reviews else ""
+        return None, (
+            f"No reviews file{where}: the figures are the detector's, not validated on this "
+            "corpus. Draw a sample (synthwatch sample), review it, and run the report again."
+        )
+    try:
+        row = _records(run_query(con, "prevalence_validated", reviews=reviews))[0]
+    except (ReviewError, QueryError) as exc:
+        return None, f"Not validated: {exc}"
+    return row, ""
+
+
+def gather_corpus(
+    con: duckdb.DuckDBPyConnection, database: str = "", reviews: str | Path | None = None
+) -> CorpusReport:
+    """Read everything the corpus report shows through canned queries (and a little SQL).
+
+    ``reviews``: a reviews file (synthwatch sample / review import); its validated prevalence
+    is shown when it holds reviews, and the report says plainly when there is none.
+    """
+    validated, validated_note = validated_figures(con, reviews)
     status_counts = _scalar_rows(
         con, "SELECT status, count(*) FROM papers GROUP BY status ORDER BY 2 DESC, 1"
     )
@@ -358,6 +387,8 @@ def gather_corpus(con: duckdb.DuckDBPyConnection, database: str = "") -> CorpusR
         calibration=calibration,
         runs=runs,
         frames=frames,
+        validated=validated,
+        validated_note=validated_note,
     )
 
 

@@ -33,6 +33,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import duckdb
@@ -41,12 +42,15 @@ import pandas as pd
 from pipeline.answers.default_calibration import shipped_calibration
 from pipeline.answers.params import Param, parse_param
 from pipeline.answers.stats import Calibration, prevalence
-from pipeline.errors import ParameterError, QueryError, UnknownQuery
+from pipeline.errors import ParameterError, QueryError, UnknownQuery, UsageError
 
 QUERIES_PACKAGE = "pipeline.queries"
 HEADER_KEYS = ("title", "description", "param", "stats", "columns", "show", "once", "builder")
 # builder name -> (module, function(query, bound values) -> (sql, values)); imported on use
 BUILDERS = {"search": ("pipeline.answers.search", "compile_search")}
+# stats computed with a second file, the reviews of a validation sample: name -> (module,
+# function(frame, values, reviews=PATH, columns=...)); imported on use (pipeline.review)
+REVIEW_STATS = {"validated": ("pipeline.review.validated", "validated_rows")}
 _HEADER_LINE = re.compile(r"^--\s?(?P<key>[a-z]+)(?:\s+(?P<arg>[A-Za-z_]\w*))?:\s*(?P<value>.*)$")
 _CONTINUATION = re.compile(r"^--\s{2,}(?P<text>\S.*)$")
 _PLACEHOLDER = re.compile(r"\$([A-Za-z_]\w*)")
@@ -100,6 +104,11 @@ class CannedQuery:
     show: tuple[str, ...] = ()  # the columns for people; () = every column
     once: tuple[str, ...] = ()  # said once above the table when the same in every row
     builder: str | None = None
+
+    @property
+    def needs_reviews(self) -> bool:
+        """Whether the query reads a reviews file (``--reviews``) besides the database."""
+        return self.stats in REVIEW_STATS
 
     def param(self, name: str) -> Param | None:
         return next((p for p in self.params if p.name == name), None)
@@ -187,8 +196,9 @@ def parse_query(name: str, text: str) -> CannedQuery:
         if not fields.get(key):
             raise QueryError(f"{name}.sql: header has no {key} (a line '-- {key}: ...')")
     stats = fields.get("stats") or None
-    if stats is not None and stats not in STATS:
-        raise QueryError(f"{name}.sql: unknown stats {stats!r}; known: {', '.join(STATS)}")
+    if stats is not None and stats not in {**STATS, **REVIEW_STATS}:
+        known = ", ".join([*STATS, *REVIEW_STATS])
+        raise QueryError(f"{name}.sql: unknown stats {stats!r}; known: {known}")
     builder = fields.get("builder") or None
     if builder is not None and builder not in BUILDERS:
         raise QueryError(f"{name}.sql: unknown builder {builder!r}; known: {', '.join(BUILDERS)}")
@@ -262,12 +272,25 @@ def load_query(name: str) -> CannedQuery:
 
 
 def run_query(
-    con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | None = None
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    params: Mapping[str, Any] | None = None,
+    reviews: str | Path | None = None,
 ) -> pd.DataFrame:
-    """Run a canned query with bound parameters and return its rows as a DataFrame."""
+    """Run a canned query with bound parameters and return its rows as a DataFrame.
+
+    ``reviews``: the reviews file a validated query reads (UsageError when it needs one and
+    none is given).
+    """
     query = load_query(name)
     values = query.bind(params)
     frame = fetch(con, query, values)
+    if query.needs_reviews:
+        if reviews is None:
+            raise UsageError(f"query {name} needs a reviews file (--reviews FILE)")
+        module, function = REVIEW_STATS[query.stats]  # type: ignore[index]
+        compute = getattr(importlib.import_module(module), function)
+        return compute(frame, values, reviews=reviews, columns=query.columns)
     if query.stats:
         frame = STATS[query.stats](frame, values)
     if query.builder:  # a built query may return helper columns (the search's total)

@@ -26,6 +26,10 @@ COMMANDS = {
     "report": ("pipeline.cli.report", "report_command"),
     "export": ("pipeline.cli.export", "export_command"),
     "paper": ("pipeline.cli.paper", "paper_command"),
+    "fetch": ("pipeline.cli.fetch", "fetch_group"),
+    "enrich": ("pipeline.cli.enrich", "enrich_command"),
+    "sample": ("pipeline.cli.sample", "sample_command"),
+    "review": ("pipeline.cli.review", "review_group"),
 }
 
 

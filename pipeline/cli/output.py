@@ -24,6 +24,7 @@ TEXT_COLUMNS = {
     "reasons": 2,
     "source_path": 2,
     "description": 2,
+    "note": 3,
 }
 MATCH_STYLE = "bold black on yellow"
 # a single row with more columns than this is printed one column a line

@@ -29,6 +29,7 @@ from pipeline.cli.output import (
     write_rows,
 )
 from pipeline.errors import UsageError
+from pipeline.review.reviews import default_reviews_path
 from pipeline.store import connect_readonly
 
 FORMATS = ("table", "csv", "json", "parquet", "markdown", "html")
@@ -185,6 +186,11 @@ def columns_option(func: Any) -> Any:
     help="A query parameter; repeat for several. `synthwatch query list NAME` shows them.",
 )
 @db_option
+@click.option(
+    "--reviews",
+    type=click.Path(dir_okay=False),
+    help="Reviews file of the validated queries [default: reviews.duckdb beside --db].",
+)
 @format_option(*FORMATS, default="table")
 @columns_option
 @output_option
@@ -193,6 +199,7 @@ def run_command(
     name: str,
     params: dict[str, str],
     db: str,
+    reviews: str | None,
     fmt: str,
     columns: str | None,
     output: str | None,
@@ -202,7 +209,9 @@ def run_command(
     Parameter values are bound to the query, never pasted into its SQL; a value outside a
     parameter's list (category, stance, ...) is refused with the valid ones. Prevalence
     queries add Wilson 95% intervals and a prevalence corrected with the detector's measured
-    sensitivity and specificity (run `synthwatch eval` to measure them); `exclude=simulation`
+    sensitivity and specificity (run `synthwatch eval` to measure them); the
+    prevalence_validated queries correct with a reviewed sample of this corpus instead
+    (`synthwatch sample`, then `--reviews FILE`); `exclude=simulation`
     counts papers only for a use other than simulation. Paper lists show a few columns on a
     terminal; `--columns all` shows every one; CSV and JSON have every one unless `--columns`
     names some.
@@ -215,15 +224,19 @@ def run_command(
         synthwatch query high_concern --format html -o high-concern.html
         synthwatch query paper -p id=10.1371/journal.pone.0119074 --format json
         synthwatch query by_category --format parquet -o categories.parquet
+        synthwatch query prevalence_validated_by_year --reviews reviews.duckdb --format json
     """
     query = load_query(name)  # unknown name: exit 1 with the known names
     values = query.bind(params)  # a parameter or value it does not take: exit 2
+    if reviews is not None and not query.needs_reviews:
+        raise UsageError(f"query {name} reads no reviews file: --reviews is for the validated ones")
+    reviews_path = (reviews or str(default_reviews_path(db))) if query.needs_reviews else None
     chosen = parse_columns(columns, query.columns)
     if fmt == "parquet" and not output:
         raise UsageError(PARQUET_NEEDS_FILE)
     con = connect_readonly(db)
     try:
-        frame = run_query(con, name, params)
+        frame = run_query(con, name, params, reviews=reviews_path)
         hint = known_values_hint(con, query, values) if is_empty(query, frame) else ""
     finally:
         con.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import shlex
 import sys
 from typing import Any
 
@@ -30,7 +31,8 @@ METADATA_FIELDS = ("year", "venue", "field")
 # Where a user can supply what the files do not say.
 MANIFEST_HINT = (
     "add them with --manifest FILE.csv (columns path,doi,title,year,venue,field) and scan "
-    "again; see docs/commands.md, 'Metadata'"
+    "again, or fill them from OpenAlex for papers with a DOI: synthwatch enrich --db DB; see "
+    "docs/commands.md, 'Metadata'"
 )
 SUMMARY_SQL = """
 WITH run_papers AS (SELECT DISTINCT paper_id FROM files WHERE run_id = $run_id)
@@ -131,8 +133,8 @@ def scan_command(
 ) -> None:
     """Scan papers (files, folders, or a manifest) into a DuckDB file.
 
-    Folders are searched recursively for .pdf .xml .nxml .tei .json .txt .md .tex files (README
-    and LICENSE files are left out); the format is decided from each file's content. Archives
+    Folders are searched recursively for .pdf .xml .nxml .tei .json .txt .md .tex .html files
+    (README and LICENSE files are left out); the format is decided from each file's content. Archives
     (.tar.gz .tgz .tar .zip: PMC packages, arXiv sources) are read in place, one paper per
     article member (ARCHIVE!/MEMBER). Files are found as the scan goes: the workers start at
     once, whatever the size of the tree. Files whose size and time, or whose bytes, and
@@ -167,7 +169,7 @@ def scan_command(
     if first is None and not rows:
         raise click.ClickException(
             f"no paper files found in {', '.join(paths)} (looked for .pdf .xml .nxml .tei .json "
-            ".txt .md .tex and .tar.gz .tgz .tar .zip); name files directly to scan other "
+            ".txt .md .tex .html and .tar.gz .tgz .tar .zip); name files directly to scan other "
             "extensions"
         )
     inputs = Unique(itertools.chain([first] if first else [], found), rows)
@@ -357,4 +359,5 @@ def _print_summary(db: str, summary: ScanSummary, fmt: str) -> None:
     emit_rows(["", "papers", "share"], lines, "table", title=f"synthwatch scan -> {db}")
     if read and any(missing.values()):
         lacking = ", ".join(f"{n} no {k}" for k, n in missing.items() if n)
-        click.echo(f"{lacking} (of {len(read)} papers read): {MANIFEST_HINT}", err=True)
+        hint = MANIFEST_HINT.replace("--db DB", f"--db {shlex.quote(str(db))}")
+        click.echo(f"{lacking} (of {len(read)} papers read): {hint}", err=True)

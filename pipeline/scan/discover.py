@@ -14,7 +14,7 @@ from pipeline.errors import UsageError
 
 # Inside folders only these files are papers; a file named on the command line is always read.
 PAPER_SUFFIXES = frozenset(
-    {".pdf", ".xml", ".nxml", ".tei", ".json", ".txt", ".md", ".markdown", ".tex"}
+    {".pdf", ".xml", ".nxml", ".tei", ".json", ".txt", ".md", ".markdown", ".tex", ".html", ".htm"}
 )
 # Archives whose members are read in place (``pipeline.scan.archives``).
 ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".zip")

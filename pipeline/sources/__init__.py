@@ -42,6 +42,10 @@ def read_bytes(
         from pipeline.sources import s2orc
 
         doc = s2orc.read(data)
+    elif fmt == "html":
+        from pipeline.sources import html
+
+        doc = html.read(data)
     elif fmt == "latex":
         from pipeline.sources.latex import reader as latex
 

@@ -7,7 +7,7 @@ import re
 
 from pipeline.errors import MalformedInput, UnsupportedFormat
 
-FORMATS = ("pdf", "jats", "tei", "s2orc", "latex", "markdown", "text")
+FORMATS = ("pdf", "jats", "tei", "s2orc", "html", "latex", "markdown", "text")
 
 S2ORC_KEYS = ("body_text", "pdf_parse", "grobid_parse", "latex_parse")
 _XML_ROOT = re.compile(rb"<(?!\?|!)([A-Za-z_][\w.\-]*:)?([A-Za-z_][\w.\-]*)")
@@ -52,8 +52,8 @@ def sniff(data: bytes, name: str = "") -> str:
             return "jats"
         if root in ("TEI", "teiCorpus"):
             return "tei"
-        if root and root.lower() == "html":
-            raise UnsupportedFormat("an HTML page, not a paper in a format synthwatch reads")
+        if root and root.lower() in ("html", "head", "body"):
+            return "html"
         if root:
             raise UnsupportedFormat(
                 f"XML with root element <{root}>: expected JATS <article> or TEI <TEI>"

@@ -23,6 +23,9 @@ from pipeline.detect.evidence import EVIDENCE_SECTIONS
 from pipeline.detect.model import CATEGORIES, STANCES
 from pipeline.errors import ParameterError, QueryError, UsageError
 from pipeline.results import STATUSES
+from pipeline.review.papers import assessed_papers
+from pipeline.review.reviews import Review, ReviewStore
+from pipeline.review.sampling import design, draw
 from pipeline.store import connect_readonly
 from tests.answers.known_corpus import (
     CALIBRATIONS,
@@ -611,6 +614,51 @@ def test_not_assessed_lists_papers_in_other_languages(con, language, expected):
     assert all(r["reasons"] == ["language not supported: pt"] for r in rows)
 
 
+def census_reviews(db: Path, path: Path) -> Path:
+    """A reviews file over ``db``: every assessed paper sampled, answered with its verdict."""
+    con = connect_readonly(db)
+    try:
+        papers = assessed_papers(con)
+    finally:
+        con.close()
+    drawn = draw(papers, design(papers, ("verdict",), n=len(papers)), seed=1)
+    with ReviewStore(path, database=db) as store:
+        store.save_sample(drawn, ("verdict",), 1)
+        answer = {True: "yes", False: "no"}
+        store.import_reviews([Review(p.paper_id, "t", answer[p.detected]) for p in papers])
+    return path
+
+
+@pytest.fixture
+def reviews(known_db, tmp_path) -> Path:
+    return census_reviews(known_db, tmp_path / "reviews.duckdb")
+
+
+@checks("prevalence_validated")
+@checks("prevalence_validated_by_year")
+@checks("prevalence_validated_by_field")
+@checks("prevalence_validated_by_category")
+def test_validated_queries_on_a_census_that_agrees_with_the_detector(con, reviews):
+    """Reviews that confirm every verdict: the validated prevalence is the detector's, exactly,
+    with no sampling error, precision and recall 1 (tests/review checks the estimator)."""
+    [row] = records(run_query(con, "prevalence_validated", reviews=reviews))
+    [plain] = records(run_query(con, "prevalence"))
+    assert row["estimate"] == pytest.approx(plain["proportion"])
+    assert row["ci_low"] == row["ci_high"] == row["estimate"]
+    assert (row["precision"], row["recall"]) == (1, 1)
+    years = records(run_query(con, "prevalence_validated_by_year", reviews=reviews))
+    plain_years = records(run_query(con, "prevalence_by_year"))
+    assert [(r["year"], r["n"]) for r in years] == [
+        (r["year"], r["n"]) for r in plain_years if r["n"]
+    ]
+    fields = records(run_query(con, "prevalence_validated_by_field", reviews=reviews))
+    assert sum(r["n"] for r in fields) == plain["n"]
+    categories = records(run_query(con, "prevalence_validated_by_category", reviews=reviews))
+    assert {r["category"] for r in categories} == set(CATEGORIES)
+    with pytest.raises(UsageError, match="needs a reviews file"):
+        run_query(con, "prevalence_validated")
+
+
 def test_every_query_is_checked_against_known_answers():
     assert {q.name for q in list_queries()} == CHECKED
 
@@ -625,8 +673,8 @@ def default_params(con, name: str) -> dict[str, str]:
 
 
 @pytest.mark.parametrize("name", [q.name for q in list_queries()])
-def test_every_query_returns_its_documented_columns(con, name):
-    frame = run_query(con, name, default_params(con, name))
+def test_every_query_returns_its_documented_columns(con, name, reviews):
+    frame = run_query(con, name, default_params(con, name), reviews=reviews)
     assert list(frame.columns) == list(load_query(name).columns)
 
 
@@ -646,10 +694,11 @@ def test_query_file_runs_in_a_plain_duckdb_session_with_prepare(known_db):
 
 
 @pytest.mark.parametrize("name", [q.name for q in list_queries()])
-def test_every_query_runs_on_the_scanned_shared_corpus(corpus_db, name):
+def test_every_query_runs_on_the_scanned_shared_corpus(corpus_db, name, tmp_path):
+    reviews = census_reviews(corpus_db, tmp_path / "reviews.duckdb")
     con = connect_readonly(corpus_db)
     try:
-        frame = run_query(con, name, default_params(con, name))
+        frame = run_query(con, name, default_params(con, name), reviews=reviews)
     finally:
         con.close()
     assert list(frame.columns) == list(load_query(name).columns)

@@ -67,7 +67,6 @@ def test_empty_file_is_malformed(data: bytes) -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"<!DOCTYPE html><html><body>Hi</body></html>", "HTML"),
         (b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"/>', "root element <svg>"),
         (b"PK\x03\x04" + b"\x00" * 100, "ZIP"),
         (b'{"title": "not a paper"}', "not an S2ORC paper"),
