@@ -134,9 +134,9 @@ def scan_command(
     """Scan papers (files, folders, or a manifest) into a DuckDB file.
 
     Folders are searched recursively for .pdf .xml .nxml .tei .json .txt .md .tex .html files
-    (README and LICENSE files are left out); the format is decided from each file's content. Archives
-    (.tar.gz .tgz .tar .zip: PMC packages, arXiv sources) are read in place, one paper per
-    article member (ARCHIVE!/MEMBER). Files are found as the scan goes: the workers start at
+    (README and LICENSE files are left out); the format is decided from each file's content.
+    Archives (.tar.gz .tgz .tar .zip: PMC packages, arXiv sources) are read in place, one paper
+    per article member (ARCHIVE!/MEMBER). Files are found as the scan goes: the workers start at
     once, whatever the size of the tree. Files whose size and time, or whose bytes, and
     pipeline version are unchanged since the last scan are skipped. A paper that cannot be
     read is stored with status failed / no_text / timeout and its reason.
