@@ -188,7 +188,7 @@ SYNTHWATCH = str(Path(sys.executable).parent / "synthwatch")
 def test_kill_9_mid_scan_leaves_only_complete_papers_and_rescan_finishes(tmp_path, corpus):
     db = tmp_path / "crash.duckdb"
     folder = corpus / "jats"
-    # -v prints a line per paper as results arrive; batches of 32 are committed as they fill
+    # -v prints a line per paper as its batch is committed (256 papers, or every second)
     proc = subprocess.Popen(
         [SYNTHWATCH, "scan", str(folder), "--db", str(db), "-v", "--workers", "1"],
         stderr=subprocess.PIPE,

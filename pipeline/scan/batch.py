@@ -17,7 +17,7 @@ from pipeline.scan.plan import CHECK, EARLIER, REPLACE, Planner
 from pipeline.store import Store
 
 BATCH_SIZE = 256
-BATCH_SECONDS = 2.0
+BATCH_SECONDS = 1.0
 
 
 @dataclass
