@@ -38,6 +38,22 @@ SUMMARY_SQL = """
 WITH run_papers AS (SELECT DISTINCT paper_id FROM files WHERE run_id = $run_id)
 SELECT p.* FROM papers p JOIN run_papers USING (paper_id)
 """
+COUNTS_SQL = """
+SELECT count(*), count(*) FILTER (status = 'ok' AND NOT coalesce(assessed, false)),
+    count(*) FILTER (assessed), count(*) FILTER (uses_synthetic),
+    count(*) FILTER (uses_synthetic AND NOT list_has_all(['simulation'], categories)),
+    count(*) FILTER (status = 'ok'),
+    count(*) FILTER (status = 'ok' AND year IS NULL),
+    count(*) FILTER (status = 'ok' AND coalesce(venue, '') = ''),
+    count(*) FILTER (status = 'ok' AND coalesce(field, '') = '')
+FROM run
+"""
+STATUS_SQL = "SELECT status, count(*) FROM run GROUP BY status ORDER BY status"
+CATEGORY_SQL = """
+SELECT c, count(*) FROM (SELECT unnest(categories) AS c FROM run WHERE uses_synthetic)
+GROUP BY c
+"""
+CONCERN_SQL = "SELECT concern, count(*) FROM run WHERE concern IS NOT NULL GROUP BY concern"
 
 
 @click.command("scan")
@@ -288,31 +304,20 @@ def _result_line(r: PaperResult) -> str:
 
 
 def _print_summary(db: str, summary: ScanSummary, fmt: str) -> None:
+    # counted in SQL: a run of a million papers is not a million dictionaries in the driver
     con = connect_readonly(db)
     try:
-        rel = con.execute(SUMMARY_SQL, {"run_id": summary.run_id})
-        cols = [d[0] for d in rel.description]
-        rows = [dict(zip(cols, r, strict=True)) for r in rel.fetchall()]
+        run = {"run_id": summary.run_id}
+        counts = con.execute(f"WITH run AS ({SUMMARY_SQL}) {COUNTS_SQL}", run).fetchall()[0]
+        statuses = dict(con.execute(f"WITH run AS ({SUMMARY_SQL}) {STATUS_SQL}", run).fetchall())
+        categories = dict(
+            con.execute(f"WITH run AS ({SUMMARY_SQL}) {CATEGORY_SQL}", run).fetchall()
+        )
+        concerns = dict(con.execute(f"WITH run AS ({SUMMARY_SQL}) {CONCERN_SQL}", run).fetchall())
     finally:
         con.close()
-    statuses: dict[str, int] = {}
-    categories: dict[str, int] = {}
-    concerns: dict[str, int] = {}
-    not_assessed = assessed = positives = model_generated = 0
-    for r in rows:
-        statuses[r["status"]] = statuses.get(r["status"], 0) + 1
-        if r["status"] == "ok" and not r["assessed"]:
-            not_assessed += 1
-        assessed += bool(r["assessed"])
-        if r["uses_synthetic"]:
-            positives += 1
-            model_generated += any(c != "simulation" for c in r["categories"])
-            for c in r["categories"]:
-                categories[c] = categories.get(c, 0) + 1
-        if r["concern"]:
-            concerns[r["concern"]] = concerns.get(r["concern"], 0) + 1
-    read = [r for r in rows if r["status"] == "ok"]
-    missing = {k: sum(1 for r in read if r[k] in (None, "")) for k in METADATA_FIELDS}
+    n_papers, not_assessed, assessed, positives, model_generated, n_read, *lacking = counts
+    missing = dict(zip(METADATA_FIELDS, lacking, strict=True))
     report: dict[str, Any] = {
         "run_id": summary.run_id,
         "db": db,
@@ -321,7 +326,7 @@ def _print_summary(db: str, summary: ScanSummary, fmt: str) -> None:
         "scanned": summary.scanned,
         "skipped_unchanged": summary.skipped,
         "duplicates": summary.duplicates,
-        "papers": len(rows),
+        "papers": n_papers,
         "status": dict(sorted(statuses.items())),
         "not_assessed_language": not_assessed,
         "assessed": assessed,
@@ -329,7 +334,7 @@ def _print_summary(db: str, summary: ScanSummary, fmt: str) -> None:
         "model_generated": model_generated,
         "by_category": dict(sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))),
         "concern": {k: concerns[k] for k in ("high", "medium", "low", "none") if k in concerns},
-        "papers_read": len(read),
+        "papers_read": n_read,
         "missing_metadata": missing,
     }
     if fmt == "json":
@@ -355,9 +360,9 @@ def _print_summary(db: str, summary: ScanSummary, fmt: str) -> None:
         (f"  category {k}", v, f"{v / assessed:.1%}") for k, v in report["by_category"].items()
     ]
     lines += [(f"concern {k}", v, "") for k, v in report["concern"].items()]
-    lines += [(f"no {k}", n, f"of {len(read)} read") for k, n in missing.items()]
+    lines += [(f"no {k}", n, f"of {n_read} read") for k, n in missing.items()]
     emit_rows(["", "papers", "share"], lines, "table", title=f"synthwatch scan -> {db}")
-    if read and any(missing.values()):
+    if n_read and any(missing.values()):
         lacking = ", ".join(f"{n} no {k}" for k, n in missing.items() if n)
         hint = MANIFEST_HINT.replace("--db DB", f"--db {shlex.quote(str(db))}")
-        click.echo(f"{lacking} (of {len(read)} papers read): {hint}", err=True)
+        click.echo(f"{lacking} (of {n_read} papers read): {hint}", err=True)
