@@ -64,10 +64,8 @@ class ResultBatch:
                     self.planner.counts.skipped += 1
                     self.planner.first[result.paper_id] = EARLIER
                 continue
-            if action != REPLACE:
-                self.count(result)
             papers[result.paper_id] = result
-            written.append(result)
+            written.append((result, action))
         self.results.clear()
         self.store.write(
             list(papers.values()),
@@ -79,6 +77,8 @@ class ResultBatch:
         self.planner.file_rows.clear()
         self.last_write = time.monotonic()
         self.writes += 1
-        if self.on_stored is not None:
-            for result in written:
+        for result, action in written:  # counted once stored: an interrupted write is not
+            if action != REPLACE:
+                self.count(result)
+            if self.on_stored is not None:
                 self.on_stored(result)
