@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import signal
@@ -126,7 +127,7 @@ def test_file_that_changes_or_vanishes_during_the_scan(tmp_path):
     changing = folder / "fraud-smote.txt"
     vanishing = folder / "plos__journal.pone.0119074.xml"
 
-    def meddle(summary, n):  # called after hashing, before any paper is read
+    def meddle(summary, n):  # called once the files are found, before any paper is read
         changing.write_text(changing.read_text() + "\nA new line.\n")
         vanishing.unlink()
 
@@ -134,9 +135,35 @@ def test_file_that_changes_or_vanishes_during_the_scan(tmp_path):
     with Store(db) as store:
         scan(list(discover([folder])), store, ScanOptions(workers=1), on_plan=meddle)
     rows = _rows(db)
-    status, error, _ = rows[changing.name]
-    assert status == "failed" and "changed during the scan" in error
+    # the worker hashes the bytes it reads: the paper stored is the file as it is now
+    assert rows[changing.name][0] == "ok"
+    con = connect_readonly(db)
+    stored = con.execute("SELECT paper_id FROM files WHERE path = ?", [str(changing)]).fetchall()
+    con.close()
+    assert stored == [(hashlib.sha256(changing.read_bytes()).hexdigest(),)]
     assert rows[vanishing.name][0] == "failed" and "cannot read file" in rows[vanishing.name][1]
+
+
+def test_file_that_changes_between_hashing_and_reading_is_failed_with_a_reason(tmp_path):
+    """The driver hashes a file it knows (same size, new time); bytes changed after that are
+    not passed off as the hashed paper."""
+    folder = tmp_path / "p"
+    folder.mkdir()
+    changing = folder / "fraud-smote.txt"
+    shutil.copy(GOOD[1], changing)
+    db = tmp_path / "s.duckdb"
+    with Store(db) as store:
+        scan(list(discover([folder])), store, ScanOptions(workers=1))
+    text = changing.read_text()
+    changing.write_text(text.replace("the", "teh", 1))  # same size, new bytes, new time
+
+    def meddle(summary, n):
+        changing.write_text(text.replace("the", "hte", 1))
+
+    with Store(db) as store:
+        scan(list(discover([folder])), store, ScanOptions(workers=1), on_plan=meddle)
+    status, error, _ = _rows(db)[changing.name]
+    assert status == "failed" and "changed during the scan" in error
 
 
 def test_memory_cap_fails_the_paper_not_the_scan(tmp_path):
@@ -161,7 +188,7 @@ SYNTHWATCH = str(Path(sys.executable).parent / "synthwatch")
 def test_kill_9_mid_scan_leaves_only_complete_papers_and_rescan_finishes(tmp_path, corpus):
     db = tmp_path / "crash.duckdb"
     folder = corpus / "jats"
-    # -v prints a line per paper as results arrive; batches of 32 are committed as they fill
+    # -v prints a line per paper as its batch is committed (256 papers, or every second)
     proc = subprocess.Popen(
         [SYNTHWATCH, "scan", str(folder), "--db", str(db), "-v", "--workers", "1"],
         stderr=subprocess.PIPE,

@@ -26,8 +26,8 @@ from rich.text import Text
 DEFAULT_EVERY_S = 30.0
 
 
-def rate_text(done: int, seconds: float) -> str:
-    return f"{done / seconds:.1f} papers/s" if seconds > 0 and done else "- papers/s"
+def rate_text(done: int, seconds: float, unit: str = "papers") -> str:
+    return f"{done / seconds:.1f} {unit}/s" if seconds > 0 and done else f"- {unit}/s"
 
 
 def eta_text(done: int, total: int, seconds: float) -> str:
@@ -75,41 +75,50 @@ def terminal_bar(
 class LogProgress:
     """Writes a progress line through ``write`` every ``every_s`` seconds while a scan runs,
     and once at the end. Counts come from the scan's callbacks (main thread); a timer thread
-    writes the lines, so a paper that takes minutes does not hold them back."""
+    writes the lines, so a paper that takes minutes does not hold them back.
+
+    Files are counted as they are found, with no count beforehand: while more are being found
+    the total has a ``+`` and the time left is a lower bound (``>``)."""
 
     def __init__(self, write: Callable[[str], None], every_s: float = DEFAULT_EVERY_S) -> None:
         self.write = write
         self.every_s = every_s
-        self.total = 0
+        self.found = 0  # files found so far
+        self.more = True  # files are still being found
         self.done = 0
-        self.found = 0
+        self.positives = 0
         self.failed = 0
         self.started = time.monotonic()
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
-    def start(self, total: int) -> None:
-        """Begin timing once the files are hashed and the papers to process are known."""
+    def start(self) -> None:
+        """Begin timing: the scan has started."""
         with self._lock:
-            self.total = total
             self.started = time.monotonic()
         self._thread = threading.Thread(target=self._run, name="scan-progress", daemon=True)
         self._thread.start()
 
-    def advance(self, *, found: bool, failed: bool) -> None:
+    def update(self, *, found: int, more: bool, done: int, failed: int) -> None:
         with self._lock:
-            self.done += 1
-            self.found += found
-            self.failed += failed
+            self.found, self.more, self.done, self.failed = found, more, done, failed
+
+    def advance(self, *, positive: bool) -> None:
+        with self._lock:
+            self.positives += positive
 
     def line(self) -> str:
         with self._lock:
-            done, total, found, failed = self.done, self.total, self.found, self.failed
+            done, found, more = self.done, self.found, self.more
+            positives, failed = self.positives, self.failed
         seconds = time.monotonic() - self.started
+        eta = eta_text(done, found, seconds) if done else "unknown"
+        if more and eta != "unknown":
+            eta = ">" + eta
         return (
-            f"progress: {done}/{total} papers, {found} found using synthetic data, "
-            f"{failed} failed, {rate_text(done, seconds)}, ETA {eta_text(done, total, seconds)}"
+            f"progress: {done}/{found}{'+' if more else ''} files, {positives} found using "
+            f"synthetic data, {failed} failed, {rate_text(done, seconds, 'files')}, ETA {eta}"
         )
 
     def stop(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import shlex
 import sys
@@ -21,7 +22,7 @@ from pipeline.cli.common import (
 )
 from pipeline.cli.progress import DEFAULT_EVERY_S, LogProgress, terminal_bar
 from pipeline.results import PaperResult
-from pipeline.scan.discover import Input, discover, read_manifest
+from pipeline.scan.discover import Unique, check_paths, discover, read_manifest
 from pipeline.scan.run import DEFAULT_MAX_MB, ENGINES, ScanOptions, ScanSummary
 from pipeline.scan.run import scan as run_scan
 from pipeline.store import Store, connect_readonly
@@ -37,6 +38,22 @@ SUMMARY_SQL = """
 WITH run_papers AS (SELECT DISTINCT paper_id FROM files WHERE run_id = $run_id)
 SELECT p.* FROM papers p JOIN run_papers USING (paper_id)
 """
+COUNTS_SQL = """
+SELECT count(*), count(*) FILTER (status = 'ok' AND NOT coalesce(assessed, false)),
+    count(*) FILTER (assessed), count(*) FILTER (uses_synthetic),
+    count(*) FILTER (uses_synthetic AND NOT list_has_all(['simulation'], categories)),
+    count(*) FILTER (status = 'ok'),
+    count(*) FILTER (status = 'ok' AND year IS NULL),
+    count(*) FILTER (status = 'ok' AND coalesce(venue, '') = ''),
+    count(*) FILTER (status = 'ok' AND coalesce(field, '') = '')
+FROM run
+"""
+STATUS_SQL = "SELECT status, count(*) FROM run GROUP BY status ORDER BY status"
+CATEGORY_SQL = """
+SELECT c, count(*) FROM (SELECT unnest(categories) AS c FROM run WHERE uses_synthetic)
+GROUP BY c
+"""
+CONCERN_SQL = "SELECT concern, count(*) FROM run WHERE concern IS NOT NULL GROUP BY concern"
 
 
 @click.command("scan")
@@ -108,7 +125,7 @@ SELECT p.* FROM papers p JOIN run_papers USING (paper_id)
     show_default=True,
     metavar="S",
     help="With no terminal (nohup, SLURM, > log): a progress line to stderr every S seconds "
-    "(done/total, found, failed, papers/s, ETA) and one at the end.",
+    "(files done/found so far, positives, failed, files/s, ETA) and one at the end.",
 )
 @format_option("table", "json", default="table")
 @translate_errors
@@ -133,12 +150,16 @@ def scan_command(
     """Scan papers (files, folders, or a manifest) into a DuckDB file.
 
     Folders are searched recursively for .pdf .xml .nxml .tei .json .txt .md .tex .html files
-    (README and LICENSE files are left out); the format is decided from each file's content. Papers
-    whose bytes and pipeline version are unchanged since the last scan are skipped. A paper
-    that cannot be read is stored with status failed / no_text / timeout and its reason.
+    (README and LICENSE files are left out); the format is decided from each file's content.
+    Archives (.tar.gz .tgz .tar .zip: PMC packages, arXiv sources) are read in place, one paper
+    per article member (ARCHIVE!/MEMBER). Files are found as the scan goes: the workers start at
+    once, whatever the size of the tree. Files whose size and time, or whose bytes, and
+    pipeline version are unchanged since the last scan are skipped. A paper that cannot be
+    read is stored with status failed / no_text / timeout and its reason.
 
-    On a terminal a progress bar shows papers/s and the time left; with no terminal a line
-    every --progress-every seconds says the same, so a batch job's log shows how far it is.
+    On a terminal a progress bar shows files done of those found so far, files/s and the time
+    left; with no terminal a line every --progress-every seconds says the same, so a batch
+    job's log shows how far it is.
 
     Exit codes: 0 the scan ran (failed papers are data, counted in the summary); 1 nothing
     could be scanned or the database could not be opened; 2 usage error.
@@ -155,14 +176,19 @@ def scan_command(
         raise click.UsageError("give at least one PATH or --manifest CSV")
     if engine != "dask" and (scheduler or shards):
         raise click.UsageError("--scheduler and --shards need --engine dask")
-    inputs: list[Input] = list(discover(paths))
-    if manifest:
-        inputs += read_manifest(manifest)
-    if not inputs:
+    check_paths(paths)
+    # The files are found as the scan goes, never listed beforehand: only the first is
+    # looked for here, to say so at once if there is none.
+    found = discover(paths)
+    first = next(found, None)
+    rows = read_manifest(manifest) if manifest else []
+    if first is None and not rows:
         raise click.ClickException(
             f"no paper files found in {', '.join(paths)} (looked for .pdf .xml .nxml .tei .json "
-            ".txt .md .tex .html); name files directly to scan other extensions"
+            ".txt .md .tex .html and .tar.gz .tgz .tar .zip); name files directly to scan other "
+            "extensions"
         )
+    inputs = Unique(itertools.chain([first] if first else [], found), rows)
     options = ScanOptions(
         workers=workers,
         extractor=extractor,
@@ -200,24 +226,21 @@ def scan_command(
         else LogProgress(lambda line: click.echo(line, err=True), progress_every)
     )
 
-    def on_plan(summary: ScanSummary, n: int) -> None:
-        progress.update(task_id, total=n)
-        msg = f"{summary.files} file(s): {n} to scan, {summary.skipped} unchanged (skipped)" + (
-            f", {summary.duplicates} duplicate(s)" if summary.duplicates else ""
-        )
-        if summary.named_twice:
-            msg += f", {summary.named_twice} named twice (one file, two paths: scanned once)"
-        if summary.recovered_shards:
-            msg += f"; {summary.recovered_shards} shard(s) of an interrupted run ingested"
-        err.print(msg, highlight=False)
+    def on_progress(summary: ScanSummary) -> None:
+        # files found so far are the total: it grows while the scan walks the folders
+        progress.update(task_id, total=summary.files, completed=summary.done)
         if log is not None:
-            log.start(n)
+            log.update(
+                found=summary.files,
+                more=summary.discovering,
+                done=summary.done,
+                failed=summary.failed,
+            )
 
     def on_result(result: PaperResult, summary: ScanSummary) -> None:
-        progress.update(task_id, advance=1, last=os.path.basename(result.source_path)[:40])
+        progress.update(task_id, last=os.path.basename(result.source_path)[:40])
         if log is not None:
-            found = bool(result.verdict and result.verdict.uses_synthetic)
-            log.advance(found=found, failed=result.status != "ok")
+            log.advance(positive=bool(result.verdict and result.verdict.uses_synthetic))
         if result.status != "ok" or verbose:
             line = _result_line(result)
             if interactive:
@@ -228,9 +251,16 @@ def scan_command(
             click.echo(result.detail, err=True)
 
     with Store(db) as store, progress:
+        if log is not None:
+            log.start()
         try:
             summary = run_scan(
-                inputs, store, options, arguments=arguments, on_result=on_result, on_plan=on_plan
+                inputs,
+                store,
+                options,
+                arguments=arguments,
+                on_result=on_result,
+                on_progress=on_progress,
             )
         except KeyboardInterrupt:
             if log is not None:
@@ -243,6 +273,16 @@ def scan_command(
         finally:
             if log is not None:
                 log.stop()
+    msg = (
+        f"{summary.files} file(s): {summary.scanned} scanned, {summary.skipped} unchanged (skipped)"
+    )
+    if summary.duplicates:
+        msg += f", {summary.duplicates} duplicate(s)"
+    if summary.named_twice:
+        msg += f", {summary.named_twice} named twice (one file, two paths: scanned once)"
+    if summary.recovered_shards:
+        msg += f"; {summary.recovered_shards} shard(s) of an interrupted run ingested"
+    err.print(msg, highlight=False)
     _print_summary(db, summary, fmt)
     ok_or_known = summary.statuses.get("ok", 0) + summary.skipped
     if ok_or_known == 0 and summary.scanned == summary.failed and summary.failed > 0:
@@ -264,31 +304,20 @@ def _result_line(r: PaperResult) -> str:
 
 
 def _print_summary(db: str, summary: ScanSummary, fmt: str) -> None:
+    # counted in SQL: a run of a million papers is not a million dictionaries in the driver
     con = connect_readonly(db)
     try:
-        rel = con.execute(SUMMARY_SQL, {"run_id": summary.run_id})
-        cols = [d[0] for d in rel.description]
-        rows = [dict(zip(cols, r, strict=True)) for r in rel.fetchall()]
+        run = {"run_id": summary.run_id}
+        counts = con.execute(f"WITH run AS ({SUMMARY_SQL}) {COUNTS_SQL}", run).fetchall()[0]
+        statuses = dict(con.execute(f"WITH run AS ({SUMMARY_SQL}) {STATUS_SQL}", run).fetchall())
+        categories = dict(
+            con.execute(f"WITH run AS ({SUMMARY_SQL}) {CATEGORY_SQL}", run).fetchall()
+        )
+        concerns = dict(con.execute(f"WITH run AS ({SUMMARY_SQL}) {CONCERN_SQL}", run).fetchall())
     finally:
         con.close()
-    statuses: dict[str, int] = {}
-    categories: dict[str, int] = {}
-    concerns: dict[str, int] = {}
-    not_assessed = assessed = positives = model_generated = 0
-    for r in rows:
-        statuses[r["status"]] = statuses.get(r["status"], 0) + 1
-        if r["status"] == "ok" and not r["assessed"]:
-            not_assessed += 1
-        assessed += bool(r["assessed"])
-        if r["uses_synthetic"]:
-            positives += 1
-            model_generated += any(c != "simulation" for c in r["categories"])
-            for c in r["categories"]:
-                categories[c] = categories.get(c, 0) + 1
-        if r["concern"]:
-            concerns[r["concern"]] = concerns.get(r["concern"], 0) + 1
-    read = [r for r in rows if r["status"] == "ok"]
-    missing = {k: sum(1 for r in read if r[k] in (None, "")) for k in METADATA_FIELDS}
+    n_papers, not_assessed, assessed, positives, model_generated, n_read, *lacking = counts
+    missing = dict(zip(METADATA_FIELDS, lacking, strict=True))
     report: dict[str, Any] = {
         "run_id": summary.run_id,
         "db": db,
@@ -297,7 +326,7 @@ def _print_summary(db: str, summary: ScanSummary, fmt: str) -> None:
         "scanned": summary.scanned,
         "skipped_unchanged": summary.skipped,
         "duplicates": summary.duplicates,
-        "papers": len(rows),
+        "papers": n_papers,
         "status": dict(sorted(statuses.items())),
         "not_assessed_language": not_assessed,
         "assessed": assessed,
@@ -305,7 +334,7 @@ def _print_summary(db: str, summary: ScanSummary, fmt: str) -> None:
         "model_generated": model_generated,
         "by_category": dict(sorted(categories.items(), key=lambda kv: (-kv[1], kv[0]))),
         "concern": {k: concerns[k] for k in ("high", "medium", "low", "none") if k in concerns},
-        "papers_read": len(read),
+        "papers_read": n_read,
         "missing_metadata": missing,
     }
     if fmt == "json":
@@ -331,9 +360,9 @@ def _print_summary(db: str, summary: ScanSummary, fmt: str) -> None:
         (f"  category {k}", v, f"{v / assessed:.1%}") for k, v in report["by_category"].items()
     ]
     lines += [(f"concern {k}", v, "") for k, v in report["concern"].items()]
-    lines += [(f"no {k}", n, f"of {len(read)} read") for k, n in missing.items()]
+    lines += [(f"no {k}", n, f"of {n_read} read") for k, n in missing.items()]
     emit_rows(["", "papers", "share"], lines, "table", title=f"synthwatch scan -> {db}")
-    if read and any(missing.values()):
+    if n_read and any(missing.values()):
         lacking = ", ".join(f"{n} no {k}" for k, n in missing.items() if n)
         hint = MANIFEST_HINT.replace("--db DB", f"--db {shlex.quote(str(db))}")
-        click.echo(f"{lacking} (of {len(read)} papers read): {hint}", err=True)
+        click.echo(f"{lacking} (of {n_read} papers read): {hint}", err=True)

@@ -16,6 +16,8 @@ from pipeline.errors import UsageError
 PAPER_SUFFIXES = frozenset(
     {".pdf", ".xml", ".nxml", ".tei", ".json", ".txt", ".md", ".markdown", ".tex", ".html", ".htm"}
 )
+# Archives whose members are read in place (``pipeline.scan.archives``).
+ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".zip")
 NOT_PAPERS = ("readme", "license", "licence", "changelog", "contributing", "notice")
 MANIFEST_COLUMNS = ("path", "doi", "title", "year", "venue", "field")
 HASH_CHUNK = 1 << 20
@@ -27,6 +29,11 @@ class Input:
 
     path: str
     overrides: dict[str, Any] = field(default_factory=dict)
+    # the path that identifies the file, when discovery knows it (saves a ``realpath``)
+    resolved: str | None = field(default=None, compare=False)
+
+    def key(self) -> str:
+        return self.resolved or resolve(self.path)
 
 
 def discover(paths: Iterable[str | Path]) -> Iterator[Input]:
@@ -37,11 +44,65 @@ def discover(paths: Iterable[str | Path]) -> Iterator[Input]:
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            yield from (Input(p) for p in _walk(path))
+            yield from (Input(p, resolved=r) for p, r in _walk(path))
         elif path.exists() or path.is_symlink():
             yield Input(str(path))
         else:
             raise UsageError(f"no such file or folder: {raw}")
+
+
+def is_archive(name: str) -> bool:
+    """Whether a file is an archive whose members a scan reads (by its name)."""
+    return name.lower().endswith(ARCHIVE_SUFFIXES)
+
+
+def check_paths(paths: Iterable[str | Path]) -> None:
+    """Raise UsageError for a path that does not exist, before a scan starts walking."""
+    for raw in paths:
+        path = Path(raw)
+        if not (path.exists() or path.is_symlink()):
+            raise UsageError(f"no such file or folder: {raw}")
+
+
+class Unique:
+    """One input per file from a stream of inputs, however its path was spelled; ``repeats``
+    counts the inputs left out. Remembers a short digest of each file's resolved path (16
+    bytes), not the inputs: memory grows by ~100 bytes a file, not with the paths' length.
+
+    ``manifest`` rows are merged into the first input of their file (the metadata of a later
+    row over an earlier one's), and a manifest row whose file no folder held is an input too.
+    """
+
+    def __init__(self, inputs: Iterable[Input], manifest: Sequence[Input] = ()) -> None:
+        self.inputs = inputs
+        self.repeats = 0
+        self._manifest: dict[str, dict[str, Any]] = {}
+        self._manifest_paths: dict[str, str] = {}
+        for item in manifest:
+            key = item.key()
+            self._manifest_paths.setdefault(key, item.path)
+            self._manifest[key] = {**self._manifest.get(key, {}), **item.overrides}
+        self.repeats += len(manifest) - len(self._manifest_paths)
+
+    def __iter__(self) -> Iterator[Input]:
+        seen: set[bytes] = set()
+        for item in self.inputs:
+            key = item.key()
+            digest = hashlib.blake2b(key.encode(errors="surrogateescape"), digest_size=16).digest()
+            if digest in seen:
+                self.repeats += 1
+                continue
+            seen.add(digest)
+            if item.resolved is None:
+                item = Input(item.path, item.overrides, key)
+            overrides = self._manifest.pop(key, None)
+            if overrides is not None:
+                self.repeats += 1  # the manifest's row for a file a folder held
+                yield Input(item.path, {**item.overrides, **overrides}, key)
+            else:
+                yield item
+        for key, overrides in self._manifest.items():  # files only the manifest names
+            yield Input(self._manifest_paths[key], overrides, key)
 
 
 def resolve(path: str) -> str:
@@ -64,21 +125,43 @@ def unique_inputs(inputs: Sequence[Input]) -> tuple[list[Input], int]:
     return list(by_file.values()), len(inputs) - len(by_file)
 
 
-def _walk(root: Path) -> Iterator[str]:
+def _walk(root: Path) -> Iterator[tuple[str, str | None]]:
+    """(path, resolved path or None) of the paper files under ``root``, in name order, a
+    folder's files before its subfolders (as ``os.walk`` goes), symlink loops cut. The
+    resolved path of a file that is no symlink is its folder's and its name: no ``realpath``
+    a file, which would cost more than the rest of the walk."""
     seen: set[str] = set()
-    for folder, dirs, files in os.walk(root, followlinks=True, onerror=None):
+    stack = [str(root)]
+    while stack:
+        folder = stack.pop()
         real = os.path.realpath(folder)
         if real in seen:  # a symlink back into a folder already walked
-            dirs[:] = []
             continue
         seen.add(real)
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        for name in sorted(files):
-            lower = name.lower()
-            if name.startswith(".") or lower.startswith(NOT_PAPERS):
+        try:
+            with os.scandir(folder) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError:  # unreadable folder: left out, as os.walk does
+            continue
+        folders = []
+        for entry in entries:
+            name = entry.name
+            if name.startswith("."):
                 continue
-            if Path(lower).suffix in PAPER_SUFFIXES:
-                yield os.path.join(folder, name)
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                folders.append(entry.path)
+                continue
+            lower = name.lower()
+            if lower.startswith(NOT_PAPERS):
+                continue
+            if os.path.splitext(lower)[1] not in PAPER_SUFFIXES and not is_archive(lower):
+                continue
+            yield entry.path, None if entry.is_symlink() else os.path.join(real, name)
+        stack.extend(reversed(folders))
 
 
 def read_manifest(path: str | Path) -> list[Input]:
@@ -126,7 +209,3 @@ def hash_file(path: str, max_bytes: int) -> tuple[str, int]:
         while chunk := fh.read(HASH_CHUNK):
             h.update(chunk)
     return h.hexdigest(), size
-
-
-def _placeholder_id(path: str, why: str) -> str:
-    return hashlib.sha256(f"{why}:{resolve(path)}".encode()).hexdigest()

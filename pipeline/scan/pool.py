@@ -16,12 +16,20 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection, wait
 
 from pipeline.errors import WorkerStartError
 from pipeline.results import PaperResult
-from pipeline.scan.work import DetectorSetup, Settings, Task, failed, process
+from pipeline.scan.discover import is_archive
+from pipeline.scan.work import (
+    DetectorSetup,
+    Settings,
+    Task,
+    failed,
+    process,
+    process_archive,
+)
 
 POLL_S = 0.2
 # Tasks a worker holds at once: the one it runs and the next, already in its pipe.
@@ -59,6 +67,14 @@ class _SetUp:
     reading). The first paper's timeout clock starts then: the set-up is not the paper's time."""
 
 
+@dataclass(frozen=True)
+class _Hashed:
+    """A worker's word of the hash of the paper it runs, which the driver did not hash: a paper
+    then stopped or killed is still stored under its bytes' id."""
+
+    paper_id: str
+
+
 def _worker_main(conn: Connection, settings: Settings, max_memory_mb: int | None) -> None:
     quiet_libraries()
     lock = threading.Lock()  # the set-up thread and this one both write to the pipe
@@ -88,7 +104,17 @@ def _worker_main(conn: Connection, settings: Settings, max_memory_mb: int | None
             # that takes a fifth of a second, which the parent would wait for.
             os._exit(0)
         try:
-            result = process(task, settings, before_detection=setup.wait)
+            if is_archive(task.path):
+                result: PaperResult | list[PaperResult] = process_archive(
+                    task, settings, before_detection=setup.wait
+                )
+            else:
+                result = process(
+                    task,
+                    settings,
+                    before_detection=setup.wait,
+                    on_hashed=lambda paper_id: send(_Hashed(paper_id)),
+                )
         except WorkerStartError as exc:
             send(exc)  # the parent raises it
             return
@@ -110,6 +136,12 @@ class _Worker:
         self.started = time.monotonic()  # of the first task (of the process until ready)
         self.ready = False
         self.set_up = False  # its detector is built (a first paper waits for it untimed)
+        self.hashed: str | None = None  # the running paper's id, hashed by the worker
+
+    def running(self) -> Task:
+        """The task that runs, with the id its worker hashed."""
+        task = self.tasks[0]
+        return replace(task, paper_id=self.hashed) if self.hashed and not task.paper_id else task
 
     def give(self, task: Task) -> None:
         if not self.tasks:
@@ -121,6 +153,7 @@ class _Worker:
         """The running task has finished: the next one in the pipe starts now."""
         task = self.tasks.popleft()
         self.started = time.monotonic()
+        self.hashed = None
         return task
 
     def kill(self) -> None:
@@ -128,6 +161,31 @@ class _Worker:
             self.proc.kill()
         self.proc.join(timeout=5)
         self.conn.close()
+
+
+class _Queue:
+    """Tasks to hand out: those put back (a dead worker's waiting ones) first, then the
+    stream, read one task at a time."""
+
+    def __init__(self, tasks: Iterable[Task]) -> None:
+        self._back: deque[Task] = deque()
+        self._stream: Iterator[Task] | None = iter(tasks)
+
+    def __bool__(self) -> bool:
+        return bool(self._back) or self._stream is not None
+
+    def next(self) -> Task | None:
+        if self._back:
+            return self._back.popleft()
+        if self._stream is not None:
+            task = next(self._stream, None)
+            if task is not None:
+                return task
+            self._stream = None
+        return None
+
+    def put_back(self, tasks: Iterable[Task]) -> None:
+        self._back.extendleft(reversed(list(tasks)))
 
 
 class WorkerPool:
@@ -159,15 +217,18 @@ class WorkerPool:
             _stop(w)
         del self._pool[workers:]
 
-    def map(self, tasks: Iterable[Task]) -> Iterator[PaperResult]:
-        pending = deque(tasks)
+    def map(self, tasks: Iterable[Task]) -> Iterator[tuple[Task, list[PaperResult]]]:
+        """Each task with its results as it finishes (one a file, one or more an archive).
+        ``tasks`` is read lazily, a task when a worker has room for one, so that it may be a
+        stream of files still being found."""
+        queue = _Queue(tasks)
         pool = self._pool
         limits = self._limits
-        while pending or any(w.tasks for w in pool):
-            self._fill(pending)
+        while queue or any(w.tasks for w in pool):
+            self._fill(queue)
             ready = set(wait([w.conn for w in pool if w.tasks or not w.ready], timeout=POLL_S))
             now = time.monotonic()
-            results: list[PaperResult] = []
+            results: list[tuple[Task, list[PaperResult]]] = []
             for i, w in enumerate(pool):
                 if not w.ready:
                     pool[i] = _start(self._ctx, w, ready, now, self._settings, limits)
@@ -179,33 +240,41 @@ class WorkerPool:
                         result = w.conn.recv()
                         if isinstance(result, WorkerStartError):
                             raise result
+                        if isinstance(result, _Hashed):
+                            w.hashed = result.paper_id
+                            continue
                         if isinstance(result, _SetUp):
                             w.set_up = True
                             w.started = max(w.started, now)
                             continue
-                        w.done()
-                        results.append(result)
+                        task = w.done()
+                        results.append((task, result if isinstance(result, list) else [result]))
                     except (EOFError, OSError):
-                        results.append(failed(w.tasks[0], "failed", death_reason(_exit_code(w))))
-                        pool[i] = self._replace(w, pending)
+                        reason = death_reason(_exit_code(w))
+                        results.append((w.tasks[0], [failed(w.running(), "failed", reason)]))
+                        pool[i] = self._replace(w, queue)
                 elif now - w.started > limits.timeout_s + (0 if w.set_up else START_TIMEOUT_S):
                     w.kill()
-                    results.append(failed(w.tasks[0], "timeout", timeout_reason(limits.timeout_s)))
-                    pool[i] = self._replace(w, pending)
+                    reason = timeout_reason(limits.timeout_s)
+                    results.append((w.tasks[0], [failed(w.running(), "timeout", reason)]))
+                    pool[i] = self._replace(w, queue)
             # The caller may take a while with a result (a batch written to DuckDB): the workers
             # get their next tasks first, so that they do not wait for it.
-            self._fill(pending)
+            self._fill(queue)
             yield from results
 
-    def _fill(self, pending: deque[Task]) -> None:
+    def _fill(self, queue: _Queue) -> None:
         for w in self._pool:
-            while w.ready and len(w.tasks) < PREFETCH and pending:
-                w.give(pending.popleft())
+            while w.ready and len(w.tasks) < PREFETCH:
+                task = queue.next()
+                if task is None:
+                    return
+                w.give(task)
 
-    def _replace(self, w: _Worker, pending: deque[Task]) -> _Worker:
+    def _replace(self, w: _Worker, queue: _Queue) -> _Worker:
         """A new worker for a dead or killed one; its waiting tasks go back to the queue."""
         w.tasks.popleft()
-        pending.extendleft(reversed(w.tasks))
+        queue.put_back(w.tasks)
         w.tasks.clear()
         return self._spawn()
 

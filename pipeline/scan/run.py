@@ -1,32 +1,26 @@
-"""discover -> hash -> skip known -> run the engine -> write in batches."""
+"""discover (streamed) -> plan a window -> run the engine -> write in batches."""
 
 from __future__ import annotations
 
 import contextlib
 import os
-import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline import detect
 from pipeline.results import PaperResult
 from pipeline.scan import dask_engine
-from pipeline.scan.discover import (
-    Input,
-    _placeholder_id,
-    hash_file,
-    resolve,
-    unique_inputs,
-)
+from pipeline.scan.batch import ResultBatch
+from pipeline.scan.discover import Input, Unique
+from pipeline.scan.plan import DROP, STORE, Counts, Planner, Versions
 from pipeline.scan.pool import Limits, WorkerPool
 from pipeline.scan.work import Settings, Task
 from pipeline.store import Store
 from pipeline.version import __version__
 
-BATCH_SIZE = 32
-BATCH_SECONDS = 5.0
+FILE_ROWS = 2048  # rows of files settled without a worker, written together
 DEFAULT_MAX_MB = 200
 ENGINES = ("local", "dask")
 
@@ -46,19 +40,24 @@ class ScanOptions:
 
 
 @dataclass
-class ScanSummary:
-    run_id: str
-    files: int = 0
+class ScanSummary(Counts):
+    """Counts of a scan, kept up to date while it runs (``files`` are those found so far)."""
+
+    run_id: str = ""
     scanned: int = 0
-    skipped: int = 0
-    duplicates: int = 0
     named_twice: int = 0  # one file reached by two spellings of its path: scanned once
     recovered_shards: int = 0  # dask: shards of an interrupted run ingested at the start
+    discovering: bool = True  # files are still being found: ``files`` may grow
     statuses: Counter[str] = field(default_factory=Counter)
 
     @property
     def failed(self) -> int:
         return sum(n for s, n in self.statuses.items() if s != "ok")
+
+    @property
+    def done(self) -> int:
+        """Files settled: scanned, skipped as unchanged, or copies of another."""
+        return self.scanned + self.skipped + self.duplicates
 
     def counts(self) -> dict[str, int]:
         return {
@@ -69,146 +68,115 @@ class ScanSummary:
         }
 
 
-def _plan(
-    inputs: Sequence[Input],
-    store: Store,
-    options: ScanOptions,
-    summary: ScanSummary,
-    version: str,
-    pversion: str,
-) -> tuple[list[Task], list[PaperResult], list[tuple[str, str, int | None]], dict[str, Any]]:
-    """Hash the inputs and sort them: the tasks to run (known papers and duplicates left out,
-    counted in ``summary``), the results known without a worker, every file's row, and each
-    paper's manifest overrides."""
-    overrides: dict[str, dict[str, Any]] = {}
-    tasks: list[Task] = []
-    early: list[PaperResult] = []  # results known without a worker (unreadable, too large)
-    files: list[tuple[str, str, int | None]] = []
-    seen_ids: set[str] = set()
-    max_bytes = options.max_mb * 1024 * 1024
-    for item in inputs:
-        path = resolve(item.path)  # what identifies the file; item.path is what the user gave
-        try:
-            paper_id, size = hash_file(path, max_bytes)
-        except OSError as exc:
-            paper_id = _placeholder_id(path, "unreadable")
-            early.append(
-                PaperResult(
-                    paper_id=paper_id,
-                    source_path=item.path,
-                    status="failed",
-                    error=f"cannot read file: {exc.strerror or exc}",
-                )
-            )
-            files.append((item.path, paper_id, None))
-            continue
-        files.append((item.path, paper_id, size))
-        if paper_id in seen_ids:
-            summary.duplicates += 1
-            continue
-        seen_ids.add(paper_id)
-        overrides[paper_id] = item.overrides
-        if size > max_bytes:
-            early.append(
-                PaperResult(
-                    paper_id=paper_id,
-                    source_path=item.path,
-                    status="skipped",
-                    n_bytes=size,
-                    error=f"file is {size / 2**20:.0f} MB, over "
-                    f"the --max-mb limit of {options.max_mb} MB",
-                )
-            )
-            continue
-        tasks.append(Task(item.path, paper_id, size))
-    if not options.force:
-        known = store.known(t.paper_id for t in tasks)
-        current = {
-            pid
-            for pid, (v, pv, fmt, extractor) in known.items()
-            if (v, pv) == (version, pversion) and (fmt != "pdf" or extractor == options.extractor)
-        }
-        # an unchanged paper is skipped, unless a manifest now says something new about it
-        todo = [t for t in tasks if t.paper_id not in current or overrides.get(t.paper_id)]
-        summary.skipped = len(tasks) - len(todo)
-        tasks = todo
-    return tasks, early, files, overrides
-
-
 def scan(
-    inputs: Sequence[Input],
+    inputs: Iterable[Input],
     store: Store,
     options: ScanOptions,
     *,
     arguments: dict[str, Any] | None = None,
     on_result: Callable[[PaperResult, ScanSummary], None] | None = None,
     on_plan: Callable[[ScanSummary, int], None] | None = None,
+    on_progress: Callable[[ScanSummary], None] | None = None,
 ) -> ScanSummary:
     """Scan ``inputs`` into ``store``: one row per paper, its findings, a ``runs`` row.
 
-    ``on_plan(summary, n_to_process)`` is called once the files are hashed and known ones
-    skipped; ``on_result`` after each paper is processed. Neither may print from the library:
-    they are the CLI's hooks. With ``options.engine == "dask"`` the papers are processed on a
-    Dask cluster (see ``pipeline.scan.dask_engine``); raises EngineError when it cannot run.
+    ``inputs`` is read as the scan goes (a ``discover`` stream is never listed whole); pass a
+    ``Unique`` to count repeats of a file, or any iterable, which is made one. ``on_plan(summary,
+    n_tasks)`` is called once the first window of files is planned, before any is read;
+    ``on_result`` after each paper stored; ``on_progress`` whenever the counts change. None may
+    print from the library: they are the CLI's hooks. With ``options.engine == "dask"`` the
+    papers are processed on a Dask cluster (see ``pipeline.scan.dask_engine``), with the files
+    listed and hashed by the driver first; raises EngineError when it cannot run.
     """
-    if options.engine == "dask":
+    dask = options.engine == "dask"
+    if dask:
         dask_engine.require_dask()
         shard_root = dask_engine.shard_root(store.path, options.shards)
-    inputs, named_twice = unique_inputs(inputs)
-    settings = Settings(extractor=options.extractor, max_pages=options.max_pages)
+    if isinstance(inputs, Unique):
+        unique = inputs
+    elif isinstance(inputs, Sequence):  # a list: inputs with metadata merge as manifest rows
+        unique = Unique([i for i in inputs if not i.overrides], [i for i in inputs if i.overrides])
+    else:
+        unique = Unique(inputs)
+    settings = Settings(
+        extractor=options.extractor, max_pages=options.max_pages, max_mb=options.max_mb
+    )
     limits = Limits(timeout_s=options.timeout_s, max_memory_mb=options.max_memory_mb)
     with contextlib.ExitStack() as stack:
         pool = None
-        if options.engine != "dask" and inputs:
-            # started first, the workers import spaCy and build their matchers while the files
-            # are hashed and recorded
+        if not dask:
+            # started first, the workers import spaCy and build their matchers while the first
+            # files are found
             pool = stack.enter_context(
-                WorkerPool(min(options.workers, len(inputs)), settings=settings, limits=limits)
+                WorkerPool(options.workers, settings=settings, limits=limits)
             )
         version, pversion = __version__, detect.patterns_version()
         run_id = store.start_run(arguments or {}, version, pversion)
-        summary = ScanSummary(run_id=run_id, files=len(inputs), named_twice=named_twice)
-        if options.engine == "dask":
+        summary = ScanSummary(run_id=run_id)
+        if dask:
             # shards written by workers of an interrupted run: their papers need no new scan
             summary.recovered_shards = dask_engine.ingest_shards(store, shard_root).shards
-        tasks, early, files, overrides = _plan(inputs, store, options, summary, version, pversion)
-        if pool is not None:
-            pool.keep(len(tasks))  # fewer papers to scan than workers: the spare ones stop
-        store.record_files(files, run_id)
-        if on_plan:
-            on_plan(summary, len(tasks) + len(early))
-        batch: list[PaperResult] = []
-        last_write = time.monotonic()
+        windows = 0
 
-        def flush() -> None:
-            nonlocal last_write
-            store.write(batch, run_id=run_id, version=version, patterns_version=pversion)
-            batch.clear()
-            last_write = time.monotonic()
-
-        def record(result: PaperResult, *, stored: bool = False) -> None:
+        def count(result: PaperResult) -> None:
             summary.scanned += 1
             summary.statuses[result.status] += 1
-            if not stored:
-                batch.append(result)
-                if len(batch) >= BATCH_SIZE or time.monotonic() - last_write > BATCH_SECONDS:
-                    flush()
+
+        def stored(result: PaperResult) -> None:
             if on_result:
                 on_result(result, summary)
 
+        def flush() -> None:
+            batch.flush()
+
+        def progress() -> None:
+            summary.named_twice = unique.repeats
+            if on_progress:
+                on_progress(summary)
+
+        def record(result: PaperResult, action: str = STORE) -> None:
+            batch.add((result, action))
+
+        def window_done(n_tasks: int) -> None:
+            nonlocal windows
+            windows += 1
+            if windows == 1 and on_plan:
+                on_plan(summary, n_tasks)
+            for result in planner.early:
+                record(result)
+            planner.early.clear()
+            if len(planner.file_rows) >= FILE_ROWS:
+                flush()
+            progress()
+
+        planner = Planner(
+            unique,
+            store,
+            Versions(version, pversion, options.extractor, options.force),
+            options.max_mb * 1024 * 1024,
+            summary,
+            hash_here=dask,
+            on_window=window_done,
+        )
+        batch = ResultBatch(store, planner, run_id, version, pversion, count, stored)
+
+        def tasks() -> Iterator[Task]:
+            yield from planner.tasks()
+            summary.discovering = False
+            progress()
+
         status = "interrupted"
         try:
-            for result in early:
-                record(result.with_overrides(overrides.get(result.paper_id, {})))
-            if options.engine == "dask":
+            if dask:
+                listed = list(tasks())
                 flush()
                 items = [
                     dask_engine.Item(
                         Task(os.path.abspath(t.path), t.paper_id, t.n_bytes),
                         t.path,
-                        overrides.get(t.paper_id, {}),
+                        planner.planned[t.path].overrides,
                     )
-                    for t in tasks
+                    for t in listed
                 ]
                 engine = dask_engine.run(
                     items,
@@ -224,17 +192,30 @@ def scan(
                 )
                 with contextlib.closing(engine):
                     for result in engine:
-                        record(result, stored=True)  # the engine ingested its shard
+                        # hashed here: always new, stored by its shard
+                        planner.settle(planner.planned.pop(result.source_path), result)
+                        count(result)
+                        stored(result)
+                        progress()
             elif pool is not None:
-                # biggest files first: the last papers are then small ones, and no worker is
-                # left with a long one while the others have nothing to do
-                by_size = sorted(tasks, key=lambda t: (-t.n_bytes, t.path))
-                for result in pool.map(by_size):
-                    record(result.with_overrides(overrides.get(result.paper_id, {})))
+                for task, results in pool.map(tasks()):
+                    planned = planner.planned.pop(task.path)
+                    # an archive's results are settled and written together: its members'
+                    # rows are in the database all or none, as a rescan expects
+                    settled = [
+                        (r, planner.settle(planned, r, member))
+                        for member, r in enumerate(
+                            r.with_overrides(planned.overrides) for r in results
+                        )
+                    ]
+                    batch.add(*((r, action) for r, action in settled if action != DROP))
+                    progress()
             flush()
             status = "finished"
         finally:
-            if batch:
+            if batch.results or planner.file_rows:
                 flush()
+            summary.discovering = False
             store.finish_run(run_id, summary.counts(), status)
+            progress()
     return summary

@@ -7,25 +7,30 @@ with a status and a reason.
 from __future__ import annotations
 
 import hashlib
+import os
+import posixpath
 import threading
 import time
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from pipeline import detect, sources
 from pipeline.errors import ReadError, WorkerStartError
 from pipeline.results import PaperResult
+from pipeline.scan import archives
+from pipeline.scan.discover import is_archive
 
 
 @dataclass(frozen=True)
 class Task:
-    """A file to process. ``paper_id`` is the hash the scanner saw; a mismatch means the file
-    changed between discovery and processing."""
+    """A file to process. ``paper_id`` is the hash the scanner saw (a mismatch means the file
+    changed between discovery and processing), or None: the worker hashes the bytes it reads,
+    so that the driver never reads a new file."""
 
     path: str
-    paper_id: str
+    paper_id: str | None
     n_bytes: int
 
 
@@ -33,6 +38,7 @@ class Task:
 class Settings:
     extractor: str = sources.DEFAULT_EXTRACTOR
     max_pages: int = sources.DEFAULT_MAX_PAGES
+    max_mb: int = 200  # an archive member over this is skipped (files are sized by the driver)
 
 
 class DetectorSetup(threading.Thread):
@@ -68,9 +74,16 @@ def sha256_bytes(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def placeholder_id(path: str, why: str) -> str:
+    """The id of a file whose bytes were not hashed (unreadable, too large, stopped): from its
+    resolved path, so that it is one row however often it is scanned."""
+    archive, sep, member = path.partition("!/")
+    return sha256_bytes(f"{why}:{os.path.realpath(archive)}{sep}{member}".encode())
+
+
 def failed(task: Task, status: str, error: str, detail: str | None = None) -> PaperResult:
     return PaperResult(
-        paper_id=task.paper_id,
+        paper_id=task.paper_id or placeholder_id(task.path, status),
         source_path=task.path,
         status=status,
         n_bytes=task.n_bytes,
@@ -80,20 +93,80 @@ def failed(task: Task, status: str, error: str, detail: str | None = None) -> Pa
 
 
 def process(
-    task: Task, settings: Settings, before_detection: Callable[[], None] | None = None
+    task: Task,
+    settings: Settings,
+    before_detection: Callable[[], None] | None = None,
+    on_hashed: Callable[[str], None] | None = None,
 ) -> PaperResult:
     """Read, detect and judge one file; every failure becomes a result with a reason.
 
     ``before_detection`` is called once the document is read: a worker waits there for its
     detector, built while the first paper was read. A ``WorkerStartError`` from it is raised,
-    since no paper can be scanned.
+    since no paper can be scanned. ``on_hashed(paper_id)`` is called once a file the driver
+    did not hash is hashed: a paper then stopped or killed is still known by its bytes.
     """
     started = time.perf_counter()
+    if is_archive(task.path):
+        raise ValueError("an archive is processed with process_archive")
     try:
         data = Path(task.path).read_bytes()
     except OSError as exc:
         return failed(task, "failed", f"cannot read file: {exc.strerror or exc}")
-    if sha256_bytes(data) != task.paper_id:
+    box = [data]  # handed over, so that the bytes can go once the document is read
+    del data
+    return _analyse(task, box, settings, started, before_detection, on_hashed)
+
+
+def process_archive(
+    task: Task, settings: Settings, before_detection: Callable[[], None] | None = None
+) -> list[PaperResult]:
+    """Read, detect and judge the papers inside an archive, one result a paper member and
+    one a refused member (see ``pipeline.scan.archives``); one failed result for the archive
+    when it cannot be read, one skipped when it holds no paper."""
+    try:
+        members = archives.papers_in(task.path, settings.max_mb * 1024 * 1024)
+    except archives.ArchiveError as exc:
+        return [failed(task, "failed", str(exc))]
+    except FileNotFoundError as exc:
+        return [failed(task, "failed", f"cannot read file: {exc.strerror or exc}")]
+    results = []
+    for member in members:
+        path = archives.member_path(task.path, member.name)
+        if isinstance(member, archives.Refused):
+            paper_id = placeholder_id(path, member.status)
+            results.append(PaperResult(paper_id, path, status=member.status, error=member.reason))
+            continue
+        started = time.perf_counter()
+        results.append(
+            _analyse(
+                Task(path, None, len(member.data)),
+                [member.data],
+                settings,
+                started,
+                before_detection,
+            )
+        )
+    if not results:
+        return [failed(task, "skipped", archives.NO_PAPER)]
+    return results
+
+
+def _analyse(
+    task: Task,
+    box: list[bytes],
+    settings: Settings,
+    started: float,
+    before_detection: Callable[[], None] | None = None,
+    on_hashed: Callable[[str], None] | None = None,
+) -> PaperResult:
+    """Detect and judge a paper's bytes (``box``, emptied as soon as they are read)."""
+    data = box.pop()
+    paper_id = sha256_bytes(data)
+    if task.paper_id is None:
+        task = replace(task, paper_id=paper_id, n_bytes=len(data))
+        if on_hashed is not None:
+            on_hashed(paper_id)
+    elif paper_id != task.paper_id:
         return failed(
             task,
             "failed",
@@ -103,7 +176,7 @@ def process(
     try:
         document = sources.read_bytes(
             data,
-            name=Path(task.path).name,
+            name=posixpath.basename(task.path),
             extractor=settings.extractor,
             max_pages=settings.max_pages,
         )
@@ -131,7 +204,7 @@ def process(
             detail=traceback.format_exc(),
         )
     return PaperResult.from_document(
-        paper_id=task.paper_id,
+        paper_id=paper_id,
         source_path=task.path,
         n_bytes=task.n_bytes,
         document=document,

@@ -11,7 +11,7 @@ import duckdb
 from pipeline.errors import SchemaTooNew
 from pipeline.store.paths import resolve_file_paths
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 PAPER_COLUMNS = (
     "paper_id",
     "source_path",
@@ -97,6 +97,8 @@ CREATE TABLE IF NOT EXISTS shards (
 MIGRATIONS: dict[int, str | Callable[[duckdb.DuckDBPyConnection, Path], None]] = {
     2: SHARDS_TABLE,
     3: resolve_file_paths,
+    # 4: the file's modification time, so that a rescan skips an unchanged file without hashing
+    4: "ALTER TABLE files ADD COLUMN IF NOT EXISTS mtime_ns BIGINT",
 }
 
 

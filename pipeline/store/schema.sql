@@ -1,4 +1,4 @@
--- synthwatch DuckDB schema, version 3. Documented column by column in docs/schema.md.
+-- synthwatch DuckDB schema, version 4. Documented column by column in docs/schema.md.
 -- No PRIMARY KEY constraints: the writer replaces a paper's rows inside one transaction
 -- (DELETE + INSERT), which DuckDB's eager key checks would refuse for a same-transaction reinsert.
 
@@ -82,7 +82,8 @@ CREATE TABLE IF NOT EXISTS files (
     n_bytes BIGINT,
     run_id VARCHAR NOT NULL,
     seen_at TIMESTAMP NOT NULL,
-    resolved VARCHAR                    -- schema 3: the file's resolved path, one row each
+    resolved VARCHAR,                   -- schema 3: the file's resolved path, one row each
+    mtime_ns BIGINT                     -- schema 4: its modification time (ns) when scanned
 );
 
 CREATE TABLE IF NOT EXISTS calibration (

@@ -7,7 +7,7 @@ import os
 import uuid
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pipeline.errors import DatabaseLocked
 from pipeline.results import PaperResult
@@ -15,6 +15,25 @@ from pipeline.store.connect import connect, now
 from pipeline.store.rows import finding_rows_of, frame, paper_row, registered
 from pipeline.store.schema import CALIBRATION_COLUMNS, FINDING_COLUMNS, PAPER_COLUMNS, migrate
 from pipeline.store.snapshot import PUBLISH_INTERVAL_S, Publisher, locked_message
+
+# A file's row: path as given, paper_id, size, modification time in ns.
+FileRow = tuple[str, str, int | None, int | None]
+# An archive member's row: its name in the archive, paper_id, size, the archive's time in ns.
+MemberRow = tuple[str, str, int | None, int | None]
+
+
+class FileState(NamedTuple):
+    """What ``files`` remembers of a file: its size, modification time and paper."""
+
+    n_bytes: int | None
+    mtime_ns: int | None
+    paper_id: str
+
+
+def _resolved(path: str) -> str:
+    """A file's resolved path; an archive member's is its archive's, resolved, with the member."""
+    archive, sep, member = path.partition("!/")
+    return os.path.realpath(archive) + sep + member
 
 
 class Store:
@@ -41,6 +60,7 @@ class Store:
                 self.con.close()
                 raise
         self._types: dict[str, dict[str, str]] = {}  # table -> column -> SQL type
+        self._relative_rows: bool | None = None  # files rows with a relative path (schema 2)
         try:
             migrate(self.con, self.path)
             self._publish(force=True)  # readers have the state before the scan at once
@@ -149,9 +169,40 @@ class Store:
             types = self._types[table] = dict(found)
         return types
 
-    def record_files(self, files: Sequence[tuple[str, str, int | None]], run_id: str) -> None:
-        """Remember every input file (path as given, paper_id, size) and the paper it holds
-        (copies share a paper_id).
+    def file_states(self, resolved: Sequence[str]) -> dict[str, FileState]:
+        """What the database knows of these files (by resolved path): size, modification time
+        and paper when last scanned; a scan trusts the paper of a file whose size and time are
+        unchanged, without reading it."""
+        rows = self.con.execute(
+            "SELECT f.resolved, f.n_bytes, f.mtime_ns, f.paper_id FROM files f "
+            "JOIN (SELECT unnest($paths::VARCHAR[]) AS resolved) USING (resolved)",
+            {"paths": list(resolved)},
+        ).fetchall()
+        return {r[0]: FileState(*r[1:]) for r in rows}
+
+    def archive_members(
+        self, archives: Sequence[str]
+    ) -> dict[str, list[tuple[str, str, int, int]]]:
+        """The rows of the members of these archives (by resolved path): archive -> (member
+        name, paper_id, size, modification time of the archive when scanned)."""
+        rows = self.con.execute(
+            "SELECT a.archive, f.resolved, f.paper_id, f.n_bytes, f.mtime_ns FROM files f "
+            "JOIN (SELECT unnest($archives::VARCHAR[]) AS archive) a "
+            "ON split_part(f.resolved, '!/', 1) = a.archive "
+            "WHERE contains(f.resolved, '!/') ORDER BY f.resolved",
+            {"archives": list(archives)},
+        ).fetchall()
+        found: dict[str, list[MemberRow]] = {}
+        for archive, resolved, paper_id, n_bytes, mtime_ns in rows:
+            name = resolved[len(archive) + 2 :]
+            found.setdefault(archive, []).append((name, paper_id, n_bytes, mtime_ns))
+        return found
+
+    def record_files(
+        self, files: Sequence[tuple[str, str, int | None] | FileRow], run_id: str
+    ) -> None:
+        """Remember every input file (path as given, paper_id, size, and from schema 4 its
+        modification time in ns) and the paper it holds (copies share a paper_id).
 
         A file is known by its resolved path (``files.resolved``): one file reached by another
         spelling of its path replaces its row, and ``path`` keeps the latest spelling.
@@ -160,29 +211,40 @@ class Store:
             return
         # Lists unnested in SQL, not a DataFrame: a scan records its files before the first
         # paper is done, and importing pandas then would hold the workers' first tasks back.
-        paths, paper_ids, sizes = (list(column) for column in zip(*files, strict=True))
+        full = [(*f, None) if len(f) == 3 else f for f in files]
+        paths, paper_ids, sizes, mtimes = (list(column) for column in zip(*full, strict=True))
         rows = (
             "SELECT unnest($paths::VARCHAR[]) AS path, unnest($resolved::VARCHAR[]) AS resolved, "
-            "unnest($ids::VARCHAR[]) AS paper_id, unnest($sizes::BIGINT[]) AS n_bytes"
+            "unnest($ids::VARCHAR[]) AS paper_id, unnest($sizes::BIGINT[]) AS n_bytes, "
+            "unnest($mtimes::BIGINT[]) AS mtime_ns"
         )
         lists = {
             "paths": paths,
-            "resolved": [os.path.realpath(p) for p in paths],
+            "resolved": [_resolved(p) for p in paths],
             "ids": paper_ids,
             "sizes": sizes,
+            "mtimes": mtimes,
         }
+        if self._relative_rows is None:  # only a migrated database has them; none are added
+            self._relative_rows = bool(
+                self.con.execute(
+                    "SELECT 1 FROM files WHERE resolved NOT LIKE '/%' LIMIT 1"
+                ).fetchall()
+            )
+        # a relative path from before schema 3 that this resolved one ends with: same file
+        legacy = (
+            f"DELETE FROM files WHERE resolved NOT LIKE '/%' AND EXISTS (SELECT 1 FROM "
+            f"({rows}) n WHERE n.paper_id = files.paper_id "
+            "AND ends_with(n.resolved, '/' || files.resolved))",
+            lists,
+        )
         self._transaction(
             (f"DELETE FROM files WHERE resolved IN (SELECT resolved FROM ({rows}))", lists),
-            # a relative path from before schema 3 that this resolved one ends with: same file
+            *([legacy] if self._relative_rows else []),
             (
-                f"DELETE FROM files WHERE resolved NOT LIKE '/%' AND EXISTS (SELECT 1 FROM "
-                f"({rows}) n WHERE n.paper_id = files.paper_id "
-                "AND ends_with(n.resolved, '/' || files.resolved))",
-                lists,
-            ),
-            (
-                "INSERT INTO files (path, resolved, paper_id, n_bytes, run_id, seen_at) "
-                f"SELECT path, resolved, paper_id, n_bytes, $run_id, $seen_at FROM ({rows})",
+                "INSERT INTO files (path, resolved, paper_id, n_bytes, run_id, seen_at, mtime_ns) "
+                f"SELECT path, resolved, paper_id, n_bytes, $run_id, $seen_at, mtime_ns "
+                f"FROM ({rows})",
                 {**lists, "run_id": run_id, "seen_at": now()},
             ),
         )

@@ -23,8 +23,8 @@ PAPERS = (
     "text/tutoring-dialogues-llama2.txt",
 )
 PROGRESS = re.compile(
-    r"^progress: (\d+)/3 papers, (\d+) found using synthetic data, (\d+) failed, "
-    r"(?:[\d.]+|-) papers/s, ETA (\S+)$",
+    r"^progress: (\d+)/(\d+\+?) files, (\d+) found using synthetic data, (\d+) failed, "
+    r"(?:[\d.]+|-) files/s, ETA (\S+)$",
     re.MULTILINE,
 )
 
@@ -54,8 +54,11 @@ def test_scan_without_a_terminal_prints_timed_progress_lines_and_a_last_one(
     assert len(lines) >= 3, result.stderr
     done = [int(d) for d, *_ in lines]
     assert done == sorted(done)
-    assert lines[-1] == ("3", "3", "0", "0s")  # the line at the end: all done, 3 found
-    assert all(line[3] == "unknown" for line in lines if line[0] == "0")
+    # the line at the end: all 3 files done (no more to find), 3 found using synthetic data
+    assert lines[-1] == ("3", "3", "3", "0", "0s")
+    assert all(line[4] == "unknown" for line in lines if line[0] == "0")
+    # no count beforehand: while files are still being found, the total says so
+    assert all(line[1] in ("0+", "3+", "3") for line in lines)
     # progress goes to stderr only; stdout keeps the summary
     assert "progress:" not in result.stdout
 
@@ -112,7 +115,7 @@ def test_scan_of_one_folder_by_two_spellings_counts_one_file_each(
         ["scan", str(papers), f"{papers}/../papers", "--db", str(db), "--workers", "1"],
     )
     assert result.exit_code == 0, result.output
-    assert "3 file(s): 3 to scan, 0 unchanged (skipped), 3 named twice" in result.stderr
+    assert "3 file(s): 3 scanned, 0 unchanged (skipped), 3 named twice" in result.stderr
 
 
 @pytest.mark.parametrize(
