@@ -150,8 +150,12 @@ def test_readers_answer_from_the_snapshot_while_a_scan_writes(tmp_path):
     assert result.exit_code == 0 and "scan is running" not in result.stderr
 
 
+# enough papers that the scan is still running when it is killed (~200 papers a second)
+N_KILLED = 3000
+
+
 def test_a_killed_scan_leaves_readers_working_and_the_next_scan_cleans_up(tmp_path):
-    papers = write_papers(tmp_path / "papers", 800)
+    papers = write_papers(tmp_path / "papers", N_KILLED)
     db = tmp_path / "corpus.duckdb"
     scan = start_scan(papers, db)
     try:
@@ -166,13 +170,13 @@ def test_a_killed_scan_leaves_readers_working_and_the_next_scan_cleans_up(tmp_pa
     assert result.exit_code == 0, result.output
     assert "scan is running" not in result.stderr
     stored = n_papers(db)
-    assert 0 < stored < 800
+    assert 0 < stored < N_KILLED
 
     again = CliRunner().invoke(main, ["scan", str(papers), "--db", str(db), "--workers", "1"])
     assert again.exit_code == 0, again.output
     assert f"{stored} unchanged (skipped)" in again.stderr
     assert leftovers(tmp_path) == []
-    assert n_papers(db) == 800
+    assert n_papers(db) == N_KILLED
 
 
 WRITER = textwrap.dedent(
