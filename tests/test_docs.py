@@ -186,3 +186,15 @@ def test_the_parser_joins_continuations_and_drops_comments(tmp_path):
 def test_cli_reference_is_current():
     written = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     assert written == reference(), "regenerate: python -m pipeline.cli.reference > docs/cli.md"
+
+
+def test_every_relative_link_in_the_pages_resolves():
+    """A page that moved (the README's sections went to docs/) leaves no link behind."""
+    broken = []
+    for page in [*PAGES, ROOT / "benchmarks" / "RESULTS.md"]:
+        for match in re.finditer(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", page.read_text(encoding="utf-8")):
+            target = match.group(1)
+            external = target.startswith(("http://", "https://", "mailto:"))
+            if not external and not (page.parent / target).exists():
+                broken.append(f"{page.relative_to(ROOT)}: {target}")
+    assert broken == []
