@@ -10,6 +10,7 @@ from pipeline.cli.common import (
     dumps,
     emit_rows,
     format_option,
+    open_db,
     stderr_console,
     translate_errors,
 )
@@ -27,7 +28,6 @@ from pipeline.review.reviews import (
 )
 from pipeline.review.sampling import stratum_of
 from pipeline.review.sheet import read_sheet
-from pipeline.store import connect_readonly
 
 EXPORT_COLUMNS = (
     "paper_id",
@@ -85,7 +85,7 @@ def import_command(sheet: str, db: str, reviews: str | None) -> None:
         synthwatch review import sample.csv --db corpus.duckdb
         synthwatch review import alice.csv --db corpus.duckdb --reviews reviews.duckdb
     """
-    con = connect_readonly(db)
+    con = open_db(db)
     try:
         known = {p.paper_id for p in assessed_papers(con)}
     finally:
@@ -180,7 +180,7 @@ def export_command(db: str, reviews: str | None, fmt: str, output: str | None) -
     """
     with reading(_reviews_path(db, reviews)) as con:
         sample, strata, answers = read_sample(con), read_strata(con), read_reviews(con)
-    con = connect_readonly(db)
+    con = open_db(db)
     try:
         papers = {p.paper_id: p for p in assessed_papers(con)}
     finally:

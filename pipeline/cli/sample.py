@@ -15,6 +15,7 @@ from pipeline.cli.common import (
     dumps,
     emit_rows,
     format_option,
+    open_db,
     stderr_console,
     translate_errors,
     write_output,
@@ -32,7 +33,6 @@ from pipeline.review.sampling import (
     plan,
 )
 from pipeline.review.sheet import sheet_text
-from pipeline.store import connect_readonly
 
 F = TypeVar("F")
 
@@ -112,7 +112,7 @@ def sample_command(
         synthwatch sample --db corpus.duckdb --rates detected=0.2,undetected=0.05 -o s.csv
     """
     keys = parse_strata(strata)
-    con = connect_readonly(db)
+    con = open_db(db)
     try:
         papers = assessed_papers(con)
         if plan_only:
