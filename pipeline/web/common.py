@@ -87,6 +87,7 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
             request_path=request.url.path,
             db_name=web.db_name,
             allow_upload=web.allow_upload,
+            review_queue=web.reviews is not None,
             scan=web.db.scan_running(),
             **context,
         ),

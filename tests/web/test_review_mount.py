@@ -54,6 +54,7 @@ def test_without_reviews_there_is_no_queue_and_the_overview_says_not_validated(s
     assert client.get("/review").status_code == 404
     overview = client.get("/")
     assert overview.status_code == 200
+    assert 'href="/review"' not in overview.text
     assert "not validated on this corpus" in overview.text
 
 
@@ -65,6 +66,7 @@ def test_the_overview_shows_the_validated_prevalence_once_reviews_exist(served, 
     client = TestClient(create_app(db, reviews=reviews, index_folder=tmp_path / "index"))
     text = client.get("/").text
     assert "Validated on this corpus" in text and "papers of a stratified sample" in text
+    assert 'href="/review">Review queue</a>' in text
 
 
 def test_serve_refuses_a_reviews_file_that_does_not_exist(served, tmp_path):
