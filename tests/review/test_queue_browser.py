@@ -64,11 +64,14 @@ def test_three_papers_reviewed_with_the_keyboard_and_progress_kept_on_reload(ser
         expect(page.locator("#progress")).to_have_text("0 of 10 reviewed")
         expect(page.locator("#legend")).to_contain_text("Keys: y yes · n no · u unsure")
         for key, done in (("y", 1), ("n", 2), ("u", 3)):
+            # the keys work once review.js has run on the page that just loaded
+            expect(page.locator("html[data-keys=ready]")).to_have_count(1)
             page.keyboard.press(key)
             expect(page.locator("#progress")).to_have_text(f"{done} of 10 reviewed")
         assert page.url.endswith("/review/paper/4?reviewer=ann")
         page.reload()
         expect(page.locator("#progress")).to_have_text("3 of 10 reviewed")
+        expect(page.locator("html[data-keys=ready]")).to_have_count(1)
         # typing in the note is not an answer
         page.locator("input[name=note]").press_sequentially("unsure about y")
         expect(page.locator("#progress")).to_have_text("3 of 10 reviewed")
