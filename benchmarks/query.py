@@ -37,12 +37,17 @@ from pipeline.answers.queries import list_queries, run_query  # noqa: E402
 from pipeline.answers.report import render_corpus  # noqa: E402
 from pipeline.cli.export import COPY_OPTIONS, TABLES, export_connection, export_sql  # noqa: E402
 from pipeline.detect.model import CATEGORIES, ROLES  # noqa: E402
+from pipeline.review.papers import assessed_papers  # noqa: E402
+from pipeline.review.reviews import Review, ReviewStore  # noqa: E402
+from pipeline.review.sampling import design, draw, is_detected  # noqa: E402
 from pipeline.store import Store, connect_readonly  # noqa: E402
 
 DEFAULT_PAPERS = 1_000_000
 # A paper read and assessed (~94%) has 0..21 findings: ~10 a paper over all papers.
 MAX_FINDINGS = 21
 REPEATS = 3
+# papers in the generated validation sample (the validated queries read its reviews)
+REVIEWED = 400
 TARGET_S = 1.0
 REPORT_TARGET_S = 10.0
 FIELDS = ("medicine", "computer science", "psychology", "economics", "biology", "physics")
@@ -197,10 +202,32 @@ def build(db: Path, n_papers: int, seed: int) -> tuple[int, int, float]:
     return papers, findings, time.perf_counter() - start
 
 
-def time_queries(db: Path, n_papers: int) -> list[tuple[str, int, float, float, float]]:
+def make_reviews(db: Path, reviews: Path, n: int = REVIEWED) -> int:
+    """A reviews file for the validated queries: a sample drawn as ``synthwatch sample``
+    draws it, answered as a reviewer who agrees with the detector 9 times in 10 (chosen by
+    the paper id's digits, the same on every run). Returns the papers reviewed."""
+    con = connect_readonly(db)
+    try:
+        papers = assessed_papers(con)
+    finally:
+        con.close()
+    drawn = draw(papers, design(papers, ("verdict",), n=n))
+    with ReviewStore(reviews, database=db) as store:
+        store.save_sample(drawn, ("verdict",), 1)
+        for d in drawn:
+            detected = is_detected(d.stratum)
+            agrees = int(d.paper_id[-2:], 16) % 10 != 0
+            answer = "yes" if detected == agrees else "no"
+            store.add_review(Review(d.paper_id, "bench", answer))
+    return len(drawn)
+
+
+def time_queries(
+    db: Path, n_papers: int, reviews: Path
+) -> list[tuple[str, int, float, float, float]]:
     """(query, rows, first run s, median of the next runs s, median CPU s) of every canned
-    query. CPU seconds (of all DuckDB's threads) move less than wall time when other work
-    shares the machine."""
+    query (the validated ones with ``reviews``). CPU seconds (of all DuckDB's threads) move
+    less than wall time when other work shares the machine."""
     con = connect_readonly(db)
     timings = []
     try:
@@ -212,7 +239,8 @@ def time_queries(db: Path, n_papers: int) -> list[tuple[str, int, float, float, 
             rows = 0
             for _ in range(1 + REPEATS):
                 start, start_cpu = time.perf_counter(), time.process_time()
-                rows = len(run_query(con, query.name, params))
+                given = reviews if query.needs_reviews else None
+                rows = len(run_query(con, query.name, params, reviews=given))
                 seconds.append(time.perf_counter() - start)
                 cpu.append(time.process_time() - start_cpu)
             timings.append(
@@ -292,7 +320,10 @@ def main() -> None:
             f"database {size_mb:,.0f} MB: {size_mb * 1_000_000 / papers:,.0f} MB per 1M papers "
             f"(with ~{findings / papers:.0f} findings each)"
         )
-        timings = time_queries(db, papers)
+        reviews = Path(tmp) / "reviews.duckdb"
+        reviewed = make_reviews(db, reviews)
+        print(f"reviews file: {reviewed} sampled papers reviewed (for the validated queries)")
+        timings = time_queries(db, papers, reviews)
         gather_s, render_s, report_cpu_s, html_bytes = time_report(db)
         exports = [] if args.no_export else time_exports(db, Path(tmp))
     print(f"{'query':40} {'rows':>6} {'first s':>8} {'median s':>9} {'CPU s':>7}")
