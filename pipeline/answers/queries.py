@@ -284,13 +284,14 @@ def run_query(
     """
     query = load_query(name)
     values = query.bind(params)
-    frame = fetch(con, query, values)
     if query.needs_reviews:
         if reviews is None:
             raise UsageError(f"query {name} needs a reviews file (--reviews FILE)")
         module, function = REVIEW_STATS[query.stats]  # type: ignore[index]
         compute = getattr(importlib.import_module(module), function)
-        return compute(frame, values, reviews=reviews, columns=query.columns)
+        # it runs the SQL itself: counted in DuckDB, not fetched paper by paper
+        return compute(con, query.sql, values, reviews=reviews, columns=query.columns)
+    frame = fetch(con, query, values)
     if query.stats:
         frame = STATS[query.stats](frame, values)
     if query.builder:  # a built query may return helper columns (the search's total)
