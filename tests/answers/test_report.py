@@ -267,3 +267,30 @@ def test_corpus_report_quotes_evidence_when_no_paper_is_high_concern(demo, tmp_p
     for row in quoted:
         assert f"“{escape(row['evidence'])}”" in html
         assert f"“{md_escape(row['evidence'])}”" in markdown
+
+
+def test_a_long_high_concern_list_is_cut_with_the_command_for_all(known_db, monkeypatch):
+    # at 1M papers the report listed 27,922 papers (16.7 MB); past MAX_LISTED it says how
+    # many more there are and how to get them all
+    from pipeline.answers import report as report_module
+
+    con = connect_readonly(known_db)
+    try:
+        report = gather_corpus(con, str(known_db))
+    finally:
+        con.close()
+    assert report.n_high == 3
+    whole = render_corpus(report, "html").text
+    assert "newest are listed here" not in whole
+    monkeypatch.setattr(report_module, "MAX_LISTED", 2)
+    html = render_corpus(report, "html").text
+    high = html[html.index('<section id="high">') : html.index('<section id="methods">')]
+    assert high.count('<article class="paper">') == 2
+    assert "High-concern papers (3)" in high
+    assert "The 2 newest are listed here; the other 1" in high
+    assert f"synthwatch query high_concern --db {known_db} --format csv" in high
+    md = render_corpus(report, "markdown").text
+    start = md.index("## High-concern papers (3)")
+    section = md[start : md.index("\n## ", start + 1)]
+    assert "The 2 newest are listed here; the other 1" in section
+    assert section.count("\n### ") == 2
