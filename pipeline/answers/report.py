@@ -32,16 +32,16 @@ from pipeline.answers.corpus import (  # noqa: F401  (re-exported: the corpus re
     year_periods,
 )
 from pipeline.answers.screening import LIGHT_RULES, Screening, build_screening
-
-# High-concern papers listed in a corpus report (HTML, Markdown); the rest are counted, with
-# the command that lists them all: 27,922 of them made a 16.7 MB page at 1M papers.
-MAX_LISTED = 200
 from pipeline.detect import patterns_version
 from pipeline.document import Document
 from pipeline.results import PaperResult
 from pipeline.version import __version__
 
 TEMPLATE_PACKAGE = "pipeline.templates"
+
+# High-concern papers listed in a corpus report (HTML, Markdown); the rest are counted, with
+# the command that lists them all: 27,922 of them made a 16.7 MB page at 1M papers.
+MAX_LISTED = 200
 FORMATS = ("html", "markdown")
 LIGHT_WORDS = {"red": "✗ red", "amber": "! amber", "green": "✓ green", "grey": "– n/a"}
 LIGHT_MARKS = {"red": "🔴", "amber": "🟠", "green": "🟢", "grey": "⚪"}

@@ -122,6 +122,26 @@ class Screening:
         return len(self.result.findings)
 
     @property
+    def sections(self) -> tuple[tuple[str, str, tuple[FindingView, ...]], ...]:
+        """The findings in reading order, in runs of one section: (section, pages, views).
+
+        A section the text returns to later (a second "methods" after the results) starts a
+        run of its own, so that the runs follow the paper as it reads.
+        """
+        views = sorted(
+            (v for _, group in self.groups for v in group),
+            key=lambda v: (v.finding.char_start, v.finding.ordinal),
+        )
+        runs: list[tuple[str, list[FindingView]]] = []
+        for v in views:
+            name = v.finding.section or "section not known"
+            if runs and runs[-1][0] == name:
+                runs[-1][1].append(v)
+            else:
+                runs.append((name, [v]))
+        return tuple((name, _pages(run), tuple(run)) for name, run in runs)
+
+    @property
     def n_below_threshold(self) -> int:
         """`use` sentences the verdict does not count: their confidence is below threshold."""
         return sum(not v.counted for stance, views in self.groups for v in views if stance == "use")
@@ -245,6 +265,14 @@ def _mark_repeats(checks: list[Check]) -> tuple[Check, ...]:
             seen.add(e.sentence)
         out.append(replace(c, evidence=tuple(evidence)))
     return tuple(out)
+
+
+def _pages(views: list[FindingView]) -> str:
+    """``p. 4``, ``pp. 4-6`` or '' (no page known) for the sentences of a run."""
+    pages = sorted({v.finding.page for v in views if v.finding.page is not None})
+    if not pages:
+        return ""
+    return f"p. {pages[0]}" if len(pages) == 1 else f"pp. {pages[0]}-{pages[-1]}"
 
 
 def build_screening(result: PaperResult, document: Document | None = None) -> Screening:

@@ -29,6 +29,7 @@ from pipeline.web.params import BOOLEAN, CHOICES, MAX_OFFSET, MAX_PER_PAGE, choi
 PAPER_ID = re.compile(r"[0-9a-f]{64}")
 CONTEXT_CHARS = 320  # of text each side of a sentence, cut at sentence ends
 MAX_CACHED_DOCUMENTS = 16
+GROUPINGS = ("section", "stance")  # how the paper page groups its findings (the first: default)
 PAPER_COLUMNS = (
     "paper_id, title, doi, year, venue, field, format AS source_format, status, concern, "
     "uses_synthetic, categories, medical, participants_replaced, real_data_check, n_findings"
@@ -103,7 +104,10 @@ def _load(request: Request) -> PaperResult:
 
 
 def paper_page(request: Request) -> Response:
-    only_params(request, ())
+    """The paper's page; ``by=section`` (the default: the findings in reading order, each in
+    its section) or ``by=stance``."""
+    params = only_params(request, ("by",))
+    by = choice("by", params["by"], GROUPINGS) if params.get("by") else GROUPINGS[0]
     result = _load(request)
     document = _document(result)
     screening = build_screening(result, document)
@@ -121,6 +125,7 @@ def paper_page(request: Request) -> Response:
         has_document=document is not None,
         pdf=path is not None,
         permalink=f"{base}/papers/{result.paper_id}",
+        by_section=by == "section",
     )
 
 

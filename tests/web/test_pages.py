@@ -5,9 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import pytest
 
+from pipeline.detect.model import STANCES
 from pipeline.store import connect_readonly
 from pipeline.web.params import MAX_PER_PAGE
 from pipeline.web.security import CSP
@@ -137,6 +139,32 @@ def test_paper_page_shows_checklist_context_quote_and_pdf_link(client):
     pdf = client.get(f"/papers/{pid}/file")
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
     assert pdf.headers["content-type"] == "application/pdf"
+
+
+def test_paper_page_lists_findings_in_reading_order_by_section_or_by_stance(client):
+    pid = _paper_id(client)
+    findings = client.get(f"/api/papers/{pid}").json()["findings"]
+    assert len({f["section"] for f in findings}) > 1 and len({f["stance"] for f in findings}) > 1
+    reading = sorted(findings, key=lambda f: (f["char_start"], f["ordinal"]))
+    page = client.get(f"/papers/{pid}").text
+    part = page[page.index('id="findings"') :]
+    # each finding once, in the order of the text, under the heading of its section
+    assert re.findall(r'<li class="hit" id="f(\d+)"', part) == [str(f["ordinal"]) for f in reading]
+    headings = re.findall(r"<h3>([^<]+?)(?: <span|</h3>)", part)
+    runs = [
+        f["section"]
+        for i, f in enumerate(reading)
+        if i == 0 or reading[i - 1]["section"] != f["section"]
+    ]
+    assert headings == runs
+    assert "group by stance" in part
+    stance = client.get(f"/papers/{pid}", params={"by": "stance"}).text
+    part = stance[stance.index('id="findings"') :]
+    present = {f["stance"] for f in findings}
+    assert re.findall(r"<h3>(\w+) <span", part) == [s for s in STANCES if s in present]
+    assert "in reading order, by section" in part
+    bad = client.get(f"/papers/{pid}", params={"by": "stanse"})
+    assert bad.status_code == 400 and "did you mean stance?" in bad.text
 
 
 def test_paper_file_is_404_for_a_paper_that_is_not_a_pdf(client):
