@@ -12,7 +12,7 @@ export SYNTHWATCH_CORPUS
 endif
 endif
 
-.PHONY: demo test lint format bench install install-dev clean wheel-check
+.PHONY: demo test lint format bench bench-scale install install-dev clean wheel-check
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "synthwatch needs Python 3.11 or newer (set PYTHON=python3.11)")'
@@ -61,6 +61,11 @@ bench: install-dev
 	$(BIN)/python benchmarks/query.py
 	$(BIN)/python benchmarks/snapshot.py
 	$(BIN)/python benchmarks/accuracy.py --corpus $(BENCH_CORPUS)
+
+# Issues 15 and 18: every scale target in one run (about 40 minutes on 2 cores; keep the
+# machine otherwise idle). Outputs and summary.txt in benchmarks/results/scale/.
+bench-scale: install-dev
+	$(BIN)/python benchmarks/scale.py --corpus $(BENCH_CORPUS) --out benchmarks/results/scale
 
 clean:
 	rm -rf $(VENV) $(DB) reports/out .pytest_cache
