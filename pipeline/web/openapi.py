@@ -26,6 +26,21 @@ def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any
     }
 
 
+def _enum(values: Any) -> dict[str, Any]:
+    """A choice; the empty value means no filter (what an HTML form sends for "any")."""
+    return {"type": "string", "enum": [*values, ""]}
+
+
+def _int(low: int, high: int) -> dict[str, Any]:
+    """A whole number in [low, high], or empty (no bound; the default page)."""
+    return {
+        "oneOf": [
+            {"type": "integer", "minimum": low, "maximum": high},
+            {"type": "string", "enum": [""]},
+        ]
+    }
+
+
 def _text(description: str) -> dict[str, Any]:
     return {"type": "string", "maxLength": MAX_TEXT, "description": description}
 
@@ -33,20 +48,18 @@ def _text(description: str) -> dict[str, Any]:
 def finding_parameters() -> list[dict[str, Any]]:
     params = [_query("q", _text(""), 'search: words, "a phrase", a OR b, prefix*')]
     for name, choices in CHOICES.items():
-        schema = {"type": "string", "enum": list(choices)} if choices else _text("")
+        schema = _enum(choices) if choices else _text("")
         params.append(_query(name, schema, f"only findings whose {name} is this value"))
     for name in ("year_from", "year_to"):
         params.append(
             _query(
                 name,
-                {"type": "integer", "minimum": YEAR_RANGE[0], "maximum": YEAR_RANGE[1]},
+                _int(*YEAR_RANGE),
                 "publication year bound (inclusive)",
             )
         )
-    params.append(_query("page", {"type": "integer", "minimum": 1, "maximum": 1000}, "page"))
-    params.append(
-        _query("per_page", {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE}, "rows")
-    )
+    params.append(_query("page", _int(1, 1000), "page"))
+    params.append(_query("per_page", _int(1, MAX_PER_PAGE), "rows"))
     return params
 
 
@@ -87,7 +100,7 @@ def document() -> dict[str, Any]:
                         *finding_parameters(),
                         _query(
                             "format",
-                            {"type": "string", "enum": list(OUTPUTS)},
+                            _enum(OUTPUTS),
                             "json: one page; csv: every matching row, streamed",
                         ),
                     ],
@@ -107,23 +120,19 @@ def document() -> dict[str, Any]:
                 "get": {
                     "summary": "Papers, newest first",
                     "parameters": [
-                        _query("status", {"type": "string", "enum": list(STATUSES)}, "status"),
+                        _query("status", _enum(STATUSES), "status"),
                         _query(
                             "concern",
-                            {"type": "string", "enum": list(CHOICES["concern"] or ())},
+                            _enum(CHOICES["concern"] or ()),
                             "concern level",
                         ),
                         _query(
                             "uses_synthetic",
-                            {"type": "string", "enum": ["true", "false"]},
+                            _enum(["true", "false"]),
                             "uses synthetic data",
                         ),
-                        _query("page", {"type": "integer", "minimum": 1, "maximum": 1000}, "page"),
-                        _query(
-                            "per_page",
-                            {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
-                            "rows",
-                        ),
+                        _query("page", _int(1, 1000), "page"),
+                        _query("per_page", _int(1, MAX_PER_PAGE), "rows"),
                     ],
                     "responses": {
                         "200": {
