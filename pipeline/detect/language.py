@@ -7,6 +7,12 @@ from collections import Counter
 
 SAMPLE_CHARS = 30_000
 MIN_WORDS = 30
+# A shorter text (an abstract, a sentence an editor pastes) is told by its stop words when
+# they are dense and clearly of one language: at least SHORT_MIN_HITS of them, SHORT_SHARE of
+# its words, and more than any other language's. Shorter than SHORT_MIN_WORDS: undetermined.
+SHORT_MIN_WORDS = 8
+SHORT_MIN_HITS = 3
+SHORT_SHARE = 0.15
 
 STOPWORDS: dict[str, frozenset[str]] = {
     "en": frozenset(
@@ -44,10 +50,26 @@ _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 def detect_language(text: str) -> str:
     """ISO 639-1 code of the language whose stop words cover most of ``text``; "und" if unsure."""
     words = _WORD.findall(text[:SAMPLE_CHARS])
-    if len(words) < MIN_WORDS:
+    if len(words) < SHORT_MIN_WORDS:
         return "und"
     # each word lower-cased on its own, so case rules (final sigma) stay within a word
     counts = Counter(map(str.lower, words))
     scores = {lang: sum(counts[w] for w in sw) for lang, sw in STOPWORDS.items()}
-    best = max(sorted(scores), key=lambda lang: scores[lang])
-    return best if scores[best] >= 0.05 * len(words) else "und"
+    ranked = sorted(sorted(scores), key=lambda lang: -scores[lang])
+    best = ranked[0]
+    if len(words) >= MIN_WORDS:
+        return best if scores[best] >= 0.05 * len(words) else "und"
+    short_ok = (
+        scores[best] >= SHORT_MIN_HITS
+        and scores[best] >= SHORT_SHARE * len(words)
+        and scores[best] > scores[ranked[1]]
+    )
+    return best if short_ok else "und"
+
+
+def undetermined_reason(text: str) -> str:
+    """Why ``detect_language`` said "und", in words a reader of the verdict understands."""
+    words = len(_WORD.findall(text[:SAMPLE_CHARS]))
+    if words < SHORT_MIN_WORDS:
+        return f"{words} word{'' if words == 1 else 's'}: too little text to tell its language"
+    return "its language could not be told from its common words"

@@ -10,7 +10,7 @@ from typing import Any
 
 from pipeline.detect.citation import cites_others
 from pipeline.detect.context import review_reason
-from pipeline.detect.language import detect_language
+from pipeline.detect.language import detect_language, undetermined_reason
 from pipeline.detect.lexicon import Lexicon, Tokens
 from pipeline.detect.model import CATEGORIES, ROLES, Finding, Verdict
 from pipeline.detect.patterns import load_patterns
@@ -219,9 +219,10 @@ def judge(document: Document, findings: list[Finding], *, language: str | None =
     """Roll the findings of one paper up into its Verdict, with the reasons for its concern."""
     language = language or detect_language(document.text)
     if language not in SUPPORTED_LANGUAGES:
-        return Verdict(
-            language=language, assessed=False, reasons=(f"language not supported: {language}",)
-        )
+        reason = f"language not supported: {language}"
+        if language == "und":  # ISO 639 for undetermined: say why
+            reason += f" ({undetermined_reason(document.text)})"
+        return Verdict(language=language, assessed=False, reasons=(reason,))
     # a literature review's sentences about others' work were read as such by the finder
     # (context.refine); the verdict says that it did
     review = review_reason(document)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.detect import analyse, find
+from pipeline.detect.language import detect_language
 from pipeline.detect.model import Finding, Verdict
 from pipeline.document import Document
 from tests.detect.sentences import NEUTRAL_INTRODUCTION, build_document
@@ -255,11 +256,44 @@ def test_portuguese_paper_is_not_assessed() -> None:
     assert verdict.concern is None
 
 
-def test_too_short_text_is_not_assessed() -> None:
-    findings, verdict = analyse(build_document(("Methods", "We generated data with a GAN.")))
+def test_too_short_text_is_not_assessed_and_says_why() -> None:
+    findings, verdict = analyse(build_document(("Methods", "We generated data.")))
     assert findings == []
     assert (verdict.language, verdict.assessed) == ("und", False)
-    assert verdict.reasons == ("language not supported: und",)
+    assert verdict.reasons == (
+        "language not supported: und (4 words: too little text to tell its language)",
+    )
+
+
+# Short texts (under 30 words: an abstract, a sentence pasted into `synthwatch screen`) are
+# told by dense stop words of one language; too few words, or none of one language, is "und".
+SHORT_TEXTS = [
+    # English, written as papers of several fields state their data
+    ("We fine-tuned a classifier on synthetic patient notes that we generated with GPT-4.", "en"),
+    ("The survey answers were produced by language-model personas instead of people.", "en"),
+    (
+        "Synthetic images from a diffusion model were added to the training set of the detector.",
+        "en",
+    ),
+    # Portuguese and Spanish: told, then not assessed (only English is read)
+    ("Os dados sintéticos foram gerados com o Synthea para o treino do modelo.", "pt"),
+    ("Los datos sintéticos se generaron con Synthea para entrenar el modelo de la clínica.", "es"),
+    # counter-examples: too short, or no language's common words
+    ("We generated data with a GAN.", "und"),
+    ("GPT-4 Synthea CTGAN SMOTE StyleGAN2 diffusion LLM personas survey", "und"),
+    ("Table 3. AUROC 0.91 0.88 0.93 sensitivity specificity F1 precision recall", "und"),
+]
+
+
+@pytest.mark.parametrize(("text", "language"), SHORT_TEXTS)
+def test_a_short_text_is_told_by_dense_stop_words(text: str, language: str) -> None:
+    assert detect_language(text) == language
+
+
+def test_a_short_english_statement_of_use_is_assessed() -> None:
+    findings, verdict = analyse(build_document(("Methods", SHORT_TEXTS[0][0])))
+    assert verdict.assessed is True and verdict.uses_synthetic is True
+    assert [f.stance for f in findings] == ["use"]
 
 
 @pytest.mark.parametrize(
