@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import duckdb
 import pytest
 from starlette.testclient import TestClient
 
 from pipeline.web import finder
 from pipeline.web.app import create_app
-from pipeline.web.index import SUFFIX, SearchIndex
+from pipeline.web.index import SUFFIX, SearchIndex, build
 from pipeline.web.params import parse_filters
 from tests.conftest import scan_into
 
@@ -128,8 +129,6 @@ TRICKY_SEARCHES = [
 @pytest.fixture(scope="module")
 def tricky_db(tmp_path_factory):
     """A database of the two tables the search table reads, holding the tricky sentences."""
-    import duckdb
-
     db = tmp_path_factory.mktemp("tricky") / "tricky.duckdb"
     con = duckdb.connect(str(db))
     con.execute(
@@ -157,12 +156,8 @@ def tricky_db(tmp_path_factory):
 @pytest.mark.parametrize("bits", [(128, 64), (0, 0), (2, 1)])
 def test_keys_give_the_rows_of_the_regular_expression(tricky_db, tmp_path, bits):
     """With every key a bit, none, or a few, the keys find what the text scan finds."""
-    from pipeline.web.index import build
-
     target = tmp_path / "t.web-index.duckdb"
     build(tricky_db, target, bits=bits)
-    import duckdb
-
     con = duckdb.connect(str(target), read_only=True)
     try:
         found_some = 0
