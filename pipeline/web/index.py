@@ -49,28 +49,20 @@ FACETS: dict[str, str] = {
     "field": "field",
     "source_format": "format",
 }
-# Rank: the paper's own use first, then the most confident, newest; stable by id. The rows
-# are numbered here and sorted once, when ``hits`` is written with its key bits.
-BASE_SQL = """
-CREATE TEMP TABLE base AS
-WITH joined AS (
-    SELECT f.finding_id, f.paper_id, f.ordinal, f.section, f.page, f.sentence, f.stance,
-           f.category, f.roles, f.generators, f.pattern_ids, f.confidence,
-           p.title, p.doi, p.year, p.venue, p.field, p.format, p.concern, p.medical,
-           p.participants_replaced, p.real_data_check, p.source_path
-    FROM src.findings AS f JOIN src.papers AS p USING (paper_id)
-)
-SELECT
-    row_number() OVER (
-        ORDER BY stance = 'use' DESC, confidence DESC, year DESC NULLS LAST, paper_id, ordinal
-    )::BIGINT AS rk,
-    *,
-    lower(sentence) AS sentence_lc,
-    lower(coalesce(title, '')) AS title_lc,
-    row_number() OVER (
-        PARTITION BY paper_id ORDER BY stance = 'use' DESC, confidence DESC, ordinal
-    ) = 1 AS best
-FROM joined
+# Rank: the paper's own use first, then the most confident, newest; stable by id. Numbered
+# on the sort keys alone (a window over the whole rows sorted 10M sentences and spilled to
+# disk); the rows are joined to their text and sorted once, when ``hits`` is written.
+RANKED_SQL = """
+CREATE TEMP TABLE ranked AS
+SELECT f.paper_id, f.ordinal,
+       row_number() OVER (
+           ORDER BY f.stance = 'use' DESC, f.confidence DESC, p.year DESC NULLS LAST,
+                    f.paper_id, f.ordinal
+       )::BIGINT AS rk,
+       row_number() OVER (
+           PARTITION BY f.paper_id ORDER BY f.stance = 'use' DESC, f.confidence DESC, f.ordinal
+       ) = 1 AS best
+FROM src.findings AS f JOIN src.papers AS p USING (paper_id)
 """
 
 # The keys of a text: its distinct words (letters, digits and _, as the search's regular
@@ -96,9 +88,12 @@ def _keys(column: str) -> str:
 
 KEYS_SQL = f"""
 CREATE TEMP TABLE keys AS
-SELECT rk, false AS title, unnest({_keys("sentence_lc")}) AS key FROM base
+SELECT rk, false AS title, unnest({_keys("lower(f.sentence)")}) AS key
+FROM ranked JOIN src.findings AS f USING (paper_id, ordinal)
 UNION ALL
-SELECT rk, true AS title, unnest({_keys("title_lc")}) AS key FROM base WHERE best
+SELECT rk, true AS title, unnest({_keys("lower(coalesce(p.title, ''))")}) AS key
+FROM ranked JOIN src.papers AS p USING (paper_id)
+WHERE best
 """
 
 # How many rows hold each key; the most frequent get a bit of the row's bits (sentence: 128,
@@ -137,9 +132,17 @@ ORDER BY title, key, rk
 """
 HITS_SQL = """
 CREATE TABLE hits AS
-SELECT base.*, coalesce(sbits, 0) AS sbits, coalesce(tbits, 0) AS tbits
-FROM base LEFT JOIN bits USING (rk)
-ORDER BY rk
+SELECT r.rk, f.finding_id, f.paper_id, f.ordinal, f.section, f.page, f.sentence, f.stance,
+       f.category, f.roles, f.generators, f.pattern_ids, f.confidence,
+       p.title, p.doi, p.year, p.venue, p.field, p.format, p.concern, p.medical,
+       p.participants_replaced, p.real_data_check, p.source_path,
+       lower(f.sentence) AS sentence_lc, lower(coalesce(p.title, '')) AS title_lc, r.best,
+       coalesce(b.sbits, 0) AS sbits, coalesce(b.tbits, 0) AS tbits
+FROM ranked AS r
+JOIN src.findings AS f USING (paper_id, ordinal)
+JOIN src.papers AS p ON p.paper_id = r.paper_id
+LEFT JOIN bits AS b ON b.rk = r.rk
+ORDER BY r.rk
 """
 
 
@@ -217,15 +220,15 @@ def build(db: Path, target: Path, bits: tuple[int, int] = (SENTENCE_BITS, TITLE_
             con.execute("SET enable_progress_bar = false")
             # a bounded build that spills to disk, beside a scan or a busy machine
             con.execute(f"SET memory_limit = '{BUILD_MEMORY}'")
-            for sql in (BASE_SQL, KEYS_SQL):
+            for sql in (RANKED_SQL, KEYS_SQL):
                 con.execute(sql)
-            rows = con.execute("SELECT count(*) FROM base").fetchone()[0]
+            rows = con.execute("SELECT count(*) FROM ranked").fetchone()[0]
             least = max(1, int(BIT_SHARE * rows))
             sizes = {"sentence_bits": bits[0], "title_bits": bits[1], "least": least}
             con.execute(VOCABULARY_SQL, sizes)
             for sql in (BITS_SQL, TERMS_SQL, HITS_SQL):
                 con.execute(sql)
-            con.execute("DROP TABLE keys; DROP TABLE bits; DROP TABLE base")
+            con.execute("DROP TABLE keys; DROP TABLE bits; DROP TABLE ranked")
             con.execute(_facets_sql("hits"))
             con.execute("CREATE TABLE meta (key VARCHAR, value VARCHAR)")
             con.execute("INSERT INTO meta VALUES ('source', ?)", [key])
