@@ -9,11 +9,11 @@ seconds; one denormalised table whose text is already lower-case and whose rows 
 in the order of relevance answers a page with a top-N scan and no join. DuckDB's full-text
 extension would be the other way, but extensions cannot be downloaded at run time here.
 
-Schema of the cache (version ``INDEX_VERSION``): ``hits`` (one row a finding), ``words`` (a
-word index: which rows hold which word, for the search, :mod:`pipeline.web.finder`),
-``vocabulary`` (how many rows hold each word),
-``facets`` (the counts of the whole table, so that the unfiltered page needs no scan) and
-``meta``.
+Schema of the cache (version ``INDEX_VERSION``): ``hits`` (one row a finding, with ``sbits``
+and ``tbits``: which of the most frequent keys its sentence and its paper's title hold),
+``vocabulary`` (each key: how many rows hold it, its bit or none), ``terms`` (the rows of each
+key without a bit, sorted by key; the search, :mod:`pipeline.web.terms`), ``facets`` (the
+counts of the whole table, so that the unfiltered page needs no scan) and ``meta``.
 """
 
 from __future__ import annotations
