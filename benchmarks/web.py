@@ -157,7 +157,9 @@ def main() -> None:
         try:
             wait_ready(base, child)
             print(f"server ready in {time.perf_counter() - start:.1f} s")
+            print("load average before the requests: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
             results = measure(base)
+            print("load average after the requests: {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
         finally:
             child.terminate()
             child.wait(timeout=30)

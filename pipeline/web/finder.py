@@ -4,12 +4,11 @@ Queries over the search table (:mod:`pipeline.web.index`). Every value comes fro
 :class:`~pipeline.web.params.FindingFilters` and is bound as a parameter; the SQL here holds
 column names of ours and ``$placeholders`` only.
 
-A search is answered in one of two ways, with the same result. Narrow searches go through the
-word index: the rows that hold every word are found in the sorted ``words`` table, joined to
-``hits``, and only phrases are checked with the regular expression, on those rows alone.
-Broad searches (more than BROAD_SHARE of all rows hold the words: "synthetic" in a corpus about
-synthetic data) scan ``hits`` instead, where DuckDB's top-N stops early and LIKE is fast on
-lower-cased text; so do searches with characters the index does not hold (c++, 3.5).
+A search is answered in one of two ways, with the same rows. Most go through the keys of the
+search table (:mod:`pipeline.web.terms`): a test of each row's key bits and short sorted lists
+of rows, with no scan of the text, so a search in every row counts as fast as a rare one.
+Searches the keys cannot answer (characters the index does not hold: c++, 3.5; phrases of
+three words or more) match the text with LIKE and the regular expression instead.
 """
 
 from __future__ import annotations
@@ -20,7 +19,8 @@ from typing import Any
 
 import duckdb
 
-from pipeline.answers.search import SearchQuery, conditions, word_forms
+from pipeline.answers.search import conditions
+from pipeline.web import terms
 from pipeline.web.index import FACETS
 from pipeline.web.params import FindingFilters
 
@@ -80,10 +80,6 @@ class Facet:
     more: int  # values not shown
 
 
-# A search whose words are in more than this share of all rows scans instead of joining.
-BROAD_SHARE = 0.1
-
-
 @dataclass(frozen=True)
 class Plan:
     """The SQL of one view: FROM (hits, maybe joined to candidates), WHERE, ORDER BY, values."""
@@ -92,66 +88,6 @@ class Plan:
     clause: str
     order: str
     values: dict[str, Any]
-
-
-def _word_condition(word: str, key: str, prefix: bool, values: dict[str, Any]) -> str:
-    """Rows of ``words`` that the search's regular expression would match as this word."""
-    if prefix:
-        values[f"{key}_lo"] = word
-        values[f"{key}_hi"] = word[:-1] + chr(ord(word[-1]) + 1)
-        return f"word >= ${key}_lo AND word < ${key}_hi"
-    names = []
-    for i, form in enumerate(word_forms(word)):
-        values[f"{key}_{i}"] = form
-        names.append(f"${key}_{i}")
-    return f"word IN ({', '.join(names)})"
-
-
-def _indexable(search: SearchQuery) -> bool:
-    return all(
-        all(ch.isalnum() or ch == "_" for w in term.words for ch in w)
-        for group in search.groups
-        for term in group
-    )
-
-
-def _candidates(search: SearchQuery, in_title: bool, values: dict[str, Any]) -> str:
-    """SQL of the rows (rk) that hold the search's words: in sentences or in titles."""
-    side = "t" if in_title else "w"
-    groups = []
-    for g, group in enumerate(search.groups):
-        terms = []
-        for t, term in enumerate(group):
-            parts = []
-            for i, word in enumerate(term.words):
-                prefix = term.prefix and i == len(term.words) - 1
-                cond = _word_condition(word, f"{side}{g}_{t}_{i}", prefix, values)
-                parts.append(
-                    f"SELECT DISTINCT rk FROM words WHERE in_title = {in_title} AND {cond}"
-                )
-            terms.append(" INTERSECT ".join(parts))
-        groups.append(" UNION ".join(f"({t})" for t in terms))
-    return " INTERSECT ".join(f"({g})" for g in groups)
-
-
-def estimate(con: duckdb.DuckDBPyConnection, search: SearchQuery) -> int:
-    """At most how many sentences hold the search, from the vocabulary's counts: a group
-    holds no more rows than its rarest word's (per term), summed over its OR-ed terms; the
-    search no more than its narrowest group."""
-    bounds = []
-    for group in search.groups:
-        total = 0
-        for term in group:
-            counts = []
-            for i, word in enumerate(term.words):
-                values: dict[str, Any] = {}
-                prefix = term.prefix and i == len(term.words) - 1
-                cond = _word_condition(word, "v", prefix, values)
-                sql = f"SELECT coalesce(sum(n), 0) FROM vocabulary WHERE NOT in_title AND {cond}"
-                counts.append(int(con.execute(sql, values).fetchone()[0]))
-            total += min(counts)
-        bounds.append(total)
-    return min(bounds)
 
 
 def _filters(f: FindingFilters) -> tuple[list[str], dict[str, Any]]:
@@ -183,32 +119,19 @@ def _filters(f: FindingFilters) -> tuple[list[str], dict[str, Any]]:
 
 
 def plan(con: duckdb.DuckDBPyConnection, f: FindingFilters, *, use_index: bool = True) -> Plan:
-    """How to answer the view: through the word index when the search is narrow (and
+    """How to answer the view: through the search table's keys when they can (and
     ``use_index``; without it, by a scan: the two give the same rows, a test checks it)."""
     clauses, values = _filters(f)
     search = f.search
     order = ORDERS[f.sort]
     if search is None:
         return Plan("hits", " AND ".join(clauses) or "true", order, values)
+    if use_index and terms.indexable(search):
+        match, words = terms.condition(con, search)
+        clauses.insert(0, match)
+        return Plan("hits", " AND ".join(clauses), order, {**values, **words})
     in_sentence, v1 = conditions(search, "sentence_lc", lowered=True, prefix="s")
     in_title, v2 = conditions(search, "title_lc", lowered=True, prefix="t")
-    if use_index and _indexable(search):
-        words: dict[str, Any] = {}
-        sentence_rows = _candidates(search, False, words)
-        rows = con.execute("SELECT count(*) FROM hits").fetchone()[0]
-        if estimate(con, search) <= BROAD_SHARE * max(rows, 1):
-            title_rows = _candidates(search, True, words)
-            phrases = any(len(t.words) > 1 for g in search.groups for t in g)
-            check_s = f" AND ({in_sentence})" if phrases else ""
-            check_t = f" AND ({in_title})" if phrases else ""
-            source = (
-                "hits JOIN (SELECT rk, bool_or(s) AS in_s, bool_or(NOT s) AS in_t FROM ("
-                f"SELECT rk, true AS s FROM ({sentence_rows}) UNION ALL "
-                f"SELECT rk, false AS s FROM ({title_rows})) GROUP BY rk) AS c USING (rk)"
-            )
-            clauses.insert(0, f"((c.in_s{check_s}) OR (c.in_t AND best{check_t}))")
-            values = {**values, **words, **(v1 | v2 if phrases else {})}
-            return Plan(source, " AND ".join(clauses), order, values)
     clauses.insert(0, f"(({in_sentence}) OR (best AND {in_title}))")
     return Plan("hits", " AND ".join(clauses), order, {**values, **v1, **v2})
 

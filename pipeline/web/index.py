@@ -9,11 +9,11 @@ seconds; one denormalised table whose text is already lower-case and whose rows 
 in the order of relevance answers a page with a top-N scan and no join. DuckDB's full-text
 extension would be the other way, but extensions cannot be downloaded at run time here.
 
-Schema of the cache (version ``INDEX_VERSION``): ``hits`` (one row a finding), ``words`` (a
-word index: which rows hold which word, for the search, :mod:`pipeline.web.finder`),
-``vocabulary`` (how many rows hold each word),
-``facets`` (the counts of the whole table, so that the unfiltered page needs no scan) and
-``meta``.
+Schema of the cache (version ``INDEX_VERSION``): ``hits`` (one row a finding, with ``sbits``
+and ``tbits``: which of the most frequent keys its sentence and its paper's title hold),
+``vocabulary`` (each key: how many rows hold it, its bit or none), ``terms`` (the rows of each
+key without a bit, sorted by key; the search, :mod:`pipeline.web.terms`), ``facets`` (the
+counts of the whole table, so that the unfiltered page needs no scan) and ``meta``.
 """
 
 from __future__ import annotations
@@ -30,7 +30,7 @@ import duckdb
 from pipeline.errors import StoreError
 from pipeline.store import readable_file
 
-INDEX_VERSION = "3"
+INDEX_VERSION = "4"
 # DuckDB's memory for building the table (it spills to a folder beside it past this).
 BUILD_MEMORY = "4GB"
 SUFFIX = ".web-index.duckdb"
@@ -49,54 +49,100 @@ FACETS: dict[str, str] = {
     "field": "field",
     "source_format": "format",
 }
-# Rank: the paper's own use first, then the most confident, newest; stable by id.
-BUILD_SQL = """
-CREATE TABLE hits AS
-WITH joined AS (
-    SELECT f.finding_id, f.paper_id, f.ordinal, f.section, f.page, f.sentence, f.stance,
-           f.category, f.roles, f.generators, f.pattern_ids, f.confidence,
-           p.title, p.doi, p.year, p.venue, p.field, p.format, p.concern, p.medical,
-           p.participants_replaced, p.real_data_check, p.source_path
-    FROM src.findings AS f JOIN src.papers AS p USING (paper_id)
-)
-SELECT
-    row_number() OVER (
-        ORDER BY stance = 'use' DESC, confidence DESC, year DESC NULLS LAST, paper_id, ordinal
-    )::BIGINT AS rk,
-    *,
-    lower(sentence) AS sentence_lc,
-    lower(coalesce(title, '')) AS title_lc,
-    row_number() OVER (
-        PARTITION BY paper_id ORDER BY stance = 'use' DESC, confidence DESC, ordinal
-    ) = 1 AS best
-FROM joined
-ORDER BY rk
+# Rank: the paper's own use first, then the most confident, newest; stable by id. Numbered
+# on the sort keys alone (a window over the whole rows sorted 10M sentences and spilled to
+# disk); the rows are joined to their text and sorted once, when ``hits`` is written.
+RANKED_SQL = """
+CREATE TEMP TABLE ranked AS
+SELECT f.paper_id, f.ordinal,
+       row_number() OVER (
+           ORDER BY f.stance = 'use' DESC, f.confidence DESC, p.year DESC NULLS LAST,
+                    f.paper_id, f.ordinal
+       )::BIGINT AS rk,
+       row_number() OVER (
+           PARTITION BY f.paper_id ORDER BY f.stance = 'use' DESC, f.confidence DESC, f.ordinal
+       ) = 1 AS best
+FROM src.findings AS f JOIN src.papers AS p USING (paper_id)
 """
 
-# The word index: every distinct word of a sentence (and of the title, for the paper's best
-# row), sorted by word, so that a word is found by its zone maps instead of a scan of the text.
-# Words as the search's regular expressions see them: letters, digits and _ (RE2 classes).
-WORDS_SQL = r"""
-CREATE TABLE words AS
-SELECT DISTINCT word, rk, in_title
-FROM (
-    SELECT rk, unnest(regexp_split_to_array(sentence_lc, '[^\p{L}\p{N}_]+')) AS word,
-           false AS in_title
-    FROM hits
-    UNION ALL
-    SELECT rk, unnest(regexp_split_to_array(title_lc, '[^\p{L}\p{N}_]+')) AS word,
-           true AS in_title
-    FROM hits
-    WHERE best
-)
-WHERE word <> ''
-ORDER BY word, rk
+# The keys of a text: its distinct words (letters, digits and _, as the search's regular
+# expressions see them: RE2 classes) and its word pairs, "a b" for two words with only
+# spaces or hyphens between them (what a two-word phrase matches). regexp_split_to_array
+# and regexp_extract_all alternate: the separator s[i] stands between words w[i] and w[i+1].
+_SPLIT = r"'[^\p{L}\p{N}_]+'"
+_GAP = r"'[\s\-‐‑‒–—]+'"  # pipeline.answers.search._GAP, at least one
+
+
+def _keys(column: str) -> str:
+    w = f"regexp_split_to_array({column}, {_SPLIT})"
+    s = f"regexp_extract_all({column}, {_SPLIT})"
+    pairs = (
+        f"list_transform(range(1, len(w)), lambda i: CASE WHEN w[i] <> '' AND w[i + 1] <> '' "
+        f"AND (s[i] = ' ' OR regexp_full_match(s[i], {_GAP})) THEN w[i] || ' ' || w[i + 1] END)"
+    )
+    return (
+        f"(SELECT list_distinct(list_concat(list_filter(w, lambda x: x <> ''), "
+        f"list_filter({pairs}, lambda x: x IS NOT NULL))) FROM (SELECT {w} AS w, {s} AS s))"
+    )
+
+
+KEYS_SQL = f"""
+CREATE TEMP TABLE keys AS
+SELECT rk, false AS title, unnest({_keys("lower(f.sentence)")}) AS key
+FROM ranked JOIN src.findings AS f USING (paper_id, ordinal)
+UNION ALL
+SELECT rk, true AS title, unnest({_keys("lower(coalesce(p.title, ''))")}) AS key
+FROM ranked JOIN src.papers AS p USING (paper_id)
+WHERE best
 """
 
-# How many rows hold each word: the search's estimate of how broad it is, without a count.
+# How many rows hold each key; the most frequent get a bit of the row's bits (sentence: 128,
+# title: 64) instead of a list of rows in ``terms``: a search for them is a test of a number
+# per row, not a join with millions of row numbers.
+SENTENCE_BITS, TITLE_BITS = 128, 64
+# a key in fewer rows than this share keeps its list of rows (a short one)
+BIT_SHARE = 0.005
 VOCABULARY_SQL = """
 CREATE TABLE vocabulary AS
-SELECT word, in_title, count(*) AS n FROM words GROUP BY ALL ORDER BY word
+SELECT key, title, n,
+       CASE WHEN r <= CASE WHEN title THEN $title_bits ELSE $sentence_bits END
+                 AND n >= $least THEN r - 1 END::INTEGER AS bit
+FROM (
+    SELECT key, title, n, row_number() OVER (PARTITION BY title ORDER BY n DESC, key) AS r
+    FROM (SELECT key, title, count(*) AS n FROM keys GROUP BY ALL)
+)
+ORDER BY title, key
+"""
+BITS_SQL = """
+CREATE TEMP TABLE bits AS
+SELECT rk,
+       bit_or(CASE WHEN NOT title THEN 1::UHUGEINT << bit::UHUGEINT END) AS sbits,
+       bit_or(CASE WHEN title THEN 1::UHUGEINT << bit::UHUGEINT END) AS tbits
+FROM keys JOIN vocabulary USING (key, title)
+WHERE bit IS NOT NULL
+GROUP BY rk
+"""
+# the rows of the keys without a bit, sorted by key: found by the zone maps, not a scan
+TERMS_SQL = """
+CREATE TABLE terms AS
+SELECT key, title, rk
+FROM keys JOIN vocabulary USING (key, title)
+WHERE bit IS NULL
+ORDER BY title, key, rk
+"""
+HITS_SQL = """
+CREATE TABLE hits AS
+SELECT r.rk, f.finding_id, f.paper_id, f.ordinal, f.section, f.page, f.sentence, f.stance,
+       f.category, f.roles, f.generators, f.pattern_ids, f.confidence,
+       p.title, p.doi, p.year, p.venue, p.field, p.format, p.concern, p.medical,
+       p.participants_replaced, p.real_data_check, p.source_path,
+       lower(f.sentence) AS sentence_lc, lower(coalesce(p.title, '')) AS title_lc, r.best,
+       coalesce(b.sbits, 0) AS sbits, coalesce(b.tbits, 0) AS tbits
+FROM ranked AS r
+JOIN src.findings AS f USING (paper_id, ordinal)
+JOIN src.papers AS p ON p.paper_id = r.paper_id
+LEFT JOIN bits AS b ON b.rk = r.rk
+ORDER BY r.rk
 """
 
 
@@ -153,8 +199,12 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection:
     )
 
 
-def build(db: Path, target: Path) -> float:
-    """Write the search table of ``db`` to ``target`` (replaced atomically); seconds taken."""
+def build(db: Path, target: Path, bits: tuple[int, int] = (SENTENCE_BITS, TITLE_BITS)) -> float:
+    """Write the search table of ``db`` to ``target`` (replaced atomically); seconds taken.
+
+    ``bits``: how many keys of sentences and of titles get a bit (fewer: more lists of rows;
+    the answers are the same, a test builds with none).
+    """
     start = time.perf_counter()
     key = _source_key(db)
     part = target.with_name(f"{target.name}.{os.getpid()}.{threading.get_ident()}.part")
@@ -170,9 +220,15 @@ def build(db: Path, target: Path) -> float:
             con.execute("SET enable_progress_bar = false")
             # a bounded build that spills to disk, beside a scan or a busy machine
             con.execute(f"SET memory_limit = '{BUILD_MEMORY}'")
-            con.execute(BUILD_SQL)
-            con.execute(WORDS_SQL)
-            con.execute(VOCABULARY_SQL)
+            for sql in (RANKED_SQL, KEYS_SQL):
+                con.execute(sql)
+            rows = con.execute("SELECT count(*) FROM ranked").fetchone()[0]
+            least = max(1, int(BIT_SHARE * rows))
+            sizes = {"sentence_bits": bits[0], "title_bits": bits[1], "least": least}
+            con.execute(VOCABULARY_SQL, sizes)
+            for sql in (BITS_SQL, TERMS_SQL, HITS_SQL):
+                con.execute(sql)
+            con.execute("DROP TABLE keys; DROP TABLE bits; DROP TABLE ranked")
             con.execute(_facets_sql("hits"))
             con.execute("CREATE TABLE meta (key VARCHAR, value VARCHAR)")
             con.execute("INSERT INTO meta VALUES ('source', ?)", [key])
