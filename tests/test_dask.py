@@ -35,7 +35,7 @@ PAPERS = (
 )
 TIMEOUT_S = 5
 # differ between any two runs by design
-RUN_COLUMNS = ("run_id", "scanned_at", "seconds")
+RUN_COLUMNS = ("run_id", "scanned_at", "seconds", "seen_at")
 
 
 @pytest.fixture(scope="module")

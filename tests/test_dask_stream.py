@@ -24,30 +24,14 @@ from pipeline.scan.discover import discover
 from pipeline.scan.run import ScanOptions, scan
 from pipeline.store import Store, connect_readonly
 from tests.conftest import DEMO, FIXTURES
+from tests.test_archives import _tar, _zip, zips_of_papers
+from tests.test_dask import _table
 
 NXML = DEMO / "jats" / "heart-failure-ctgan.xml"
 PDF = FIXTURES / "synthpop__synthpop.pdf"
 TEXTS = sorted((DEMO / "text").glob("*.txt"))
 SYNTHWATCH = str(Path(sys.executable).with_name("synthwatch"))
-# differ between any two runs by design
-RUN_COLUMNS = {"run_id", "scanned_at", "seconds", "seen_at"}
 TABLES = {"papers": "paper_id", "findings": "finding_id", "files": "resolved"}
-
-
-def _tar(path: Path, members: dict[str, bytes], mode: str = "w:gz") -> Path:
-    with tarfile.open(path, mode) as tar:
-        for name, data in members.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(data)
-            tar.addfile(info, io.BytesIO(data))
-    return path
-
-
-def _zip(path: Path, members: dict[str, bytes]) -> Path:
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
-            archive.writestr(name, data)
-    return path
 
 
 def _hostile(path: Path) -> Path:
@@ -86,19 +70,6 @@ def corpus_dir(tmp_path_factory):
         shutil.copy(p, folder / "loose" / p.name)
     shutil.copy(NXML, folder / "loose" / NXML.name)
     return folder
-
-
-def _table(db: Path, name: str, order: str) -> list[dict]:
-    con = connect_readonly(db)
-    try:
-        rel = con.execute(f"SELECT * FROM {name} ORDER BY {order}")
-        names = [d[0] for d in rel.description]
-        return [
-            {k: v for k, v in zip(names, row, strict=True) if k not in RUN_COLUMNS}
-            for row in rel.fetchall()
-        ]
-    finally:
-        con.close()
 
 
 def _dask_scan(db: Path, folder: Path, *extra: str) -> dict:
@@ -166,23 +137,10 @@ def test_a_dask_rescan_reads_no_unchanged_file(tmp_path, corpus_dir):
     assert (third["scanned"], third["files"]) == (1, first["files"] + 1)
 
 
-def _zips(folder: Path, n_archives: int, per_archive: int) -> None:
-    folder.mkdir()
-    for a in range(n_archives):
-        members = {
-            f"paper-{a}-{m}.txt": (
-                f"Paper {a}.{m}\n\nMethods\n\nWe generated {m + 10} synthetic records with "
-                f"a GAN and compared them with the registry of site {a}.\n"
-            ).encode()
-            for m in range(per_archive)
-        }
-        _zip(folder / f"batch-{a}.zip", members)
-
-
 def test_a_killed_dask_scan_resumes_with_every_member_once(tmp_path):
     folder = tmp_path / "archives"
     n_archives, per_archive = 12, 60
-    _zips(folder, n_archives, per_archive)
+    zips_of_papers(folder, n_archives, per_archive)
     db = tmp_path / "crash.duckdb"
     args = [SYNTHWATCH, "scan", str(folder), "--db", str(db), "-v", "--engine", "dask"]
     proc = subprocess.Popen([*args, "--workers", "1"], stderr=subprocess.PIPE, text=True)
