@@ -5,11 +5,11 @@ The driver (``scan``) streams discovery and planning as for a local scan (the sa
 worker that reads it) and cuts the tasks into batches as they come, one Dask task a batch, a
 few batches per worker thread in flight (a bounded window, refilled as batches finish). The
 batches start small, so the workers start on the first files within seconds, and grow to
-``MAX_BATCH`` tasks. On the worker, each file runs in a child process of the worker thread's
-own, kept from file to file and killed and replaced when a file runs past the timeout or kills
-it: the local pool's contract (``pipeline.scan.dask_child``). An archive is one task, read in
-place on the worker by ``process_archive`` (one result a member, hostile ones refused with a
-reason), as by the local engine.
+``MAX_BATCH`` files (or ``BATCH_BYTES``). On the worker, each file runs in a child process of
+the worker thread's own, kept from file to file and killed and replaced when a file runs past
+the timeout or kills it: the local pool's contract (``pipeline.scan.dask_child``). An archive
+is one task, read in place on the worker by ``process_archive`` (one result a member, hostile
+ones refused with a reason), as by the local engine.
 
 A finished batch is written with the store's own ``Store.write`` into an in-memory DuckDB and
 copied to ``papers.parquet`` and ``findings.parquet`` in a temporary folder that is renamed to
@@ -52,7 +52,10 @@ SCHEDULER_HINT = (
     "start a scheduler with `dask scheduler` and workers with `dask worker ADDRESS` on machines "
     "where synthwatch is installed, or leave out --scheduler for a cluster on this machine"
 )
-MAX_BATCH = 32
+# A shard costs ~40 ms to write whatever its size: small files go 128 a batch, larger ones
+# until the batch holds BATCH_BYTES, so that a batch of PDFs is not minutes of one worker's time.
+MAX_BATCH = 128
+BATCH_BYTES = 8 * 1024 * 1024
 # a batch holds at most 1/BATCHES_PER_THREAD of the tasks submitted so far per worker thread:
 # the first batches are single files, so every worker starts at once
 BATCHES_PER_THREAD = 4
@@ -221,7 +224,7 @@ class DaskScan:
         submitted = 0
         for i in count():
             size = max(1, min(MAX_BATCH, submitted // (threads * BATCHES_PER_THREAD)))
-            chunk = tuple(islice(items, size))
+            chunk = _take(items, size)
             if not chunk:
                 return
             submitted += len(chunk)
@@ -235,6 +238,18 @@ class DaskScan:
                 version=self.version,
                 patterns_version=self.patterns_version,
             )
+
+
+def _take(items: Iterator[Item], size: int) -> tuple[Item, ...]:
+    """Up to ``size`` items, and fewer once they hold ``BATCH_BYTES`` (one at least)."""
+    chunk: list[Item] = []
+    n_bytes = 0
+    for item in items:
+        chunk.append(item)
+        n_bytes += item.task.n_bytes
+        if len(chunk) >= size or n_bytes >= BATCH_BYTES:
+            break
+    return tuple(chunk)
 
 
 # -- shards ---------------------------------------------------------------------------------
