@@ -27,7 +27,7 @@ import logging
 import os
 import shutil
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import chain, count, islice
 from pathlib import Path
@@ -173,7 +173,9 @@ class DaskScan:
     workers: int
     landed: list[BatchDone] = field(default_factory=list)  # yielded, not yet stored
 
-    def results(self, items: Iterable[Item]) -> Iterator[tuple[str, list[PaperResult]]]:
+    def results(
+        self, items: Iterable[Item]
+    ) -> Generator[tuple[str, list[PaperResult]], None, None]:
         """Process ``items`` (read as the window has room) on Dask; raises EngineError when
         a batch fails."""
         stream = iter(items)

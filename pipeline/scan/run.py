@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -185,7 +185,7 @@ def scan(
 
         status = "interrupted"
         try:
-            finished: Iterable[tuple[str, list[PaperResult]]] = ()
+            finished: Generator[tuple[str, list[PaperResult]], None, None]
             if engine is not None:
                 items = (
                     dask_engine.Item(
@@ -196,19 +196,23 @@ def scan(
                     for t in tasks()
                 )
                 finished = engine.results(items)
-            elif pool is not None:
-                finished = ((task.path, results) for task, results in pool.map(tasks()))
-            for path, results in finished:
-                planned = planner.planned.pop(path)
-                # an archive's results are settled and written together: its members' rows
-                # are in the database all or none, as a rescan expects
-                settled = [
-                    (r, planner.settle(planned, r, member))
-                    for member, r in enumerate(r.with_overrides(planned.overrides) for r in results)
-                ]
-                batch.add(*((r, action) for r, action in settled if action != DROP))
-                written()
-                progress()
+            else:
+                runs = pool.map(tasks()) if pool is not None else ()
+                finished = ((task.path, results) for task, results in runs)
+            with contextlib.closing(finished):  # a Dask cluster is let go at once on Ctrl-C
+                for path, results in finished:
+                    planned = planner.planned.pop(path)
+                    # an archive's results are settled and written together: its members'
+                    # rows are in the database all or none, as a rescan expects
+                    settled = [
+                        (r, planner.settle(planned, r, member))
+                        for member, r in enumerate(
+                            r.with_overrides(planned.overrides) for r in results
+                        )
+                    ]
+                    batch.add(*((r, action) for r, action in settled if action != DROP))
+                    written()
+                    progress()
             flush()
             written()
             status = "finished"
