@@ -209,10 +209,10 @@ class DaskScan:
                     future.release()
                 # the next batches first: the workers do not wait while the driver stores
                 submit(threads * IN_FLIGHT_PER_THREAD - futures.count())
-                for n, (path, results) in enumerate(done.results):
-                    if n == len(done.results) - 1:  # its results are all with the caller now
-                        self.landed.append(done)
-                    yield path, results
+                yield from done.results
+                # the caller has taken every result of the shard (a generator closed in between
+                # leaves it unrecorded: the next scan ingests it, keeping the newer rows stored)
+                self.landed.append(done)
 
     def written(self) -> None:
         """Record the shards whose results are stored: a later scan does not ingest them."""
