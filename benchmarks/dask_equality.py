@@ -1,11 +1,15 @@
 """Does a Dask cluster's database equal a local scan's? 10,000 generated papers, row for row.
 
 Generates ``--files`` (10,000) small text papers (with and without synthetic data, a few exact
-copies, one empty file), scans them with the real CLI twice into fresh databases: the local
-engine (``--workers``) and ``--engine dask`` on a LocalCluster of as many workers. Then compares
-``papers``, ``findings`` and ``files`` table by table, row for row, on every column but those
-that name the run or time it (``run_id``, ``scanned_at``, ``seconds``, ``seen_at``), and prints
-the comparison and the two scans' wall-clock times. Exit code 1 when a table differs.
+copies, one empty file); every ``ARCHIVE_EVERY``-th folder of ``PER_FOLDER`` papers is packed
+into an archive instead (``.tar.gz`` and ``.zip`` in turn, read in place), and one hostile
+``.tar`` (a member that climbs out with ``..``, a link, a nested archive) lies beside them.
+Scans them with the real CLI twice into fresh databases: the local engine (``--workers``) and
+``--engine dask`` on a LocalCluster of as many workers; then each again, unchanged (the
+incremental check: nothing is read). Compares ``papers``, ``findings`` and ``files`` table by
+table, row for row, on every column but those that name the run or time it (``run_id``,
+``scanned_at``, ``seconds``, ``seen_at``), and prints the comparison, the load average and the
+scans' wall-clock times. Exit code 1 when a table differs.
 
 Example:
     .venv/bin/python benchmarks/dask_equality.py --files 10000
@@ -14,18 +18,22 @@ Example:
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 import duckdb
 
 CLI = [str(Path(sys.executable).with_name("synthwatch"))]
 PER_FOLDER = 200
+ARCHIVE_EVERY = 5  # folders 0, 5, 10, ... are packed into an archive
 RUN_COLUMNS = {"run_id", "scanned_at", "seconds", "seen_at"}
 TABLES = {"papers": "paper_id", "findings": "finding_id", "files": "resolved"}
 SENTENCES = (
@@ -37,7 +45,8 @@ SENTENCES = (
 )
 
 
-def generate(folder: Path, n: int) -> None:
+def generate(folder: Path, n: int) -> int:
+    """Write the papers; the number of archive members among them."""
     for i in range(n):
         sub = folder / f"{i // PER_FOLDER:04d}"
         if i % PER_FOLDER == 0:
@@ -48,6 +57,45 @@ def generate(folder: Path, n: int) -> None:
         body = " ".join(SENTENCES[(i + k) % len(SENTENCES)].format(n=100 + i) for k in range(3))
         text = f"Study {i}\n\nAbstract\n\nA study of question {i}.\n\nMethods\n\n{body}\n"
         (sub / f"paper-{i:06d}.txt").write_text(text if i != 7 else "")
+    members = 0
+    for k, sub in enumerate(sorted(folder.iterdir())[1::ARCHIVE_EVERY]):
+        members += pack(sub, zip_it=k % 2 == 1)
+    hostile(folder / "hostile.tar")
+    return members
+
+
+def pack(sub: Path, *, zip_it: bool) -> int:
+    """Replace a folder by an archive of its papers; their number."""
+    papers = sorted(sub.iterdir())
+    if zip_it:
+        with zipfile.ZipFile(sub.with_suffix(".zip"), "w", zipfile.ZIP_DEFLATED) as z:
+            for p in papers:
+                z.write(p, f"{sub.name}/{p.name}")
+    else:
+        with tarfile.open(sub.with_suffix(".tar.gz"), "w:gz") as tar:
+            for p in papers:
+                tar.add(p, f"{sub.name}/{p.name}")
+    shutil.rmtree(sub)
+    return len(papers)
+
+
+def hostile(path: Path) -> None:
+    with tarfile.open(path, "w") as tar:
+        nested = io.BytesIO()
+        with zipfile.ZipFile(nested, "w") as z:
+            z.writestr("inner.txt", "Methods\n\nWe generated synthetic data.\n")
+        for name, data in {
+            "../../escaped.txt": b"climbing out",
+            "nested.zip": nested.getvalue(),
+            "fine.txt": b"Methods\n\nWe simulated 500 synthetic cohorts with a GAN.\n",
+        }.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+        link = tarfile.TarInfo("link.txt")
+        link.type = tarfile.SYMTYPE
+        link.linkname = "/etc/passwd"
+        tar.addfile(link)
 
 
 def run_scan(folder: Path, db: Path, workers: int, *engine: str) -> float:
@@ -80,12 +128,22 @@ def main() -> None:
     base = Path(tempfile.mkdtemp(prefix="synthwatch-dask-equality-"))
     try:
         folder = base / "papers"
-        generate(folder, args.files)
-        print(f"{args.files:,} generated papers; load average {os.getloadavg()[0]:.2f}")
-        local_s = run_scan(folder, base / "local.duckdb", args.workers)
-        dask_s = run_scan(folder, base / "dask.duckdb", args.workers, "--engine", "dask")
-        print(f"local engine, {args.workers} workers:      {local_s:6.1f} s")
-        print(f"dask engine, LocalCluster of {args.workers}: {dask_s:6.1f} s")
+        members = generate(folder, args.files)
+        load = os.getloadavg()[0]
+        print(
+            f"{args.files:,} generated papers, {members:,} of them in archives, and a hostile "
+            f"archive; load average {load:.2f}"
+        )
+        local_db, dask_db = base / "local.duckdb", base / "dask.duckdb"
+        local_s = run_scan(folder, local_db, args.workers)
+        dask_s = run_scan(folder, dask_db, args.workers, "--engine", "dask")
+        local_again = run_scan(folder, local_db, args.workers)
+        dask_again = run_scan(folder, dask_db, args.workers, "--engine", "dask")
+        w = args.workers
+        again = "again, unchanged:"
+        print(f"local engine, {w} workers:     {local_s:6.1f} s ({again} {local_again:.1f} s)")
+        print(f"dask engine, LocalCluster of {w}: {dask_s:6.1f} s ({again} {dask_again:.1f} s)")
+        print(f"dask / local: {dask_s / local_s:.2f}x; load average now {os.getloadavg()[0]:.2f}")
         same = True
         for name, order in TABLES.items():
             columns, local = table(base / "local.duckdb", name, order)

@@ -17,6 +17,7 @@ Targets: first result < 10 s; driver peak RSS < 300 MB.
 
 Example:
     .venv/bin/python benchmarks/discovery.py --files 200000 --seconds 60
+    .venv/bin/python benchmarks/discovery.py --files 200000 --seconds 60 --engine dask
 """
 
 from __future__ import annotations
@@ -106,10 +107,12 @@ def vm_hwm_mb(pid: int) -> float:
 PROGRESS = re.compile(r"progress: (\d+)/(\d+)\+? files")
 
 
-def timed_scan(folder: Path, db: Path, seconds: float, workers: int) -> dict[str, float]:
+def timed_scan(
+    folder: Path, db: Path, seconds: float, workers: int, engine: str = "local"
+) -> dict[str, float]:
     """The real CLI for ``seconds`` (or to its end), then SIGINT; what it printed, timed."""
     cmd = [*CLI, "scan", str(folder), "--db", str(db), "--workers", str(workers), "-v"]
-    cmd += ["--progress-every", "1", "--format", "json"]
+    cmd += ["--progress-every", "1", "--format", "json", "--engine", engine]
     started = time.perf_counter()
     proc = subprocess.Popen(
         cmd,
@@ -148,6 +151,7 @@ def main() -> None:
     parser.add_argument("--files", type=int, default=200_000)
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--engine", choices=("local", "dask"), default="local")
     parser.add_argument("--folder", type=Path, help="keep the generated files here")
     args = parser.parse_args()
     base = Path(tempfile.mkdtemp(prefix="synthwatch-discovery-"))
@@ -166,15 +170,16 @@ def main() -> None:
             f"driver peak RSS {plan_rss:.0f} MB"
         )
         db = base / "scan.duckdb"
-        first = timed_scan(folder, db, args.seconds, args.workers)
+        first = timed_scan(folder, db, args.seconds, args.workers, args.engine)
         print(
-            f"synthwatch scan ({args.workers} workers, stopped after {first['seconds']:.0f} s): "
+            f"synthwatch scan ({args.engine}, {args.workers} workers, "
+            f"stopped after {first['seconds']:.0f} s): "
             f"first result after {first['first_s']:.2f} s (target < {TARGET_FIRST_S:g} s), "
             f"{first['found']:,.0f} files found, {first['done']:,.0f} done "
             f"({first['done'] / first['seconds']:.1f} files/s), "
             f"driver peak RSS {first['rss_mb']:.0f} MB (target < {TARGET_RSS_MB:g} MB)"
         )
-        again = timed_scan(folder, db, args.seconds, args.workers)
+        again = timed_scan(folder, db, args.seconds, args.workers, args.engine)
         con = duckdb.connect(str(db), read_only=True)
         runs = con.execute(
             "SELECT n_files, n_skipped, n_scanned FROM runs ORDER BY started_at"

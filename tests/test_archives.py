@@ -226,10 +226,9 @@ def test_each_archive_kind_is_found_in_folders(tmp_path, suffix):
     assert list(_papers(db)) == ["a/paper.txt"]
 
 
-def test_kill_9_during_an_archive_scan_resumes_with_every_member_once(tmp_path):
-    folder = tmp_path / "archives"
+def zips_of_papers(folder: Path, n_archives: int, per_archive: int) -> None:
+    """``n_archives`` zips of ``per_archive`` small papers each, all different."""
     folder.mkdir()
-    n_archives, per_archive = 10, 40
     for a in range(n_archives):
         members = {
             f"paper-{a}-{m}.txt": (
@@ -239,6 +238,12 @@ def test_kill_9_during_an_archive_scan_resumes_with_every_member_once(tmp_path):
             for m in range(per_archive)
         }
         _zip(folder / f"batch-{a}.zip", members)
+
+
+def test_kill_9_during_an_archive_scan_resumes_with_every_member_once(tmp_path):
+    folder = tmp_path / "archives"
+    n_archives, per_archive = 10, 40
+    zips_of_papers(folder, n_archives, per_archive)
     db = tmp_path / "crash.duckdb"
     proc = subprocess.Popen(
         [SYNTHWATCH, "scan", str(folder), "--db", str(db), "-v", "--workers", "1"],

@@ -35,7 +35,7 @@ PAPERS = (
 )
 TIMEOUT_S = 5
 # differ between any two runs by design
-RUN_COLUMNS = ("run_id", "scanned_at", "seconds")
+RUN_COLUMNS = ("run_id", "scanned_at", "seconds", "seen_at")
 
 
 @pytest.fixture(scope="module")
@@ -172,10 +172,10 @@ def test_a_worker_child_that_dies_fails_its_paper_and_is_replaced(corpus):
     child = child_for(None)
     child.proc.kill()  # as the system's out-of-memory killer would
     child.proc.wait()
-    result = child.run(task, Settings(), limits)
+    [result] = child.run(task, Settings(), limits)
     assert result.status == "failed" and "signal 9" in result.error
     again = child_for(None)
     try:
-        assert again is not child and again.run(task, Settings(), limits).status == "ok"
+        assert again is not child and again.run(task, Settings(), limits)[0].status == "ok"
     finally:
         again.stop()

@@ -17,19 +17,30 @@ import signal
 import subprocess
 import sys
 import threading
+import time
+from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from pathlib import Path
 
 from pipeline import detect
 from pipeline.errors import WorkerStartError
 from pipeline.results import PaperResult
+from pipeline.scan.discover import is_archive
 from pipeline.scan.pool import Limits, death_reason, limit_memory, quiet_libraries, timeout_reason
-from pipeline.scan.work import Settings, Task, failed, process
+from pipeline.scan.work import Settings, Task, failed, process, process_archive
 
 START_TIMEOUT_S = 120.0
 READY = "ready"
 # The folder that holds the ``pipeline`` package, for children of workers run from a checkout.
 PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
+
+
+@dataclass(frozen=True)
+class Hashed:
+    """A child's word of the hash of the file it reads (the driver no longer hashes): a paper
+    then stopped or killed is still stored under its bytes' id, as by the local pool."""
+
+    paper_id: str
 
 
 class Child:
@@ -78,23 +89,26 @@ class Child:
     def alive(self) -> bool:
         return self.proc.poll() is None
 
-    def run(self, task: Task, settings: Settings, limits: Limits) -> PaperResult:
-        """Process one paper; a timeout or the child's death is the paper's result."""
+    def run(self, task: Task, settings: Settings, limits: Limits) -> list[PaperResult]:
+        """Process one file (one result) or archive (one a member); a timeout or the child's
+        death is the file's result."""
         try:
             self.send.send((task, settings))
         except OSError:
-            return failed(task, "failed", death_reason(self.stop()))
-        if not self.receive.poll(limits.timeout_s):
-            self.stop()
-            return failed(
-                task,
-                "timeout",
-                timeout_reason(limits.timeout_s),
-            )
-        try:
-            return self.receive.recv()
-        except (EOFError, OSError):
-            return failed(task, "failed", death_reason(self.stop()))
+            return [failed(task, "failed", death_reason(self.stop()))]
+        deadline = time.monotonic() + limits.timeout_s
+        while True:
+            if not self.receive.poll(max(0.0, deadline - time.monotonic())):
+                self.stop()
+                return [failed(task, "timeout", timeout_reason(limits.timeout_s))]
+            try:
+                message = self.receive.recv()
+            except (EOFError, OSError):
+                return [failed(task, "failed", death_reason(self.stop()))]
+            if isinstance(message, Hashed):
+                task = replace(task, paper_id=message.paper_id)
+                continue
+            return message if isinstance(message, list) else [message]
 
     def stop(self) -> int | None:
         """Kill the child if it runs; its exit code."""
@@ -129,7 +143,8 @@ def _stop_children() -> None:
 
 
 def child_main(inbox_fd: int, outbox_fd: int, max_memory_mb: int | None) -> None:
-    """A worker's child: receive (task, settings), send back the result, until EOF or None."""
+    """A worker's child: receive (task, settings), send back the result (a list for an
+    archive, read in place by ``process_archive``), until EOF or None."""
     # the worker stops its child; Ctrl-C in a terminal reaches the driver, not the papers
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     inbox = Connection(inbox_fd, writable=False)
@@ -147,4 +162,7 @@ def child_main(inbox_fd: int, outbox_fd: int, max_memory_mb: int | None) -> None
         if message is None:
             return
         task, settings = message
-        outbox.send(process(task, settings))
+        if is_archive(task.path):
+            outbox.send(process_archive(task, settings))
+        else:
+            outbox.send(process(task, settings, on_hashed=lambda pid: outbox.send(Hashed(pid))))

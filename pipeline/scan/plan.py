@@ -30,10 +30,6 @@ WINDOW = 512  # inputs planned at once: one database query each
 STORE, REPLACE, DROP, CHECK = "store", "replace", "drop", "check"
 EARLIER = (-1, 0)  # the place of a paper stored by an earlier scan
 MEMBER_SPAN = 1 << 20  # places encoded as seq * MEMBER_SPAN + member (archives hold fewer)
-DASK_ARCHIVE = (
-    "archives are read in place by the local engine only: scan without --engine dask, or "
-    "unpack the archive"
-)
 
 
 @dataclass(frozen=True)
@@ -103,7 +99,7 @@ class Planner:
 
     Results known without a worker (unreadable, too large) wait in ``early`` and the rows of
     files settled here (skipped, duplicates) in ``file_rows``, for the caller to store between
-    results. ``hash_here`` hashes every file in the driver (the Dask engine's simpler path).
+    results. Both engines, local and Dask, plan with it.
     """
 
     inputs: Iterable[Input]
@@ -111,7 +107,6 @@ class Planner:
     versions: Versions
     max_bytes: int
     counts: Counts
-    hash_here: bool = False
     on_window: Callable[[int], None] | None = None  # tasks of the window just planned
     early: list[PaperResult] = field(default_factory=list)
     file_rows: list[FileRow] = field(default_factory=list)
@@ -182,10 +177,7 @@ class Planner:
                 self._unreadable(item, exc)
                 continue
             if is_archive(item.path):
-                if self.hash_here:
-                    self._early(item, "skipped", DASK_ARCHIVE, None)
-                else:
-                    packed.append((item, seq, item.key(), stat))
+                packed.append((item, seq, item.key(), stat))
                 continue
             if stat.st_size > self.max_bytes:
                 self._too_large(item, stat.st_size)
@@ -199,7 +191,7 @@ class Planner:
             same_size = state is not None and state.n_bytes == stat.st_size
             if same_size and state.mtime_ns == stat.st_mtime_ns:
                 ids[seq] = state.paper_id
-            elif same_size or self.hash_here:
+            elif same_size:
                 try:
                     ids[seq] = hash_file(item.path, self.max_bytes)[0]
                 except OSError as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -85,8 +85,8 @@ def scan(
     n_tasks)`` is called once the first window of files is planned, before any is read;
     ``on_result`` after each paper stored; ``on_progress`` whenever the counts change. None may
     print from the library: they are the CLI's hooks. With ``options.engine == "dask"`` the
-    papers are processed on a Dask cluster (see ``pipeline.scan.dask_engine``), with the files
-    listed and hashed by the driver first; raises EngineError when it cannot run.
+    papers are processed on a Dask cluster (see ``pipeline.scan.dask_engine``), planned and
+    settled by the same code; raises EngineError when it cannot run.
     """
     dask = options.engine == "dask"
     if dask:
@@ -114,7 +114,8 @@ def scan(
         run_id = store.start_run(arguments or {}, version, pversion)
         summary = ScanSummary(run_id=run_id)
         if dask:
-            # shards written by workers of an interrupted run: their papers need no new scan
+            # shards written by workers of an interrupted run: their papers are stored at once
+            # (their files, found again, are hashed by a worker and skipped as stored)
             summary.recovered_shards = dask_engine.ingest_shards(store, shard_root).shards
         windows = 0
 
@@ -155,7 +156,6 @@ def scan(
             Versions(version, pversion, options.extractor, options.force),
             options.max_mb * 1024 * 1024,
             summary,
-            hash_here=dask,
             on_window=window_done,
         )
         batch = ResultBatch(store, planner, run_id, version, pversion, count, stored)
@@ -165,41 +165,43 @@ def scan(
             summary.discovering = False
             progress()
 
+        engine = None
+        if dask:
+            engine = dask_engine.DaskScan(
+                store=store,
+                root=shard_root,
+                run_id=run_id,
+                version=version,
+                patterns_version=pversion,
+                settings=settings,
+                limits=limits,
+                scheduler=options.scheduler,
+                workers=options.workers,
+            )
+
+        def written() -> None:
+            if engine is not None and not batch.results:  # its shards' results are stored
+                engine.written()
+
         status = "interrupted"
         try:
-            if dask:
-                listed = list(tasks())
-                flush()
-                items = [
+            finished: Generator[tuple[str, list[PaperResult]], None, None]
+            if engine is not None:
+                items = (
                     dask_engine.Item(
                         Task(os.path.abspath(t.path), t.paper_id, t.n_bytes),
                         t.path,
                         planner.planned[t.path].overrides,
                     )
-                    for t in listed
-                ]
-                engine = dask_engine.run(
-                    items,
-                    store=store,
-                    root=shard_root,
-                    run_id=run_id,
-                    version=version,
-                    patterns_version=pversion,
-                    settings=settings,
-                    limits=limits,
-                    scheduler=options.scheduler,
-                    workers=options.workers,
+                    for t in tasks()
                 )
-                with contextlib.closing(engine):
-                    for result in engine:
-                        # hashed here: always new, stored by its shard
-                        planner.settle(planner.planned.pop(result.source_path), result)
-                        count(result)
-                        stored(result)
-                        progress()
-            elif pool is not None:
-                for task, results in pool.map(tasks()):
-                    planned = planner.planned.pop(task.path)
+                finished = engine.results(items)
+            else:
+                runs = pool.map(tasks()) if pool is not None else ()
+                finished = ((task.path, results) for task, results in runs)
+            with contextlib.closing(finished):  # a Dask cluster is let go at once on Ctrl-C
+                for path, results in finished:
+                    planned = planner.planned.pop(path)
                     # an archive's results are settled and written together: its members'
                     # rows are in the database all or none, as a rescan expects
                     settled = [
@@ -209,12 +211,15 @@ def scan(
                         )
                     ]
                     batch.add(*((r, action) for r, action in settled if action != DROP))
+                    written()
                     progress()
             flush()
+            written()
             status = "finished"
         finally:
             if batch.results or planner.file_rows:
                 flush()
+            written()
             summary.discovering = False
             store.finish_run(run_id, summary.counts(), status)
             progress()
