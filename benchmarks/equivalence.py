@@ -93,8 +93,10 @@ def compare(reference: Path, candidate: Path) -> list[str]:
                 continue
             if a == b:
                 continue
-            only_ref = [r for r in a if r not in set(b)]
-            only_new = [r for r in b if r not in set(a)]
+            # rows hold lists (VARCHAR[] columns): compared by their repr, which is exact
+            in_ref, in_new = {repr(r) for r in a}, {repr(r) for r in b}
+            only_ref = [r for r in a if repr(r) not in in_new]
+            only_new = [r for r in b if repr(r) not in in_ref]
             problems.append(
                 f"{table}: {len(a)} rows vs {len(b)}; {len(only_ref)} only in the reference, "
                 f"{len(only_new)} only in the new scan"
@@ -136,7 +138,8 @@ def main() -> None:
         candidate = args.candidate
         if candidate is None:
             candidate = Path(tmp) / "candidate.duckdb"
-            scan(str(Path(sys.executable).parent / "synthwatch"), args.corpus, candidate, args.workers)
+            ours = str(Path(sys.executable).parent / "synthwatch")
+            scan(ours, args.corpus, candidate, args.workers)
         problems = compare(args.reference, candidate)
         papers, findings = count(candidate, "papers"), count(candidate, "findings")
     if problems:
