@@ -94,6 +94,9 @@ class Calibration:
     def __init__(self, counts: Mapping[str, Mapping[str, tuple[float, float]]]) -> None:
         # key -> source -> (right, n); every prefix of a key is counted too
         self.counts = counts
+        # (kind, leave_out) -> confidence: a paper's findings share a few kinds, and a kind's
+        # confidence depends on nothing else
+        self._confidences: dict[tuple[tuple[str, ...], str | None], float] = {}
 
     def total(self, key: str, leave_out: str | None = None) -> Counts:
         out = Counts()
@@ -104,6 +107,12 @@ class Calibration:
 
     def confidence(self, finding: Finding, leave_out: str | None = None) -> float:
         parts = kind_of(finding)
+        known = self._confidences.get((parts, leave_out))
+        if known is None:
+            known = self._confidences[parts, leave_out] = self._kind_confidence(parts, leave_out)
+        return known
+
+    def _kind_confidence(self, parts: tuple[str, ...], leave_out: str | None) -> float:
         rate = UNINFORMED
         last = None
         # from the broadest kind (the stance) to the narrowest, each smoothed to the last; a

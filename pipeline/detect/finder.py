@@ -102,6 +102,7 @@ class Finder:
         # one pass of the cheap pre-filter over the whole text; passages and sentences then
         # only look up whether a candidate hit starts inside them
         phrases, anchors = self.matcher.candidate_offsets(document.text)
+        folded_title = fold_title(document.metadata.title or "")
 
         def has_hit(hits: list[int], start: int, end: int) -> bool:
             i = bisect.bisect_left(hits, start)
@@ -119,7 +120,7 @@ class Finder:
                     has_hit(anchors, start, end) and self.matcher.may_match_anchored(sentence)
                 ):
                     continue
-                if is_fragment(sentence, document.metadata.title):
+                if is_fragment(sentence, folded_title=folded_title):
                     continue
                 finding = self._sentence(
                     sentence, start, end, passage.section, document.page_at(start), len(findings)
@@ -231,15 +232,19 @@ class Finder:
         )
 
 
-def is_fragment(sentence: str, title: str | None = None) -> bool:
+def is_fragment(
+    sentence: str, title: str | None = None, *, folded_title: str | None = None
+) -> bool:
     """A heading, table cell, panel label, keyword list or the paper's title: no statement.
 
     "2.1 Fully Synthetic Data", "Policy Model, Reward Model, Algorithm", "(a) Synthetic Data"
-    say nothing about what anyone did with the data.
+    say nothing about what anyone did with the data. ``folded_title``: ``fold_title(title)``,
+    given by a caller that asks about many sentences of one paper.
     """
-    folded_title, folded = fold_title(title or ""), fold_title(sentence)
+    if folded_title is None:
+        folded_title = fold_title(title or "")
     if len(folded_title) >= MIN_TITLE_CHARS and (
-        folded.startswith(folded_title)
+        (folded := fold_title(sentence)).startswith(folded_title)
         or (len(folded) >= MIN_TITLE_CHARS and folded in folded_title)
     ):
         # the title, a part of it cut at its "?" or ":", or the title block (title, authors,
@@ -259,7 +264,7 @@ def is_fragment(sentence: str, title: str | None = None) -> bool:
 
 
 def fold_title(text: str) -> str:
-    return "".join(c for c in text.lower() if c.isalnum())
+    return "".join(filter(str.isalnum, text.lower()))
 
 
 def _longest(doc: Doc, gens: list[tuple[Match, Generator]]) -> list[tuple[Match, Generator]]:

@@ -53,7 +53,9 @@ def detect_language(text: str) -> str:
     if len(words) < SHORT_MIN_WORDS:
         return "und"
     # each word lower-cased on its own, so case rules (final sigma) stay within a word
-    counts = Counter(map(str.lower, words))
+    counts: Counter[str] = Counter()
+    for word, n in Counter(words).items():  # each distinct word lower-cased once
+        counts[word.lower()] += n
     scores = {lang: sum(counts[w] for w in sw) for lang, sw in STOPWORDS.items()}
     ranked = sorted(sorted(scores), key=lambda lang: -scores[lang])
     best = ranked[0]

@@ -201,10 +201,19 @@ def _unglossed(names: list[str], text: str) -> list[str]:
     its later bare mentions name the same model."""
     gens = {g.name: g for g in load_patterns().generators}
     lowered = text.lower()
+    # "<alias> (" once per alias: most aliases are never glossed, which spares the search
+    # of every pair in the whole text
+    opens: dict[str, bool] = {}
+
+    def opens_bracket(alias: str) -> bool:
+        if alias not in opens:
+            opens[alias] = f"{alias} (" in lowered
+        return opens[alias]
+
     out = []
     for n in names:
         glossed = n in gens and any(
-            f"{a} ({b}" in lowered
+            opens_bracket(a) and f"{a} ({b}" in lowered
             for other in names
             if other != n and other in gens
             for a in gens[n].aliases

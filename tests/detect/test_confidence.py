@@ -87,3 +87,12 @@ def test_shipped_counts_are_those_of_the_current_detector(corpus: Path):
     assert {k: dict(v) for k, v in counted.counts.items()} == {
         k: {s: tuple(c) for s, c in v.items()} for k, v in shipped.counts.items()
     }
+
+
+def test_findings_of_one_kind_share_a_confidence_and_other_kinds_keep_theirs():
+    cal = Calibration({"use": {"a": (9, 10)}, "use|we_action": {"a": (1, 10)}})
+    other_sentence = replace(FINDING, sentence="We used Synthea.", char_start=50, char_end=66)
+    other_kind = replace(FINDING, pattern_ids=("generator.synthea", "stance.passive"))
+    first = cal.confidence(FINDING)
+    assert cal.confidence(other_kind) != first
+    assert cal.confidence(other_sentence) == first == cal.confidence(FINDING)

@@ -1,0 +1,50 @@
+"""Anchor: the cheap regex pre-filter of cue token patterns, found by its literal prefixes."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pipeline.detect.nlp import Anchor, get_matcher, literal_prefixes
+
+TEXT = (
+    "we generated 500 synthetic and real images; the data were simulated. regenerate it? "
+    "simulations, simulation-based runs and a simulationist. records annotated by "
+    "labelled by labeled by humans. this is generated. synthesised cohorts were "
+    "synthesized\\nand ate. degenerate sampled simulated."
+)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "prefixes"),
+    [
+        ("(generat|sampled|simulat)", ("generat", "sampled", "simulat")),
+        ("synthesi[sz]", ("synthesi",)),
+        ("simulations?(?![a-z])", ("simulation",)),
+        ("(written|label+ed) by ", ("written", "labe")),
+        ("(are|is) (\\w+ )?generated", ("are", "is")),
+        ("[a-z]+ data", None),  # starts with a class
+        ("(x|[ab])y", None),  # an alternative without a literal
+        ("(?i)gan", None),  # case folded: the literal is not the text's
+        ("(?:fake)?images", None),  # an optional group
+    ],
+)
+def test_literal_prefixes_are_what_every_match_starts_with(pattern, prefixes):
+    assert literal_prefixes(pattern) == prefixes
+
+
+def _regex_starts(pattern: str, text: str) -> list[int]:
+    """Every offset where ``pattern`` matches, tried at every character."""
+    compiled = re.compile(pattern)
+    return [i for i in range(len(text) + 1) if compiled.match(text, i)]
+
+
+@pytest.mark.parametrize(
+    "pattern", sorted({p.anchor for p in get_matcher().patterns.patterns if p.anchor})
+)
+def test_shipped_anchors_start_where_their_regex_matches(pattern):
+    assert list(Anchor(pattern).starts(TEXT)) == _regex_starts(pattern, TEXT)
+    assert list(Anchor(pattern).starts(TEXT.upper(), folded=True)) == _regex_starts(
+        pattern, TEXT.lower()
+    )
