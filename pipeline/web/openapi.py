@@ -10,9 +10,10 @@ from starlette.responses import Response
 from pipeline.results import STATUSES
 from pipeline.version import __version__
 from pipeline.web.common import json_answer, only_params
-from pipeline.web.params import CHOICES, MAX_PER_PAGE, MAX_TEXT, OUTPUTS, YEAR_RANGE
+from pipeline.web.params import CHOICES, MAX_OFFSET, MAX_PER_PAGE, MAX_TEXT, OUTPUTS, YEAR_RANGE
 
 ERROR = {"$ref": "#/components/responses/Error"}
+PAGE_TEXT = f"page number; the page must start within the first {MAX_OFFSET:,} rows (else 400)"
 FINDING_REQUIRED = ["paper_id", "sentence", "section", "page", "stance", "category"]
 
 
@@ -41,6 +42,18 @@ def _int(low: int, high: int) -> dict[str, Any]:
     }
 
 
+def _year() -> dict[str, Any]:
+    """A publication year, or 0 or empty: no bound (the facet links clear a year with 0)."""
+    low, high = YEAR_RANGE
+    return {
+        "oneOf": [
+            {"type": "integer", "minimum": low, "maximum": high},
+            {"type": "integer", "enum": [0]},
+            {"type": "string", "enum": [""]},
+        ]
+    }
+
+
 def _text(description: str) -> dict[str, Any]:
     return {"type": "string", "maxLength": MAX_TEXT, "description": description}
 
@@ -54,11 +67,11 @@ def finding_parameters() -> list[dict[str, Any]]:
         params.append(
             _query(
                 name,
-                _int(*YEAR_RANGE),
-                "publication year bound (inclusive)",
+                _year(),
+                "publication year bound (inclusive); 0 or empty: no bound",
             )
         )
-    params.append(_query("page", _int(1, 1000), "page"))
+    params.append(_query("page", _int(1, MAX_OFFSET + 1), PAGE_TEXT))
     params.append(_query("per_page", _int(1, MAX_PER_PAGE), "rows"))
     return params
 
@@ -131,7 +144,7 @@ def document() -> dict[str, Any]:
                             _enum(["true", "false"]),
                             "uses synthetic data",
                         ),
-                        _query("page", _int(1, 1000), "page"),
+                        _query("page", _int(1, MAX_OFFSET + 1), PAGE_TEXT),
                         _query("per_page", _int(1, MAX_PER_PAGE), "rows"),
                     ],
                     "responses": {

@@ -10,6 +10,7 @@ ParameterError that names the valid values (the app answers 400 with it).
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from urllib.parse import urlencode
@@ -131,7 +132,7 @@ def parse_filters(
             raise ParameterError(f"parameter {name} is given twice; give it once")
         if len(value) > MAX_TEXT:
             raise ParameterError(f"parameter {name} is longer than {MAX_TEXT} characters")
-        seen[name] = value.strip()
+        seen[name] = value.strip(" \t")  # a pasted value's spaces; not other characters
     values: dict[str, object] = {}
     for name, value in seen.items():
         if name in extra:
@@ -162,13 +163,10 @@ def _show(text: str) -> str:
 
 
 def integer(name: str, value: str) -> int:
-    try:
-        number = int(value, 10)
-    except ValueError:
-        raise ParameterError(
-            f"parameter {name} must be a whole number, got {_show(value)}"
-        ) from None
-    return number
+    # ASCII digits only: int() would also take other scripts' digits and control characters
+    if not re.fullmatch(r"-?[0-9]+", value):
+        raise ParameterError(f"parameter {name} must be a whole number, got {_show(value)}")
+    return int(value, 10)
 
 
 def choice(name: str, value: str, valid: Sequence[str]) -> str:
