@@ -126,6 +126,31 @@ def test_journalist_searches_filters_opens_a_paper_and_downloads(server, browser
     context.close()
 
 
+def test_on_a_phone_the_results_come_before_the_filters(server, browser, tmp_path):
+    """A narrow window shows the first finding at once, with a link down to the filters; a wide
+    one keeps the filters in the left column, beside the results."""
+    phone = browser.new_page(viewport={"width": 390, "height": 800})
+    phone.goto(server + "/findings?q=synthetic")
+    first = phone.locator("ol.hits li.hit").first.bounding_box()
+    filters = phone.locator("#filters").bounding_box()
+    assert first["y"] + first["height"] < 800, "the first finding is below the fold"
+    assert first["y"] < filters["y"]
+    phone.screenshot(path=str(tmp_path / "phone.png"))
+    phone.get_by_role("link", name="Filter these findings").click()
+    assert phone.url.endswith("#filters")
+    expect(phone.locator("#filters summary").first).to_be_in_viewport()
+
+    desk = browser.new_page(viewport={"width": 1280, "height": 800})
+    desk.goto(server + "/findings?q=synthetic")
+    expect(desk.get_by_role("link", name="Filter these findings")).to_be_hidden()
+    filters = desk.locator("#filters").bounding_box()
+    results = desk.locator("section.results").bounding_box()
+    assert filters["x"] + filters["width"] <= results["x"]
+    assert abs(filters["y"] - results["y"]) < 5
+    phone.close()
+    desk.close()
+
+
 def test_editor_uploads_a_pdf_and_a_broken_file(server, browser):
     page = browser.new_page()
     page.goto(server + "/screen")
