@@ -12,7 +12,7 @@ from pipeline.detect.model import CATEGORIES, ROLES, Finding
 from pipeline.detect.nlp import GENERATOR_PREFIX, Match, SentenceMatcher, get_matcher
 from pipeline.detect.patterns import Generator, Pattern
 from pipeline.detect.segment import split_sentences
-from pipeline.detect.stance import decide_stance
+from pipeline.detect.stance import decide_stance, real_people
 from pipeline.document import Document
 
 # When a sentence matches cues of several categories the most specific one names it.
@@ -42,12 +42,56 @@ def _nearest(m: Match, hits: list[Match]) -> int:
     return min((abs(h.start - m.start) for h in hits), default=10**6)
 
 
-def _generator_category(gen: Generator, at: Match, by_label: dict[str, list[Match]]) -> str | None:
+# A language model named after these is what people talk about, not who answers: "a survey on
+# their trust in GPT-4", "attitudes toward ChatGPT", "their use of ChatGPT"
+TOPIC_WORDS = frozenset("about on regarding concerning toward towards in use usage".split())
+TOPIC_SKIP = frozenset("the their its his her of".split())
+# Who answers when the model is named right before it: "GPT-4 personas", "LLM respondents"
+RESPONDENT_NOUNS = frozenset(
+    "persona personas respondent respondents participant participants interviewee "
+    "interviewees".split()
+)
+
+
+def _llm_respondent(doc: Doc, at: Match, by_label: dict[str, list[Match]]) -> bool | None:
+    """Whether a language model named at ``at`` stands in for people in a survey or a game.
+
+    True when the sentence replaces people with it, names it as respondents ("GPT-4
+    personas"), or has something answered, made or done ("GPT-4 answered the questionnaire")
+    where no real person comes before it, or after it when one does; None when it is only what
+    real people were asked about ("Students completed a questionnaire about their use of
+    ChatGPT"): no finding of its own.
+    """
+    if by_label.get("replacement"):
+        return True
+    after = doc[at.end : at.end + 2]
+    if any(t.lower_ in RESPONDENT_NOUNS for t in after):
+        return True
+    acts = [*by_label.get("answering", []), *by_label.get("produce", [])]
+    people = [m for m in real_people(doc, by_label) if m.end <= at.start]
+    if people:
+        # real people come first: the model answers only if it acts after it is named
+        i = at.start - 1
+        while i >= 0 and doc[i].lower_ in TOPIC_SKIP:
+            i -= 1
+        if i >= 0 and doc[i].lower_ in TOPIC_WORDS:
+            return None
+        return any(m.start >= at.end for m in acts)
+    return bool(acts or by_label.get("action"))
+
+
+def _generator_category(
+    gen: Generator, at: Match, by_label: dict[str, list[Match]], doc: Doc
+) -> str | None:
     """The category a named generator contributes, or None when the sentence only names it."""
     labels = set(by_label)
     if gen.kind == "llm":
-        if "respond" in labels and ("produce" in labels or "action" in labels):
-            return "simulated_participants"
+        if "respond" in labels:
+            respondent = _llm_respondent(doc, at, by_label)
+            if respondent is None:
+                return None
+            if respondent:
+                return "simulated_participants"
         # "prompted Llama 2 to generate dialogues ... annotated transcripts": the verb nearest
         # the model says what it made
         produce = _nearest(at, by_label.get("produce", []))
@@ -175,7 +219,7 @@ class Finder:
             default_roles.update(p.roles)
         named: set[str] = set()
         for m, g in gens:
-            cat = _generator_category(g, m, by_label)
+            cat = _generator_category(g, m, by_label, doc)
             if cat is not None:
                 categories[cat] = max(categories.get(cat, 0.0), GENERATOR_WEIGHT)
                 named.add(cat)

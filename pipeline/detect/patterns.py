@@ -48,6 +48,8 @@ ALLOWED_LABELS: dict[str, tuple[str, ...]] = {
         "produce",
         "annotate",
         "respond",
+        "answering",
+        "human_subject",
         "generative_model",
         "participants",
         "distribution",

@@ -42,6 +42,22 @@ PAST_IRREGULAR = frozenset(
 )
 
 
+# A person noun so qualified is a simulated one: "1,000 synthetic respondents"
+NOT_REAL_PEOPLE = frozenset(
+    "simulated synthetic virtual silicon artificial generated llm ai digital hypothetical "
+    "fictional fictitious imaginary".split()
+)
+
+
+def real_people(doc: Doc, by_label: dict[str, list[Match]]) -> list[Match]:
+    """The real people a sentence names ("students", "nurses"), not simulated ones."""
+    return [
+        m
+        for m in by_label.get("human_subject", [])
+        if m.start == 0 or doc[m.start - 1].lower_ not in NOT_REAL_PEOPLE
+    ]
+
+
 @dataclass(frozen=True)
 class StanceResult:
     stance: str
@@ -279,4 +295,8 @@ def decide_stance(
         return StanceResult("use", "passive_intro", 0.5)
     if section in USE_SECTIONS and by_label.get("action"):
         return StanceResult("use", "section_action", 0.5)
+    if section in USE_SECTIONS and by_label.get("answering") and not real_people(doc, by_label):
+        # "GPT-4 answered every item of the questionnaire": in the methods, the simulated
+        # respondents of the study answer (real people answering is no use of synthetic data)
+        return StanceResult("use", "section_answering", 0.5)
     return StanceResult("background", "default", 0.5)

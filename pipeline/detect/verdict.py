@@ -33,7 +33,12 @@ CHECK_VERBS = re.compile(
     re.IGNORECASE,
 )
 CHECK_NEGATION = re.compile(
-    r"\b(not|never)\s+(yet\s+)?(been\s+)?(validat|evaluat|test|appl|compar|assess|check)\w*"
+    # "has not been externally validated" (but "not only compared": a check)
+    r"\b(not|never)\s+(yet\s+)?(been\s+)?((?!only\b)\w+ly\s+)?"
+    r"(validat|evaluat|test|appl|compar|assess|check)\w*"
+    # "deployed without validation on real patients", "without testing on real radiographs"
+    r"|\bwithout\s+(?:any\s+|further\s+|external\s+|independent\s+|prior\s+|an?\s+)?"
+    r"(?:validat|evaluat|test|compar|assess|check)\w*"
     r"|\bno\s+(real|external|validation|evaluation)\b|\bremains? to be\b|\byet to be\b"
     r"|\bfuture (work|research|studies)\b|\b(could|would|should|might|hopefully)\b"
     # hypothetical ("our method can readily be tested on real data") or real data imitated

@@ -182,6 +182,14 @@ def strip_markdown(text: str) -> str:
     return html.unescape(text)
 
 
+# A first top-level heading of more words than this is a title, whatever word begins it
+TITLE_MIN_WORDS = 6
+
+
+def _is_title(heading: str) -> bool:
+    return len(heading.split()) >= TITLE_MIN_WORDS
+
+
 def _read_markdown(text: str) -> Document:
     b = DocumentBuilder()
     outline = Outline()
@@ -212,9 +220,11 @@ def _read_markdown(text: str) -> Document:
     while i < len(lines):
         line = lines[i]
         heading = None
+        top_level = False  # "# Title" or a line underlined with "==="
         m = _ATX.match(line)
         if m:
             heading = m.group(2)
+            top_level = len(m.group(1)) == 1
         elif (
             i + 1 < len(lines)
             and line.strip()
@@ -224,12 +234,19 @@ def _read_markdown(text: str) -> Document:
             and not _TABLE_ROW.match(line)
         ):
             heading = line
+            top_level = lines[i + 1].lstrip().startswith("=")
             i += 1
         i += 1
         if heading is not None:
             flush()
             heading = flatten(strip_markdown(heading))
             if not heading:
+                continue
+            # The paper's first top-level heading is its title even when a section's name
+            # begins it ("# Training a sepsis classifier on synthetic patients"); a short one
+            # ("# Methods") is the section of a text without a title.
+            if title_open and not title_parts and top_level and _is_title(heading):
+                title_parts.append(heading)
                 continue
             kind = outline.kind(heading)
             if title_open and kind == "other":

@@ -490,3 +490,52 @@ def test_generator_names_are_normalised(
 ) -> None:
     finding = the_finding(finder, "Methods", sentence)
     assert finding.generators == names
+
+
+# ---- a language model as the respondents, or as what respondents were asked about -------------
+# Phrasings of silicon-sample studies (LLM personas answering surveys and economic games) and of
+# survey studies about AI tools (medicine, education), written here: the model stands in for
+# people only when it is the one who answers.
+LLM_RESPONDENT_CASES: list[tuple[str, tuple[str, str] | None]] = [
+    (
+        "We replace human survey participants with GPT-4 personas.",
+        ("use", "simulated_participants"),
+    ),
+    ("GPT-4 answered every item of the questionnaire.", ("use", "simulated_participants")),
+    (
+        "For each of 1,000 synthetic respondents, GPT-4 answered the ANES questionnaire.",
+        ("use", "simulated_participants"),
+    ),
+    (
+        "Claude 3 played the role of each respondent in the dictator game.",
+        ("use", "simulated_participants"),
+    ),
+    (
+        "Each GPT-4 persona completed the questionnaire three times.",
+        ("use", "simulated_participants"),
+    ),
+    ("We administered the questionnaire to 300 GPT-4 personas.", ("use", "simulated_participants")),
+    (
+        "Instead of recruiting participants, we asked GPT-4 to complete the Big Five inventory "
+        "200 times.",
+        ("use", "simulated_participants"),
+    ),
+    (
+        "We compare these silicon answers with the real responses.",
+        ("use", "simulated_participants"),
+    ),
+    # counter-examples: real people answer, about a model
+    ("Students completed a questionnaire about their use of ChatGPT.", None),
+    ("Participants answered a survey on their trust in GPT-4 after the session.", None),
+    ("We surveyed 300 nurses about how often they use ChatGPT at work.", None),
+    ("Respondents who used ChatGPT daily reported higher workload.", None),
+    ("Physicians completed a survey regarding ChatGPT in clinical practice.", None),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), LLM_RESPONDENT_CASES)
+def test_a_language_model_stands_in_for_people_only_when_it_answers(
+    finder: Finder, sentence: str, expected: tuple[str, str] | None
+) -> None:
+    found = [(f.stance, f.category) for f in findings_in(finder, "Methods", sentence)]
+    assert found == ([expected] if expected else []), found

@@ -241,6 +241,32 @@ def test_real_data_check_not_found_when_the_paper_says_it_did_not_check() -> Non
     assert verdict.real_data_check == "not_found"
 
 
+# A sentence that says the check was NOT made is no real-data check, however it is phrased;
+# one that says it was made is, even next to a negation of something else. Phrasings as papers
+# of several fields write them (medical deployment, NLP, survey personas, imaging).
+REAL_CHECK_SENTENCES = [
+    (
+        "The model was then deployed in two hospitals without validation on real patient data.",
+        False,
+    ),
+    ("The parser was released without any evaluation on real newspaper text.", False),
+    ("Without validation across real survey waves, the optimized personas may overfit.", False),
+    ("The detector has not been externally validated on real radiographs.", False),
+    ("The labels were never compared with real annotations by clinicians.", False),
+    # counter-examples: the check was made
+    ("We evaluated the parser on 800 real newspaper sentences without any fine-tuning.", True),
+    ("We not only compared the personas with real ANES respondents but also with panels.", True),
+    ("The detector was tested on 3,100 real radiographs from an external hospital.", True),
+]
+
+
+@pytest.mark.parametrize(("sentence", "found"), REAL_CHECK_SENTENCES)
+def test_a_real_data_check_is_one_the_paper_made(sentence: str, found: bool) -> None:
+    doc = paper(("Methods", [USE_SENTENCE]), ("Results", sentence))
+    _, verdict = assess(doc)
+    assert verdict.real_data_check == ("found" if found else "not_found"), verdict.reasons
+
+
 # ---- language --------------------------------------------------------------------------------
 
 

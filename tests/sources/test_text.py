@@ -98,6 +98,38 @@ def test_markdown_headings_title_and_appendix_after_references(corpus: Path) -> 
     assert (doc.format, doc.extractor) == ("markdown", "markdown")
 
 
+# The first top-level heading is the title even when a section's name begins it (a "Training"
+# or "Evaluation" title is not the methods); a short one is the section of an untitled text.
+MARKDOWN_TITLES = [
+    (
+        "# Training a sepsis classifier on synthetic patients\n\n## Abstract\n\nWe did it.",
+        "Training a sepsis classifier on synthetic patients",
+        "abstract",
+    ),
+    (
+        "Evaluation of large language model personas as survey respondents\n"
+        "===\n\n## Methods\n\nWe did it.",
+        "Evaluation of large language model personas as survey respondents",
+        "methods",
+    ),
+    (
+        "# Simulation studies of a sepsis triage score in four hospitals\n\nWe did it.",
+        "Simulation studies of a sepsis triage score in four hospitals",
+        None,
+    ),
+    # counter-examples: a short heading is a section, a heading below the first level too
+    ("# Methods\n\nWe trained the classifier on synthetic records.", None, "methods"),
+    ("## Training and evaluation of the classifier on records\n\nWe did it.", None, "methods"),
+]
+
+
+@pytest.mark.parametrize(("markdown", "title", "first_kind"), MARKDOWN_TITLES)
+def test_markdown_first_top_heading_is_the_title(markdown, title, first_kind) -> None:
+    doc = text.read(markdown.encode(), markdown=True)
+    assert doc.metadata.title == title
+    assert (doc.sections[0].kind if doc.sections else None) == first_kind
+
+
 def test_markdown_strips_markup_but_keeps_link_text(corpus: Path) -> None:
     doc = text.read((corpus / MARKDOWN).read_bytes(), markdown=True)
     assert "<!--" not in doc.text and "**" not in doc.text
