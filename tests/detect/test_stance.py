@@ -539,3 +539,28 @@ def test_a_language_model_stands_in_for_people_only_when_it_answers(
 ) -> None:
     found = [(f.stance, f.category) for f in findings_in(finder, "Methods", sentence)]
     assert found == ([expected] if expected else []), found
+
+
+# ---- text a model wrote, in the passive ------------------------------------------------------
+# "were written/paraphrased/translated by <a model>" describes how the paper's data were made,
+# in the methods (benchmark and instruction-data papers, the synthpop package paper); the same
+# words about others' data in the introduction, with a citation, stay cited.
+PASSIVE_AUTHORING_CASES: list[tuple[str, str, str]] = [
+    (
+        "Methods",
+        "The questions in our benchmark were written by GPT-4 and checked by two authors.",
+        "use",
+    ),
+    ("Methods", "All 3,000 prompts were paraphrased by ChatGPT to vary their wording.", "use"),
+    ("Methods", "The English vignettes were translated by GPT-4 into Spanish.", "use"),
+    # counter-examples
+    ("Introduction", "Such benchmarks are often written by GPT-4 (Lee et al., 2023).", "cited"),
+    ("Related work", "Earlier datasets were paraphrased by ChatGPT (Wang et al., 2023).", "cited"),
+]
+
+
+@pytest.mark.parametrize(("section", "sentence", "stance"), PASSIVE_AUTHORING_CASES)
+def test_text_a_model_wrote_in_the_passive(
+    finder: Finder, section: str, sentence: str, stance: str
+) -> None:
+    assert the_finding(finder, section, sentence).stance == stance
