@@ -29,7 +29,7 @@ EVAL_ROLES = frozenset({"training", "evaluation"})
 CHECK_VERBS = re.compile(
     r"\b(evaluat|validat|test|compar|appl(?:y|ied)|assess|benchmark|achiev|perform|verif|"
     r"confirm|generali[sz]|transfer|held-out|hold-out|external|accuracy|recall|precision|"
-    r"auroc|auc|f1|error|reached|improv|rose|than those)\w*",
+    r"auroc|auc|f1|error|reached|improv|rose|than those|agree|kappa)\w*",
     re.IGNORECASE,
 )
 CHECK_NEGATION = re.compile(
@@ -60,6 +60,21 @@ OWN_ACTOR = re.compile(r"\b(?:we|our|us)\b", re.IGNORECASE)
 REAL_WORD = re.compile(
     r"\b(real|real-world|actual)\b(?! time| numbers?| line|[- ]world\b)"
     r"(?! (applications?|problems?|scenarios?|settings?|use|impact|deployments?|tasks?)\b)",
+    re.IGNORECASE,
+)
+
+# People who made the labels of real data: "notes annotated by two pharmacists", "graded by
+# three board-certified ophthalmologists", "the radiologists' labels", "pharmacist labels"
+_EXPERTS = (
+    r"(?:pharmacists?|clinicians?|physicians?|radiologists?|pathologists?|ophthalmologists?|"
+    r"dermatologists?|cardiologists?|psychiatrists?|psychologists?|nurses?|doctors?|surgeons?|"
+    r"experts?|annotators?|coders?|raters?|linguists?|specialists?|humans?|crowdworkers?)"
+)
+REAL_LABELS = re.compile(
+    r"\b(?:annotated|labell?ed|graded|rated|coded|adjudicated|read|scored|reviewed)\s+by\s+"
+    r"(?:(?:one|two|three|four|five|six|\d+|several|independent|board-certified|experienced|"
+    rf"trained|expert|senior|human|the)\s+){{0,3}}{_EXPERTS}\b"
+    rf"|\b{_EXPERTS}(?:'|’s?)?\s+(?:labels|annotations|ratings|grades|gradings|judgments|judgements)\b",
     re.IGNORECASE,
 )
 
@@ -164,6 +179,7 @@ def _own_check(sentence: str) -> bool:
 
 def _real_mentions(body: str, phrases: list[int]) -> list[int]:
     hits = {m.start() for m in REAL_WORD.finditer(body)}
+    hits.update(m.start() for m in REAL_LABELS.finditer(body))
     hits.update(phrases)
     return sorted(hits)
 

@@ -144,6 +144,19 @@ TRAP_SENTENCES: list[tuple[str, str]] = [
         "Symp Proc. 2019:112-118.",
     ),
     # seen in papers of two or more sources each (written here, not copied)
+    # the name of a lab, programme or meeting, in acknowledgements and funding statements
+    (
+        "trap.organisation_name",
+        "We thank the Synthetic Data Lab at the university for computing support.",
+    ),
+    (
+        "trap.organisation_name",
+        "This work was funded by the Simulation and Modelling Initiative of the Wellcome Trust.",
+    ),
+    (
+        "trap.organisation_name",
+        "We thank the organisers of the Synthetic Data Workshop for their feedback.",
+    ),
     ("trap.physical_diffusion", "We model pattern formation with a reaction-diffusion model."),
     (
         "trap.physical_diffusion",
@@ -255,6 +268,16 @@ TRAPS_THAT_ARE_USE: list[tuple[str, str]] = [
         "We prompted GPT-4 to generate 2,000 social-media posts about synthetic opioids to "
         "train the classifier.",
         "llm_text",
+    ),
+    # a name that is not an organisation's, and a use beside one
+    (
+        "We used the Synthetic Data Vault (SDV) to generate 10,000 synthetic loan records.",
+        "synthetic_records",
+    ),
+    (
+        "We generated synthetic records with the tool of the Synthetic Data Lab (Smith et al., "
+        "2022).",
+        "synthetic_records",
     ),
 ]
 

@@ -253,7 +253,12 @@ REAL_CHECK_SENTENCES = [
     ("Without validation across real survey waves, the optimized personas may overfit.", False),
     ("The detector has not been externally validated on real radiographs.", False),
     ("The labels were never compared with real annotations by clinicians.", False),
-    # counter-examples: the check was made
+    ("The pharmacists' annotations were not shown to the labelling model.", False),
+    ("In real populations we may expect fewer units, because activities are correlated.", False),
+    # counter-examples: the check was made (labels made by people are real data)
+    ("On 800 notes annotated by two pharmacists, the smaller model reached an F1 of 0.81.", True),
+    ("Agreement between GPT-4 labels and radiologist labels was moderate (kappa 0.62).", True),
+    ("The synthetic seismograms agree closely with the experimentally measured ones.", True),
     ("We evaluated the parser on 800 real newspaper sentences without any fine-tuning.", True),
     ("We not only compared the personas with real ANES respondents but also with panels.", True),
     ("The detector was tested on 3,100 real radiographs from an external hospital.", True),
