@@ -167,10 +167,44 @@ def _agency(doc: Doc, section: str, by_label: dict[str, list[Match]], cues: list
     return _Agency(acts=bool(acting), factual=factual, reports=reports)
 
 
+# Words that open a clause set against the main one: "Unlike previous work that relied on
+# synthetic data, we trained on real scans", "Although synthetic data are widely used, our
+# model was trained on real mammograms": the authors' verb does not reach into it.
+CONTRAST_OPENERS = frozenset(
+    "unlike although though whereas despite notwithstanding contrary opposed".split()
+)
+
+
+def _contrasted(doc: Doc, verb: Match, cue: Match) -> bool:
+    """``cue`` sits in a contrast clause, and ``verb`` in the clause it is set against."""
+    if cue.end <= verb.start:
+        if not any(t.text == "," for t in doc[cue.end : verb.start]):
+            return False
+        i = cue.start - 1
+        while i >= 0 and doc[i].text not in (",", ";", ":"):
+            if _opens_contrast(doc, i):
+                return True
+            i -= 1
+        return False
+    return any(
+        _opens_contrast(doc, t.i) and t.i > 0 and doc[t.i - 1].text in (",", "in")
+        for t in doc[verb.end : cue.start]
+    )
+
+
+def _opens_contrast(doc: Doc, i: int) -> bool:
+    word = doc[i].lower_
+    # "in contrast to/with" (not "contrast-enhanced")
+    return word in CONTRAST_OPENERS or (word == "contrast" and i > 0 and doc[i - 1].lower_ == "in")
+
+
 def _linked(doc: Doc, verb: Match, cues: list[Match]) -> bool:
     """Some cue belongs to the clause of ``verb``: not to an earlier clause that a citation or
-    a conjunction closes ("Previous simulations [8] showed ..., so we used the subgroups")."""
+    a conjunction closes ("Previous simulations [8] showed ..., so we used the subgroups"), nor
+    to a clause set against it ("Unlike previous work that relied on synthetic data, we ...")."""
     for cue in cues:
+        if _contrasted(doc, verb, cue):
+            continue
         lo, hi = (cue.end, verb.start) if cue.end <= verb.start else (verb.end, cue.start)
         between = doc[lo:hi]
         coordinated = any(

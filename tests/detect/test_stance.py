@@ -564,3 +564,36 @@ def test_text_a_model_wrote_in_the_passive(
     finder: Finder, section: str, sentence: str, stance: str
 ) -> None:
     assert the_finding(finder, section, sentence).stance == stance
+
+
+# ---- a clause set against the authors' own ---------------------------------------------------
+# "Unlike ..., we", "Although ..., our model", "..., in contrast to studies that": the
+# synthetic data belong to the contrasted clause (others' work, a general remark), not to what
+# the authors did. Phrasings of imaging and clinical-prediction papers, written here.
+CONTRAST_CASES: list[tuple[str, str]] = [
+    ("Unlike previous work that relied on synthetic data, we trained only on real scans.", "cited"),
+    (
+        "Although synthetic data are widely used, our model was trained on 10,000 real mammograms.",
+        "background",
+    ),
+    ("We trained only on real scans, unlike previous work that relied on synthetic data.", "cited"),
+    (
+        "In contrast to studies that used GAN-generated images, we used only real photographs.",
+        "cited",
+    ),
+    # counter-examples: the contrast is about something else; the authors use the data
+    ("Although it is costly, we generated 20,000 synthetic radiographs with StyleGAN2.", "use"),
+    ("While real data were scarce, we generated synthetic records with Synthea.", "use"),
+    ("Despite their limitations, we used GPT-4 labels to train the classifier.", "use"),
+    (
+        "Unlike the baseline, our classifier was trained on 5,000 synthetic chest X-rays.",
+        "use",
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentence", "stance"), CONTRAST_CASES)
+def test_a_contrasted_clause_is_not_the_authors_use(
+    finder: Finder, sentence: str, stance: str
+) -> None:
+    assert the_finding(finder, "Methods", sentence).stance == stance
