@@ -277,6 +277,11 @@ CATEGORY_CASES: list[tuple[str, str]] = [
     ),
     ("We added 8,000 synthetic chest X-rays to the training set.", "generated_media"),
     ("We generated 100,000 synthetic EHRs with Synthea.", "synthetic_records"),
+    ("We sampled 1.2 million synthetic admissions from the Bayesian network.", "synthetic_records"),
+    (
+        "We released 300,000 synthetic insurance claims for benchmarking fraud detectors.",
+        "synthetic_records",
+    ),
     (
         "We trained CTGAN on the loan table and generated 50,000 synthetic rows.",
         "synthetic_records",
