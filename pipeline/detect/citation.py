@@ -25,7 +25,11 @@ OTHERS_WORK = re.compile(
     r"\bet\s+al\b"
     r"|\b(?:previous|prior|earlier|recent|other|existing|several|many|some)\s+"
     r"(?:work|works|studies|study|research|researchers|methods|approaches|authors|papers)\b"
-    r"|\b(?:has|have)\s+been\s+(?:shown|reported|demonstrated|proposed|used)\b",
+    r"|\b(?:has|have)\s+been\s+(?:shown|reported|demonstrated|proposed|used)\b"
+    # "Walonoski and colleagues", "by the Synthea team", "its developers", "the original authors"
+    r"|\band\s+(?:colleagues|co-?workers|collaborators)\b"
+    r"|\b(?:by|from)\s+the\s+[\w-]+\s+(?:team|group|developers|authors)\b"
+    r"|\b(?:its|their)\s+(?:developers|creators|original\s+authors)\b|\boriginal\s+authors\b",
     re.IGNORECASE,
 )
 

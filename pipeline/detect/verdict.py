@@ -35,12 +35,15 @@ CHECK_VERBS = re.compile(
 CHECK_NEGATION = re.compile(
     # "has not been externally validated" (but "not only compared": a check)
     r"\b(not|never)\s+(yet\s+)?(been\s+)?((?!only\b)\w+ly\s+)?"
-    r"(validat|evaluat|test|appl|compar|assess|check)\w*"
+    r"(validat|evaluat|test|appl|compar|assess|check|confirm|verif|replicat|reproduc)\w*"
     # "deployed without validation on real patients", "without testing on real radiographs"
     r"|\bwithout\s+(?:any\s+|further\s+|external\s+|independent\s+|prior\s+|an?\s+)?"
     r"(?:validat|evaluat|test|compar|assess|check)\w*"
     r"|\bno\s+(real|external|validation|evaluation)\b|\bremains? to be\b|\byet to be\b"
     r"|\bfuture (work|research|studies)\b|\b(could|would|should|might|hopefully)\b"
+    # a check still to come: "is planned", "is still needed", "needs to be", "is warranted"
+    r"|\b(?:is|are)\s+(?:still\s+|also\s+)?(?:planned|needed|required|warranted|necessary)\b"
+    r"|\bneeds?\s+to\s+be\b|\b(?:lacks?|lacking|lack\s+of)\b"
     # hypothetical ("our method can readily be tested on real data") or real data imitated
     r"|\bcan\s+(?:\w+\s+)?be\s+(?:tested|applied|used|validated|evaluated|extended)\b"
     r"|\b(?:simulat|mimic|resembl|imitat|emulat)\w*\s+(?:the\s+|a\s+)?(?:real|actual)\b",
