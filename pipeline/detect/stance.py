@@ -285,6 +285,18 @@ def _attributes(sentence: str, cues: list[Match]) -> bool:
     return False
 
 
+# Modals that make a passive hypothetical; "will" and "shall" describe a protocol's own plan
+HYPOTHETICAL = frozenset({"could", "might", "would", "may", "should", "can", "must"})
+
+
+def _under_modal(doc: Doc, m: Match) -> bool:
+    """A modal right before the passive ("could be used", "might have been generated")."""
+    i = m.start - 1
+    while i >= 0 and doc[i].lower_ in ("have", "not", "also", "then", "easily", "readily"):
+        i -= 1
+    return i >= 0 and doc[i].lower_ in HYPOTHETICAL
+
+
 def decide_stance(
     doc: Doc, sentence: str, section: str, by_label: dict[str, list[Match]], cues: list[Match]
 ) -> StanceResult:
@@ -297,6 +309,9 @@ def decide_stance(
     if agency.acts and not agency.factual:
         return StanceResult("future", "we_modal", 0.7)
     cited = _attributes(sentence, cues) or bool(by_label.get("third_party"))
+    # "could be used to generate deepfakes": a passive under a modal is a possibility, not an
+    # account of what was done ("will be generated" in a protocol's methods still is)
+    passive = [m for m in by_label.get("passive_action", []) if not _under_modal(doc, m)]
     if agency.acts:
         strength = 0.9 if section in USE_SECTIONS else 0.7 if section in CITING_SECTIONS else 0.8
         return StanceResult("use", "we_action", strength)
@@ -309,22 +324,22 @@ def decide_stance(
     # citation does not outweigh a passive description of what was done
     tool_credit = (
         section in USE_SECTIONS
-        and by_label.get("passive_action")
+        and passive
         and not by_label.get("third_party")
         and not AUTHOR_CITATION.search(sentence)
     )
     # a cited sentence whose "we" does nothing with the data ("..., so we used the subgroups")
     if cited and not tool_credit and not (agency.acts or agency.reports):
         return StanceResult("cited", "citation", 0.8)
-    if by_label.get("hedge") and not by_label.get("passive_action"):
+    if by_label.get("hedge") and not passive:
         return StanceResult("background", "hedged", 0.7)
     if by_label.get("background"):
         return StanceResult("background", "generic", 0.7)
-    if by_label.get("passive_action") and section not in CITING_SECTIONS:
+    if passive and section not in CITING_SECTIONS:
         return StanceResult("use", "passive_action", 0.75 if section in USE_SECTIONS else 0.65)
     if cited:
         return StanceResult("cited", "citation_with_actor", 0.6)
-    if by_label.get("passive_action"):
+    if passive:
         # a passive description in the introduction: usually the paper's own approach
         return StanceResult("use", "passive_intro", 0.5)
     if section in USE_SECTIONS and by_label.get("action"):

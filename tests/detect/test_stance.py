@@ -602,3 +602,60 @@ def test_a_contrasted_clause_is_not_the_authors_use(
     finder: Finder, sentence: str, stance: str
 ) -> None:
     assert the_finding(finder, "Methods", sentence).stance == stance
+
+
+# ---- possibilities, protocols and more kinds of made data --------------------------------------
+# A passive under "could/can/may" is a possibility (background; the paper around it may still
+# make it a use), while "will be generated" in a protocol's methods is the plan of the paper.
+# Phrasings of method papers (synthpop, PATE-GAN), protocols, deepfake detection, astronomy,
+# information retrieval and software packages, written here.
+MORE_CASES: list[tuple[str, str, str, str | None]] = [
+    ("Methods", "Synthetic data could be used to train triage models.", "background", None),
+    (
+        "Discussion",
+        "Generative models might be used to generate deepfake videos.",
+        "background",
+        None,
+    ),
+    ("Methods", "Synthetic records will be generated with Synthea for 5,000 people.", "use", None),
+    ("Methods", "Synthetic images were then added to the training set.", "use", None),
+    (
+        "Methods",
+        "We trained the detector on a mix of real and deepfake videos produced with FaceSwap.",
+        "use",
+        "generated_media",
+    ),
+    (
+        "Methods",
+        "Synthetic spectra were computed with a radiative transfer code and compared with the "
+        "observed spectra.",
+        "use",
+        "simulation",
+    ),
+    (
+        "Methods",
+        "Relevance judgments were obtained from GPT-4 instead of TREC assessors.",
+        "use",
+        "model_labels",
+    ),
+    (
+        "Conclusion",
+        "Future versions of the package will include procedures for synthesising event data.",
+        "future",
+        None,
+    ),
+]
+
+
+@pytest.mark.parametrize(("section", "sentence", "stance", "category"), MORE_CASES)
+def test_possibilities_protocols_and_kinds(
+    finder: Finder, section: str, sentence: str, stance: str, category: str | None
+) -> None:
+    finding = the_finding(finder, section, sentence)
+    assert finding.stance == stance
+    if category is not None:
+        assert finding.category == category
+
+
+def test_a_bare_word_for_deepfakes_is_no_finding(finder: Finder) -> None:
+    assert findings_in(finder, "Discussion", "Deepfakes threaten the integrity of elections.") == []
