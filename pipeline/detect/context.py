@@ -97,14 +97,26 @@ POINTS_AT_DATA = re.compile(
 # A title that opens with "A review of", "A comprehensive survey on", "An overview of", or
 # ends with ": a systematic review". A survey *of people* ("A survey of 1,200 nurses") is
 # empirical work.
+# Kinds of survey that ask people (empirical work, not a review of literature)
+EMPIRICAL_SURVEY = (
+    r"(?:cross-sectional|national|nationwide|online|web-based|internet|questionnaire|"
+    r"population-based|multicent(?:re|er)|multi-centre|multi-center|pilot|mixed-methods|"
+    r"international|household|telephone|postal|panel|longitudinal|follow-up|prospective|"
+    r"baseline|field|serological|seroprevalence|health|cohort|community|school-based|"
+    r"hospital-based|facility-based|descriptive|exploratory|qualitative|quantitative|"
+    r"repeated|delphi|e-?mail|mail)\b"
+)
 TITLE_REVIEW = re.compile(
     r"^\s*(?:an?\s+)?(?:[\w-]+\s+){0,2}(?:review|survey|overview)\s+(?:of|on)\s+"
     r"(?!(?:the\s+)?\d|(?:the\s+)?(?:[\w-]+\s+)?(?:nurses|physicians|doctors|students|patients|"
     r"respondents|adults|households|users|clinicians|residents|teachers|people|workers|parents|"
     r"members|participants|farmers|practitioners|consumers|employees|citizens|voters|children|"
     r"women|men|pharmacists|dentists|surgeons|veterinarians|researchers)\b)"
-    r"|[:.?]\s*(?:an?\s+)?(?:[\w-]+\s+){0,2}(?:review|survey)(?:\s+of\s+(?:the\s+)?"
-    r"(?:literature|evidence|research))?\s*$",
+    r"|[:.?]\s*(?:an?\s+)?(?:[\w-]+\s+){0,2}review(?:\s+of\s+(?:the\s+)?"
+    r"(?:literature|evidence|research))?\s*$"
+    # ": a survey" is a review in computing; ": a cross-sectional survey" asks people
+    rf"|[:.?]\s*(?:an?\s+)?(?!(?:[\w-]+\s+){{0,2}}?{EMPIRICAL_SURVEY})(?:[\w-]+\s+){{0,2}}"
+    r"survey(?:\s+of\s+(?:the\s+)?(?:literature|evidence|research))?\s*$",
     re.IGNORECASE,
 )
 

@@ -45,7 +45,19 @@ def _nearest(m: Match, hits: list[Match]) -> int:
 # A language model named after these is what people talk about, not who answers: "a survey on
 # their trust in GPT-4", "attitudes toward ChatGPT", "their use of ChatGPT"
 TOPIC_WORDS = frozenset("about on regarding concerning toward towards in use usage".split())
-TOPIC_SKIP = frozenset("the their its his her of".split())
+# skipped on the way back from the model to the word that makes it a topic: "trust in the
+# answers of GPT-4", "their use of ChatGPT"
+TOPIC_SKIP = frozenset(
+    "the their its his her of a an answers responses outputs advice recommendations".split()
+)
+# What people feel or know about a model, whoever says it: "Trust in ChatGPT's answers was
+# low", "attitudes toward GPT-4", "familiarity with ChatGPT"
+ATTITUDES = frozenset(
+    "trust distrust attitude attitudes perception perceptions opinion opinions view views "
+    "familiarity awareness acceptance concerns concern satisfaction knowledge confidence "
+    "experience experiences".split()
+)
+ATTITUDE_LINKS = frozenset("in of toward towards to with about on regarding".split())
 # Who answers when the model is named right before it: "GPT-4 personas", "LLM respondents"
 RESPONDENT_NOUNS = frozenset(
     "persona personas respondent respondents participant participants interviewee "
@@ -71,21 +83,55 @@ def _llm_respondent(doc: Doc, at: Match, by_label: dict[str, list[Match]]) -> bo
     people = [m for m in real_people(doc, by_label) if m.end <= at.start]
     if people:
         # real people come first: the model answers only if it acts after it is named
-        i = at.start - 1
-        while i >= 0 and doc[i].lower_ in TOPIC_SKIP:
-            i -= 1
+        i = _before_topic(doc, at)
         if i >= 0 and doc[i].lower_ in TOPIC_WORDS:
             return None
         return any(m.start >= at.end for m in acts)
     return bool(acts or by_label.get("action"))
 
 
+def _before_topic(doc: Doc, at: Match) -> int:
+    """The index of the word before the model's name, past articles and "the answers of"."""
+    i = at.start - 1
+    while i >= 0 and (doc[i].lower_ in TOPIC_SKIP or doc[i].text in ("'s", "’s")):
+        i -= 1
+    return i
+
+
+def _attitude_object(doc: Doc, at: Match) -> bool:
+    """The model is what someone trusts, thinks of or knows: "Trust in ChatGPT's answers"."""
+    i = _before_topic(doc, at)
+    return i >= 1 and doc[i].lower_ in ATTITUDE_LINKS and doc[i - 1].lower_ in ATTITUDES
+
+
+def _attitude_objects(doc: Doc, gens: list[tuple[Match, Generator]]) -> set[int]:
+    """The starts of the models named as what someone trusts or thinks of, with those
+    coordinated after them ("trust in the answers of GPT-4 and ChatGPT")."""
+    out: set[int] = set()
+    previous: Match | None = None
+    for m, _ in sorted(gens, key=lambda pair: pair[0].start):
+        coordinated = previous is not None and all(
+            t.lower_ in ("and", "or", ",", "/") for t in doc[previous.end : m.start]
+        )
+        if _attitude_object(doc, m) or (coordinated and previous.start in out):
+            out.add(m.start)
+        previous = m
+    return out
+
+
 def _generator_category(
-    gen: Generator, at: Match, by_label: dict[str, list[Match]], doc: Doc
+    gen: Generator,
+    at: Match,
+    by_label: dict[str, list[Match]],
+    doc: Doc,
+    topic: bool = False,
 ) -> str | None:
-    """The category a named generator contributes, or None when the sentence only names it."""
+    """The category a named generator contributes, or None when the sentence only names it
+    (or names it as what people trust or think of: ``topic``)."""
     labels = set(by_label)
     if gen.kind == "llm":
+        if topic:
+            return None
         if "respond" in labels:
             respondent = _llm_respondent(doc, at, by_label)
             if respondent is None:
@@ -218,8 +264,9 @@ class Finder:
             ids.add(p.id)
             default_roles.update(p.roles)
         named: set[str] = set()
+        topics = _attitude_objects(doc, gens)
         for m, g in gens:
-            cat = _generator_category(g, m, by_label, doc)
+            cat = _generator_category(g, m, by_label, doc, m.start in topics)
             if cat is not None:
                 categories[cat] = max(categories.get(cat, 0.0), GENERATOR_WEIGHT)
                 named.add(cat)

@@ -33,6 +33,7 @@ REVIEWS = [
     "Complications of thrombosis prophylaxis in trauma: a systematic review of the literature",
     "Analysis of scales of moral virtues: a systematic review",
     "A comprehensive survey on large language models for data generation",
+    "Large language models for tabular data: a survey",
 ]
 # empirical papers whose titles hold a review word (seen in: plos, pm, oastm, s2d)
 NOT_REVIEWS = [
@@ -41,6 +42,10 @@ NOT_REVIEWS = [
     "Survey answers without respondents: trust in local government",
     "An overview-free method: perspective transforms for street images",
     "Peer reviews of grant proposals predict funding decisions",
+    # a survey of people, named in the title's tail (medicine, education, public health)
+    "Use of ChatGPT by nurses in three university hospitals: a cross-sectional survey",
+    "Attitudes to artificial intelligence among general practitioners: a national online survey",
+    "Mental health of medical students after the pandemic: a multicentre survey",
 ]
 
 

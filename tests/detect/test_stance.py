@@ -535,6 +535,10 @@ LLM_RESPONDENT_CASES: list[tuple[str, tuple[str, str] | None]] = [
     ("We surveyed 300 nurses about how often they use ChatGPT at work.", None),
     ("Respondents who used ChatGPT daily reported higher workload.", None),
     ("Physicians completed a survey regarding ChatGPT in clinical practice.", None),
+    ("Respondents answered questions on trust in the answers of GPT-4 and ChatGPT.", None),
+    ("Trust in ChatGPT's answers was low (median 2 of 5).", None),
+    # the model's own answers, used as data
+    ("We fine-tuned the student model on the answers of GPT-4.", ("use", "llm_text")),
 ]
 
 
