@@ -79,6 +79,8 @@ def _llm_respondent(doc: Doc, at: Match, by_label: dict[str, list[Match]]) -> bo
     after = doc[at.end : at.end + 2]
     if any(t.lower_ in RESPONDENT_NOUNS for t in after):
         return True
+    if _works_on_instrument(doc):
+        return False
     acts = [*by_label.get("answering", []), *by_label.get("produce", [])]
     people = [m for m in real_people(doc, by_label) if m.end <= at.start]
     if people:
@@ -88,6 +90,33 @@ def _llm_respondent(doc: Doc, at: Match, by_label: dict[str, list[Match]]) -> bo
             return None
         return any(m.start >= at.end for m in acts)
     return bool(acts or by_label.get("action"))
+
+
+# The model works on the survey itself, not as a respondent: "GPT-4 was used to translate the
+# questionnaire into French", "ChatGPT drafted the survey items"
+INSTRUMENT_VERBS = frozenset(
+    "translate translated translating draft drafted drafting design designed designing develop "
+    "developed developing write wrote written writing revise revised adapt adapted paraphrase "
+    "paraphrased refine refined pretest pretested validate validated proofread proofreading "
+    "edit edited".split()
+)
+INSTRUMENT_NOUNS = frozenset(
+    "questionnaire questionnaires survey surveys item items questions instrument instruments "
+    "vignettes".split()
+)
+INSTRUMENT_SKIP = frozenset("the a an our this each all its their".split())
+
+
+def _works_on_instrument(doc: Doc) -> bool:
+    """A verb of making or editing whose object is the questionnaire, its items or questions."""
+    for t in doc:
+        if t.lower_ in INSTRUMENT_VERBS:
+            i = t.i + 1
+            while i < min(len(doc), t.i + 4) and doc[i].lower_ in INSTRUMENT_SKIP:
+                i += 1
+            if i < len(doc) and doc[i].lower_ in INSTRUMENT_NOUNS:
+                return True
+    return False
 
 
 def _before_topic(doc: Doc, at: Match) -> int:

@@ -537,6 +537,8 @@ LLM_RESPONDENT_CASES: list[tuple[str, tuple[str, str] | None]] = [
     ("Physicians completed a survey regarding ChatGPT in clinical practice.", None),
     ("Respondents answered questions on trust in the answers of GPT-4 and ChatGPT.", None),
     ("Trust in ChatGPT's answers was low (median 2 of 5).", None),
+    # the model works on the questionnaire, not as a respondent: text it wrote, at most
+    ("GPT-4 was used to translate the questionnaire into French.", ("use", "llm_text")),
     # the model's own answers, used as data
     ("We fine-tuned the student model on the answers of GPT-4.", ("use", "llm_text")),
 ]
