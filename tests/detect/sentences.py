@@ -74,6 +74,17 @@ PATTERN_CASES: dict[str, PatternCase] = {
             "We synthesized the peptide in two steps and confirmed its mass by spectrometry.",
         ),
     ),
+    "synth.back_translation": PatternCase(
+        "synthetic_other",
+        (
+            "We augmented the corpus with back-translated sentences.",
+            "We doubled the low-resource training set with back-translation through German.",
+        ),
+        (
+            "Back-translation is a common augmentation in machine translation.",
+            "Two bilingual researchers checked the back-translation of the questionnaire items.",
+        ),
+    ),
     "synth.generated_data": PatternCase(
         "synthetic_other",
         (

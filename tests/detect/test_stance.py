@@ -279,6 +279,12 @@ CATEGORY_CASES: list[tuple[str, str]] = [
     ("We generated 100,000 synthetic EHRs with Synthea.", "synthetic_records"),
     ("We sampled 1.2 million synthetic admissions from the Bayesian network.", "synthetic_records"),
     (
+        "We benchmark five tabular generators (CTGAN, TVAE, CopulaGAN, PATE-GAN and DP-GAN) on "
+        "12 datasets.",
+        "synthetic_records",
+    ),
+    ("We augmented the corpus with back-translated sentences.", "synthetic_other"),
+    (
         "We released 300,000 synthetic insurance claims for benchmarking fraud detectors.",
         "synthetic_records",
     ),
@@ -665,3 +671,16 @@ def test_possibilities_protocols_and_kinds(
 
 def test_a_bare_word_for_deepfakes_is_no_finding(finder: Finder) -> None:
     assert findings_in(finder, "Discussion", "Deepfakes threaten the integrity of elections.") == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # counter-examples: a word for made data, with nothing done with it
+        "Back-translation is a common augmentation in machine translation.",
+        "The training images were augmented with random flips and crops.",
+        "CTGAN (Xu et al., 2019) models tabular data with a conditional GAN.",
+    ],
+)
+def test_no_use_without_an_act(finder: Finder, sentence: str) -> None:
+    assert [f for f in findings_in(finder, "Methods", sentence) if f.stance == "use"] == []
