@@ -191,6 +191,14 @@ TITLE_CASE_SHARE = 0.5
 CAPTION = re.compile(r"\s*(?:fig(?:ure)?|table|tab)\.?\s*[A-Z]?\d", re.IGNORECASE)
 FRAGMENT_WORD = re.compile(r"[^\W\d_][\w'’-]*")
 STATEMENT_END = re.compile(r"[.!?:;][\"'”’)\]]*\s*(?:\[[\d,\s–-]+\])?\s*$")
+# Where the paper says where it was published, or how to cite it: the title it quotes ("...
+# Bayesian Prior Distributions and Synthetic Data," Journal of ...) says nothing of its data
+PUBLICATION_NOTE = re.compile(
+    r"\b(?:published\s+as\s+(?:(?-i:[A-Z])|an?\s+(?:article|paper|chapter|preprint))|(?:slightly\s+)?(?:amended|revised|extended|abridged)\s+version\s+of|"
+    r"reprinted\s+(?:from|with)|originally\s+published|cite\s+this\s+(?:article|paper)|"
+    r"how\s+to\s+cite|version\s+of\s+record|accepted\s+manuscript\s+of)\b",
+    re.IGNORECASE,
+)
 KEYWORD_LIST = re.compile(r"\s*(?:index terms|key ?words|subjects?)\s*[:—–-]", re.IGNORECASE)
 
 
@@ -239,7 +247,9 @@ class Finder:
                     has_hit(anchors, start, end) and self.matcher.may_match_anchored(sentence)
                 ):
                     continue
-                if is_fragment(sentence, folded_title=folded_title):
+                if is_fragment(sentence, folded_title=folded_title) or PUBLICATION_NOTE.search(
+                    sentence
+                ):
                     continue
                 finding = self._sentence(
                     sentence, start, end, passage.section, document.page_at(start), len(findings)

@@ -143,6 +143,17 @@ TRAP_SENTENCES: list[tuple[str, str]] = [
         "[14] Chen Y, Patel R. Generating synthetic patient cohorts with Synthea. AMIA Annu "
         "Symp Proc. 2019:112-118.",
     ),
+    # where the paper was published, quoting its own title (hw, synthpop)
+    (
+        "publication_note",
+        "Published as Smith, Jane and Li Wei, \u201cPrivate Time Series with Synthetic Data,\u201d "
+        "Journal of Official Statistics (2015).",
+    ),
+    (
+        "publication_note",
+        "This introduction is a slightly amended version of Nowok B (2016). synthpop: Bespoke "
+        "Creation of Synthetic Data in R. Journal of Statistical Software.",
+    ),
     # seen in papers of two or more sources each (written here, not copied)
     # the name of a lab, programme or meeting, in acknowledgements and funding statements
     (
@@ -270,6 +281,10 @@ TRAPS_THAT_ARE_USE: list[tuple[str, str]] = [
         "llm_text",
     ),
     # a name that is not an organisation's, and a use beside one
+    (
+        "The synthetic cohort we generated with Synthea is published as open data on Zenodo.",
+        "synthetic_records",
+    ),
     (
         "We used the Synthetic Data Vault (SDV) to generate 10,000 synthetic loan records.",
         "synthetic_records",
