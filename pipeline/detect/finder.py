@@ -133,6 +133,29 @@ def _attitude_object(doc: Doc, at: Match) -> bool:
     return i >= 1 and doc[i].lower_ in ATTITUDE_LINKS and doc[i - 1].lower_ in ATTITUDES
 
 
+# "generation" in a language model's technical terms makes nothing: "a generation length of
+# 100K tokens", "next-generation agents" (LLM technical reports)
+GENERATION_TERMS = frozenset(
+    "length lengths speed speeds throughput latency budget budgets time times window limit "
+    "limits settings setting config configuration configurations parameters hyperparameters "
+    "step steps cost costs efficiency".split()
+)
+GENERATION_ORDINALS = frozenset(
+    "next new first second third last latest previous earlier current future subsequent "
+    "older younger".split()
+)
+
+
+def _technical_generation(doc: Doc, m: Match) -> bool:
+    if doc[m.start : m.end].text.lower() != "generation":
+        return False
+    before = doc[m.start - 1].lower_ if m.start else ""
+    if before == "-" and m.start >= 2:
+        before = doc[m.start - 2].lower_
+    after = doc[m.end].lower_ if m.end < len(doc) else ""
+    return after in GENERATION_TERMS or before in GENERATION_ORDINALS
+
+
 def _attitude_objects(doc: Doc, gens: list[tuple[Match, Generator]]) -> set[int]:
     """The starts of the models named as what someone trusts or thinks of, with those
     coordinated after them ("trust in the answers of GPT-4 and ChatGPT")."""
@@ -281,6 +304,10 @@ class Finder:
             else:
                 by_label[p.label].append(m)
         gens = _longest(doc, gens)
+        if by_label.get("produce"):
+            by_label["produce"] = [
+                m for m in by_label["produce"] if not _technical_generation(doc, m)
+            ]
         # a generative model named outside the trap phrase ("a reaction-diffusion model" is
         # a trap whose "diffusion model" names no generator)
         generative_sense = any(

@@ -154,6 +154,14 @@ TRAP_SENTENCES: list[tuple[str, str]] = [
         "This introduction is a slightly amended version of Nowok B (2016). synthpop: Bespoke "
         "Creation of Synthetic Data in R. Journal of Statistical Software.",
     ),
+    # "generation" as a language model's technical term (DeepSeek, MiniMax, MiMo reports)
+    (
+        "generation_term",
+        "Compared with Llama 2, our model consumes 25% of the FLOPs at a generation length of "
+        "100K tokens.",
+    ),
+    ("generation_term", "GPT-4 reaches a generation throughput of 5,000 tokens per second."),
+    ("generation_term", "We introduce our first-generation reasoning models, built on Qwen."),
     # seen in papers of two or more sources each (written here, not copied)
     # the name of a lab, programme or meeting, in acknowledgements and funding statements
     (
@@ -281,6 +289,10 @@ TRAPS_THAT_ARE_USE: list[tuple[str, str]] = [
         "llm_text",
     ),
     # a name that is not an organisation's, and a use beside one
+    (
+        "We fine-tuned the student on 50,000 proofs from the generation run of GPT-4.",
+        "llm_text",
+    ),
     (
         "The synthetic cohort we generated with Synthea is published as open data on Zenodo.",
         "synthetic_records",
