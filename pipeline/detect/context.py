@@ -63,7 +63,7 @@ REVIEW_PHRASE = re.compile(
 AUTHOR_RULES = frozenset({"we_action", "we_report", "our_data"})
 # in a review, "we studied the techniques proposed ..." reports on others' work
 REVIEW_AUTHOR_RULES = frozenset({"we_action", "our_data"})
-STRONG_USE_RULES = frozenset({"we_action", "passive_action", "our_data"})
+STRONG_USE_RULES = frozenset({"we_action", "passive_action", "our_data", "we_report"})
 PROPAGATE_RULES = frozenset({"default", "hedged"})
 CITING_SECTIONS = frozenset({"introduction", "related_work"})
 OWN_DATA_CONFIDENCE = 0.6

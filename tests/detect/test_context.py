@@ -120,6 +120,25 @@ def test_sentence_pointing_at_the_papers_own_synthetic_data_is_use():
     assert own.stance == "use" and "stance.paper_own_data" in own.pattern_ids
 
 
+def test_the_authors_reporting_their_simulations_makes_the_paper_theirs():
+    # seen in: oastm (a CO2-storage modelling paper), synthpop, plos (pcbi), sp: "we have
+    # estimated X by integrating ... simulations" states the authors' own use as firmly as
+    # "we simulated", so the results' unattributed sentences are about their simulations
+    findings = findings_of(
+        (
+            "Conclusion",
+            [
+                "By integrating seismic modeling and multiphase fluid flow simulations, we have "
+                "estimated the impact of the reservoir temperature on the 4D seismic data.",
+                "Results from the multiphase fluid flow simulations show that the difference "
+                "between the two cases is small.",
+            ],
+        ),
+    )
+    results = next(f for f in findings if f.sentence.startswith("Results from"))
+    assert results.stance == "use" and "stance.paper_context" in results.pattern_ids
+
+
 def test_the_same_sentence_without_own_use_in_the_paper_is_not_use():
     findings = findings_of(
         ("Results", "In the synthetic data, the mean trend coefficient is -1.17 (0.21).")
