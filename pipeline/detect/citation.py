@@ -11,6 +11,12 @@ CITATION = re.compile(
     r"\[\s*\d+(?:\s*[,–-]\s*\d+)*\s*\]"  # [12], [3, 4], [5-7]
     r"|\[[A-Za-z][\w:\-]*(?:,\s*[\w:\-]+)*\]"  # [smith2020] from LaTeX \cite
     r"|\(\s*[A-Z][\w'’\-]+(?:\s+(?:et\s+al\.?|and|&)\s*[A-Z]?[\w'’\-]*)*,?\s+\d{4}[a-z]?"
+    # (Meindl, Templ, Alfons, and Kowarik 2016)
+    r"|\(\s*[A-Z][\w'’\-]+(?:,\s*(?:and\s+|&\s*)?[A-Z][\w'’\-]+)+,?\s+\d{4}[a-z]?[;)]"
+    # Rubin (1993), Drechsler (2011): one author named in the sentence
+    r"|\b(?-i:[A-Z][a-z][\w'’\-]*)\s+\(\s*(?:19|20)\d{2}[a-z]?\s*[),;]"
+    # a superscript number after a word's full stop or comma: "accuracy.23 In rare diseases"
+    r"|(?<=[a-z][.,;])\d{1,3}(?:[,–-]\d{1,3})*(?=\s+[A-Z]|\s*$)"
     r"|\b[A-Z][\w'’\-]+\s+et\s+al\.?\s*(?:\(\s*\d{4}|\[\d+\])"
     r"|\b[A-Z][\w'’\-]+\s+(?:and|&)\s+[A-Z][\w'’\-]+\s*\(\s*\d{4}"  # Chen and Li (2019)
     # [Knuth 1973], [Smith and Li 2020]

@@ -8,11 +8,16 @@ from collections import defaultdict
 
 from spacy.tokens import Doc
 
+from pipeline.detect.generator_sense import (
+    attitude_objects,
+    generator_category,
+    technical_generation,
+)
 from pipeline.detect.model import CATEGORIES, ROLES, Finding
 from pipeline.detect.nlp import GENERATOR_PREFIX, Match, SentenceMatcher, get_matcher
 from pipeline.detect.patterns import Generator, Pattern
 from pipeline.detect.segment import split_sentences
-from pipeline.detect.stance import decide_stance, real_people
+from pipeline.detect.stance import decide_stance
 from pipeline.document import Document
 
 # When a sentence matches cues of several categories the most specific one names it.
@@ -36,172 +41,6 @@ GENERATOR_WEIGHT = 0.85
 # Where the paper describes its own work a finding is a little more likely to be right; the
 # sections that discuss others' work are already weighed by the stance rules.
 SECTION_CONFIDENCE = {"methods": 0.05, "results": 0.05, "abstract": 0.05}
-
-
-def _nearest(m: Match, hits: list[Match]) -> int:
-    return min((abs(h.start - m.start) for h in hits), default=10**6)
-
-
-# A language model named after these is what people talk about, not who answers: "a survey on
-# their trust in GPT-4", "attitudes toward ChatGPT", "their use of ChatGPT"
-TOPIC_WORDS = frozenset("about on regarding concerning toward towards in use usage".split())
-# skipped on the way back from the model to the word that makes it a topic: "trust in the
-# answers of GPT-4", "their use of ChatGPT"
-TOPIC_SKIP = frozenset(
-    "the their its his her of a an answers responses outputs advice recommendations".split()
-)
-# What people feel or know about a model, whoever says it: "Trust in ChatGPT's answers was
-# low", "attitudes toward GPT-4", "familiarity with ChatGPT"
-ATTITUDES = frozenset(
-    "trust distrust attitude attitudes perception perceptions opinion opinions view views "
-    "familiarity awareness acceptance concerns concern satisfaction knowledge confidence "
-    "experience experiences".split()
-)
-ATTITUDE_LINKS = frozenset("in of toward towards to with about on regarding".split())
-# Who answers when the model is named right before it: "GPT-4 personas", "LLM respondents"
-RESPONDENT_NOUNS = frozenset(
-    "persona personas respondent respondents participant participants interviewee "
-    "interviewees".split()
-)
-
-
-def _llm_respondent(doc: Doc, at: Match, by_label: dict[str, list[Match]]) -> bool | None:
-    """Whether a language model named at ``at`` stands in for people in a survey or a game.
-
-    True when the sentence replaces people with it, names it as respondents ("GPT-4
-    personas"), or has something answered, made or done ("GPT-4 answered the questionnaire")
-    where no real person comes before it, or after it when one does; None when it is only what
-    real people were asked about ("Students completed a questionnaire about their use of
-    ChatGPT"): no finding of its own.
-    """
-    if by_label.get("replacement"):
-        return True
-    after = doc[at.end : at.end + 2]
-    if any(t.lower_ in RESPONDENT_NOUNS for t in after):
-        return True
-    if _works_on_instrument(doc):
-        return False
-    acts = [*by_label.get("answering", []), *by_label.get("produce", [])]
-    people = [m for m in real_people(doc, by_label) if m.end <= at.start]
-    if people:
-        # real people come first: the model answers only if it acts after it is named
-        i = _before_topic(doc, at)
-        if i >= 0 and doc[i].lower_ in TOPIC_WORDS:
-            return None
-        return any(m.start >= at.end for m in acts)
-    return bool(acts or by_label.get("action"))
-
-
-# The model works on the survey itself, not as a respondent: "GPT-4 was used to translate the
-# questionnaire into French", "ChatGPT drafted the survey items"
-INSTRUMENT_VERBS = frozenset(
-    "translate translated translating draft drafted drafting design designed designing develop "
-    "developed developing write wrote written writing revise revised adapt adapted paraphrase "
-    "paraphrased refine refined pretest pretested validate validated proofread proofreading "
-    "edit edited".split()
-)
-INSTRUMENT_NOUNS = frozenset(
-    "questionnaire questionnaires survey surveys item items questions instrument instruments "
-    "vignettes".split()
-)
-INSTRUMENT_SKIP = frozenset("the a an our this each all its their".split())
-
-
-def _works_on_instrument(doc: Doc) -> bool:
-    """A verb of making or editing whose object is the questionnaire, its items or questions."""
-    for t in doc:
-        if t.lower_ in INSTRUMENT_VERBS:
-            i = t.i + 1
-            while i < min(len(doc), t.i + 4) and doc[i].lower_ in INSTRUMENT_SKIP:
-                i += 1
-            if i < len(doc) and doc[i].lower_ in INSTRUMENT_NOUNS:
-                return True
-    return False
-
-
-def _before_topic(doc: Doc, at: Match) -> int:
-    """The index of the word before the model's name, past articles and "the answers of"."""
-    i = at.start - 1
-    while i >= 0 and (doc[i].lower_ in TOPIC_SKIP or doc[i].text in ("'s", "’s")):
-        i -= 1
-    return i
-
-
-def _attitude_object(doc: Doc, at: Match) -> bool:
-    """The model is what someone trusts, thinks of or knows: "Trust in ChatGPT's answers"."""
-    i = _before_topic(doc, at)
-    return i >= 1 and doc[i].lower_ in ATTITUDE_LINKS and doc[i - 1].lower_ in ATTITUDES
-
-
-# "generation" in a language model's technical terms makes nothing: "a generation length of
-# 100K tokens", "next-generation agents" (LLM technical reports)
-GENERATION_TERMS = frozenset(
-    "length lengths speed speeds throughput latency budget budgets time times window limit "
-    "limits settings setting config configuration configurations parameters hyperparameters "
-    "step steps cost costs efficiency".split()
-)
-GENERATION_ORDINALS = frozenset(
-    "next new first second third last latest previous earlier current future subsequent "
-    "older younger".split()
-)
-
-
-def _technical_generation(doc: Doc, m: Match) -> bool:
-    if doc[m.start : m.end].text.lower() != "generation":
-        return False
-    before = doc[m.start - 1].lower_ if m.start else ""
-    if before == "-" and m.start >= 2:
-        before = doc[m.start - 2].lower_
-    after = doc[m.end].lower_ if m.end < len(doc) else ""
-    return after in GENERATION_TERMS or before in GENERATION_ORDINALS
-
-
-def _attitude_objects(doc: Doc, gens: list[tuple[Match, Generator]]) -> set[int]:
-    """The starts of the models named as what someone trusts or thinks of, with those
-    coordinated after them ("trust in the answers of GPT-4 and ChatGPT")."""
-    out: set[int] = set()
-    previous: Match | None = None
-    for m, _ in sorted(gens, key=lambda pair: pair[0].start):
-        coordinated = previous is not None and all(
-            t.lower_ in ("and", "or", ",", "/") for t in doc[previous.end : m.start]
-        )
-        if _attitude_object(doc, m) or (coordinated and previous.start in out):
-            out.add(m.start)
-        previous = m
-    return out
-
-
-def _generator_category(
-    gen: Generator,
-    at: Match,
-    by_label: dict[str, list[Match]],
-    doc: Doc,
-    topic: bool = False,
-) -> str | None:
-    """The category a named generator contributes, or None when the sentence only names it
-    (or names it as what people trust or think of: ``topic``)."""
-    labels = set(by_label)
-    if gen.kind == "llm":
-        if topic:
-            return None
-        if "respond" in labels:
-            respondent = _llm_respondent(doc, at, by_label)
-            if respondent is None:
-                return None
-            if respondent:
-                return "simulated_participants"
-        # "prompted Llama 2 to generate dialogues ... annotated transcripts": the verb nearest
-        # the model says what it made
-        produce = _nearest(at, by_label.get("produce", []))
-        annotate = _nearest(at, by_label.get("annotate", []))
-        if min(produce, annotate) == 10**6:
-            return None
-        return "model_labels" if annotate < produce else "llm_text"
-    if gen.kind in ("oversampler",):
-        return gen.category
-    if "produce" in labels or "action" in labels or "passive_action" in labels:
-        return gen.category
-    return None
 
 
 # A "sentence" of at most this many words is a heading or a label, not a statement; one of at
@@ -306,7 +145,7 @@ class Finder:
         gens = _longest(doc, gens)
         if by_label.get("produce"):
             by_label["produce"] = [
-                m for m in by_label["produce"] if not _technical_generation(doc, m)
+                m for m in by_label["produce"] if not technical_generation(doc, m)
             ]
         # a generative model named outside the trap phrase ("a reaction-diffusion model" is
         # a trap whose "diffusion model" names no generator)
@@ -330,9 +169,9 @@ class Finder:
             ids.add(p.id)
             default_roles.update(p.roles)
         named: set[str] = set()
-        topics = _attitude_objects(doc, gens)
+        topics = attitude_objects(doc, gens)
         for m, g in gens:
-            cat = _generator_category(g, m, by_label, doc, m.start in topics)
+            cat = generator_category(g, m, by_label, doc, m.start in topics)
             if cat is not None:
                 categories[cat] = max(categories.get(cat, 0.0), GENERATOR_WEIGHT)
                 named.add(cat)

@@ -684,3 +684,37 @@ def test_a_bare_word_for_deepfakes_is_no_finding(finder: Finder) -> None:
 )
 def test_no_use_without_an_act(finder: Finder, sentence: str) -> None:
     assert [f for f in findings_in(finder, "Methods", sentence) if f.stance == "use"] == []
+
+
+# ---- citations by one author's name and year, and superscript numbers -------------------------
+# "Rubin (1993) proposed ...", "(Meindl, Templ, Alfons, and Kowarik 2016)", "... accuracy.23"
+# (statistics papers: hw, synthpop; clinical reviews with superscript references: synctrials).
+CITATION_CASES: list[tuple[str, str, str]] = [
+    (
+        "Introduction",
+        "Rubin (1993) proposed the use of fully synthetic data for disclosure control.",
+        "cited",
+    ),
+    (
+        "Introduction",
+        "The R package simPop (Meindl, Templ, Alfons, and Kowarik 2016) simulates synthetic "
+        "populations from survey samples.",
+        "cited",
+    ),
+    (
+        "Introduction",
+        "Investigators used generative models to create synthetic clinical records of 6,919 "
+        "patients.23 In rare diseases the number of patients is small.",
+        "cited",
+    ),
+    # counter-examples: a tool credited with its year, a version number
+    ("Methods", "We used Synthea (2018) to generate 5,000 synthetic patients.", "use"),
+    ("Methods", "We generated synthetic records with version 2.1 of Synthea.", "use"),
+]
+
+
+@pytest.mark.parametrize(("section", "sentence", "stance"), CITATION_CASES)
+def test_citations_by_name_and_year_and_superscripts(
+    finder: Finder, section: str, sentence: str, stance: str
+) -> None:
+    assert the_finding(finder, section, sentence).stance == stance
