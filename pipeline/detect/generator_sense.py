@@ -170,12 +170,45 @@ def generator_category(
         # "prompted Llama 2 to generate dialogues ... annotated transcripts": the verb nearest
         # the model says what it made
         produce = _nearest(at, by_label.get("produce", []))
-        annotate = _nearest(at, by_label.get("annotate", []))
+        annotate = _nearest(
+            at, [m for m in by_label.get("annotate", []) if not _school_or_tumour_grade(doc, m)]
+        )
         if min(produce, annotate) == 10**6:
-            return None
+            # "We use a GPT-3 prompt adapted from ...": the model was prompted for text
+            return "llm_text" if _prompted(doc, by_label) else None
         return "model_labels" if annotate < produce else "llm_text"
     if gen.kind in ("oversampler",):
         return gen.category
     if "produce" in labels or "action" in labels or "passive_action" in labels:
         return gen.category
     return None
+
+
+# Prompting a model as a verb: "we prompted GPT-4 to ...", "by prompting DeepSeek-V3 to ..."
+# (not "prompt tuning", "prompt-level accuracy", "sensitive to prompts")
+PROMPT_SUBJECTS = frozenset("we i then by first".split())
+GRADE_BEFORE = frozenset(
+    "- first second third fourth fifth sixth seventh eighth ninth tenth 1st 2nd 3rd 4th 5th "
+    "6th 7th 8th 9th 10th high low intermediate histological tumour tumor school".split()
+)
+GRADE_AFTER = frozenset("level levels reading school students pupils glioma tumour tumor".split())
+
+
+def _prompted(doc: Doc, by_label: dict[str, list[Match]]) -> bool:
+    for m in by_label.get("action", []):
+        word = doc[m.start : m.end].text.lower()
+        before = doc[m.start - 1].lower_ if m.start else ""
+        if word == "prompted" or (word in ("prompt", "prompting") and before in PROMPT_SUBJECTS):
+            return True
+    return False
+
+
+def _school_or_tumour_grade(doc: Doc, m: Match) -> bool:
+    """ "a fifth-grade reading level", "high-grade glioma": a grade that no one gave."""
+    if doc[m.start : m.end].text.lower() != "grade":
+        return False
+    before = doc[m.start - 1].lower_ if m.start else ""
+    if before == "-" and m.start >= 2:
+        before = doc[m.start - 2].lower_
+    after = doc[m.end].lower_ if m.end < len(doc) else ""
+    return before in GRADE_BEFORE or after in GRADE_AFTER

@@ -718,3 +718,36 @@ def test_citations_by_name_and_year_and_superscripts(
     finder: Finder, section: str, sentence: str, stance: str
 ) -> None:
     assert the_finding(finder, section, sentence).stance == stance
+
+
+# ---- prompting a model, and grades no one gave -------------------------------------------------
+# "we prompt DeepSeek-V3 to decompose ..." (prover and agent papers), "We asked ChatGPT to simplify
+# each abstract to a fifth-grade reading level" (plain-language summaries): text the model wrote.
+PROMPT_CASES: list[tuple[str, tuple[str, str] | None]] = [
+    (
+        "We prompt DeepSeek-V3 to decompose theorems into high-level proof sketches.",
+        ("use", "llm_text"),
+    ),
+    (
+        "The procedure begins by prompting Llama 3 to split each problem into subgoals.",
+        ("use", "llm_text"),
+    ),
+    (
+        "We asked ChatGPT to simplify each abstract to a fifth-grade reading level.",
+        ("use", "llm_text"),
+    ),
+    # counter-examples: "prompt" as a noun of a model's evaluation
+    ("GPT-4 showed a high sensitivity to prompt formulation.", None),
+    ("The prompt input throughput of Qwen exceeds 100K tokens per second.", None),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), PROMPT_CASES)
+def test_prompting_a_model_is_text_it_wrote(
+    finder: Finder, sentence: str, expected: tuple[str, str] | None
+) -> None:
+    found = [(f.stance, f.category) for f in findings_in(finder, "Methods", sentence)]
+    if expected is None:
+        assert [s for s, _ in found if s == "use"] == [], found
+    else:
+        assert found == [expected], found
