@@ -345,3 +345,34 @@ def test_verdict_to_dict_lists_reasons(sections: list[tuple[str, str]]) -> None:
     d = verdict.to_dict()
     assert isinstance(d["reasons"], list) and d["reasons"]
     assert d["concern"] in ("high", "medium", "low", "none")
+
+
+# ---- whole written papers: the verdict an editor reads first ----------------------------------
+# Short Markdown papers written for these tests (tests/detect/papers/), each built on a trap a
+# newcomer met: a check that was not made, a survey about ChatGPT, a lab's name, LLM personas
+# as respondents, labels checked against pharmacists'.
+WRITTEN_PAPERS = {
+    "sepsis-synthetic-deployed-unvalidated.md": (True, "not_found", "high", False),
+    "silicon-samples-polling.md": (True, "found", "high", True),
+    "nurses-chatgpt-survey.md": (False, None, "none", False),
+    "retinopathy-real-only.md": (False, None, "none", False),
+    "llm-annotators-clinical-notes.md": (True, "found", "medium", False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(WRITTEN_PAPERS))
+def test_written_papers_get_the_verdict_an_editor_expects(name: str) -> None:
+    from pathlib import Path
+
+    from pipeline import sources
+
+    path = Path(__file__).parent / "papers" / name
+    document = sources.read_bytes(path.read_bytes(), name=name)
+    _, verdict = analyse(document)
+    got = (
+        verdict.uses_synthetic,
+        verdict.real_data_check if verdict.uses_synthetic else None,
+        verdict.concern,
+        verdict.participants_replaced,
+    )
+    assert got == WRITTEN_PAPERS[name], verdict.reasons
