@@ -124,13 +124,21 @@ GENERATION_ORDINALS = frozenset(
 
 
 def technical_generation(doc: Doc, m: Match) -> bool:
-    if doc[m.start : m.end].text.lower() != "generation":
+    return _word_between(doc, m, "generation", GENERATION_ORDINALS, GENERATION_TERMS)
+
+
+def _word_between(
+    doc: Doc, m: Match, word: str, before_words: frozenset[str], after_words: frozenset[str]
+) -> bool:
+    """``m`` is ``word`` right after one of ``before_words`` (a hyphen between allowed:
+    "next-generation") or right before one of ``after_words``."""
+    if doc[m.start : m.end].text.lower() != word:
         return False
     before = doc[m.start - 1].lower_ if m.start else ""
     if before == "-" and m.start >= 2:
         before = doc[m.start - 2].lower_
     after = doc[m.end].lower_ if m.end < len(doc) else ""
-    return after in GENERATION_TERMS or before in GENERATION_ORDINALS
+    return before in before_words or after in after_words
 
 
 def attitude_objects(doc: Doc, gens: list[tuple[Match, Generator]]) -> set[int]:
@@ -205,10 +213,4 @@ def _prompted(doc: Doc, by_label: dict[str, list[Match]]) -> bool:
 
 def _school_or_tumour_grade(doc: Doc, m: Match) -> bool:
     """ "a fifth-grade reading level", "high-grade glioma": a grade that no one gave."""
-    if doc[m.start : m.end].text.lower() != "grade":
-        return False
-    before = doc[m.start - 1].lower_ if m.start else ""
-    if before == "-" and m.start >= 2:
-        before = doc[m.start - 2].lower_
-    after = doc[m.end].lower_ if m.end < len(doc) else ""
-    return before in GRADE_BEFORE or after in GRADE_AFTER
+    return _word_between(doc, m, "grade", GRADE_BEFORE, GRADE_AFTER)
