@@ -27,6 +27,7 @@ CLAUSE_BREAKS = frozenset(
     {",", ";", ":", "but", "whereas", "while", "although", "however", "though", "which", "that"}
 )
 USE_SECTIONS = frozenset({"methods", "results", "abstract", "appendix"})
+OWN_METHOD_SECTIONS = frozenset({"methods", "results", "appendix"})
 CITING_SECTIONS = frozenset({"introduction", "related_work"})
 FUTURE_SECTIONS = frozenset({"discussion", "conclusion", "limitations"})
 MODALS = frozenset({"could", "might", "would", "may", "should", "will", "can", "shall"})
@@ -83,6 +84,8 @@ def _scope_ends(doc: Doc, start: int, end: int) -> bool:
 
 def _negated(doc: Doc, by_label: dict[str, list[Match]], cues: list[Match]) -> bool:
     for neg in by_label.get("negation", []):
+        if neg.end < len(doc) and doc[neg.end].lower_ in ("only", "just", "merely", "solely"):
+            continue  # "not only generates ... but also": no negation
         # "we did not augment the training set with generated images": a negated verb whose
         # object holds the cue (commas of a list do not end its scope)
         for verb in by_label.get("action", []):
@@ -159,11 +162,17 @@ def _agency(doc: Doc, section: str, by_label: dict[str, list[Match]], cues: list
 
     acting = [v for v in by_label.get("action", []) if attributed(v) and _linked(doc, v, cues)]
     we_verbs = [v for v in _we_verbs(doc, actors, blockers) if _linked(doc, v, cues)]
-    factual = any(
-        not any(t.lower_ in modals | PROPOSING for t in doc[max(0, v.start - 3) : v.start])
-        for v in acting
-    )
     reports = any(attributed(v) for v in by_label.get("report", [])) or bool(we_verbs)
+    hedges = modals | PROPOSING
+    if reports:
+        # "we demonstrate that our method can generate ...": what the authors show it does
+        hedges = hedges - {"can"}
+    if section in OWN_METHOD_SECTIONS:
+        # "we propose using LLMs as teachers" in the methods is the paper's own method
+        hedges = hedges - PROPOSING
+    factual = any(
+        not any(t.lower_ in hedges for t in doc[max(0, v.start - 3) : v.start]) for v in acting
+    )
     return _Agency(acts=bool(acting), factual=factual, reports=reports)
 
 

@@ -732,11 +732,37 @@ def test_prompting_a_model_is_text_it_wrote(
         assert found == [expected], found
 
 
+# What the authors show their method does, and their method proposed in the methods, are uses;
+# "not only ... but also" negates nothing (privacy-GAN, distillation and tabular-GAN papers).
+CLAIM_CASES: list[tuple[str, str, str]] = [
+    (
+        "Abstract",
+        "We demonstrate that our method can generate high-quality synthetic records at a "
+        "reasonable privacy level.",
+        "use",
+    ),
+    ("Methods", "To generate high-quality data, we propose using GPT-4 as a teacher.", "use"),
+    (
+        "Introduction",
+        "Generative models are needed that not only generate realistic samples but also "
+        "protect privacy.",
+        "background",
+    ),
+    # counter-examples: a proposal in the discussion, a capability not shown
+    (
+        "Discussion",
+        "We propose using synthetic patient cohorts in future trials.",
+        "future",
+    ),
+    ("Conclusion", "Our generator could produce synthetic radiographs of rare diseases.", "future"),
+]
+
 # The stance tables above, one sentence in one section each
 STANCE_TABLES: dict[str, list[tuple[str, str, str]]] = {
     "passive_authoring": PASSIVE_AUTHORING_CASES,
     "contrast": [("Methods", sentence, stance) for sentence, stance in CONTRAST_CASES],
     "citation": CITATION_CASES,
+    "claims": CLAIM_CASES,
 }
 
 
