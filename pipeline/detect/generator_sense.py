@@ -187,6 +187,10 @@ def generator_category(
         return "model_labels" if annotate < produce else "llm_text"
     if gen.kind in ("oversampler",):
         return gen.category
+    if gen.generic and "produce" not in labels:
+        # a family name ("WGAN improves GAN by using the Wasserstein distance", "we adopt the
+        # network structure of DCGAN") is the model, not data, unless it makes something
+        return None
     if "produce" in labels or "action" in labels or "passive_action" in labels:
         return gen.category
     return None

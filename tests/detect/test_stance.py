@@ -776,3 +776,26 @@ STANCE_TABLES: dict[str, list[tuple[str, str, str]]] = {
 )
 def test_stance_tables(finder: Finder, section: str, sentence: str, stance: str) -> None:
     assert the_finding(finder, section, sentence).stance == stance
+
+
+# ---- a family name of generative models is the model, unless it makes something ---------------
+# GAN-method papers (privacy GANs, tabular GANs) and NLP papers name "GAN", "WGAN", "DCGAN" as the
+# architecture they build on; only a sentence in which the GAN makes something is made data.
+GAN_FAMILY_CASES: list[tuple[str, str | None]] = [
+    ("WGAN improves GAN by using the Wasserstein distance instead of the JS divergence.", None),
+    ("We adopt the network structure of DCGAN for the discriminator.", None),
+    ("The model employs a GAN to conduct self-regulation for event detection.", None),
+    ("We used a GAN to generate 5,000 synthetic dermoscopy images.", "generated_media"),
+    (
+        "A GAN was trained to generate additional training images for the rare classes.",
+        "generated_media",
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentence", "category"), GAN_FAMILY_CASES)
+def test_a_gan_family_name_makes_data_only_with_a_making_verb(
+    finder: Finder, sentence: str, category: str | None
+) -> None:
+    used = [f.category for f in findings_in(finder, "Methods", sentence) if f.stance == "use"]
+    assert used == ([category] if category else []), used
