@@ -179,7 +179,7 @@ def generator_category(
         # the model says what it made
         produce = _nearest(at, by_label.get("produce", []))
         annotate = _nearest(
-            at, [m for m in by_label.get("annotate", []) if not _school_or_tumour_grade(doc, m)]
+            at, [m for m in by_label.get("annotate", []) if not _no_one_labelled(doc, m)]
         )
         if min(produce, annotate) == 10**6:
             # "We use a GPT-3 prompt adapted from ...": the model was prompted for text
@@ -215,6 +215,24 @@ def _prompted(doc: Doc, by_label: dict[str, list[Match]]) -> bool:
     return False
 
 
-def _school_or_tumour_grade(doc: Doc, m: Match) -> bool:
-    """ "a fifth-grade reading level", "high-grade glioma": a grade that no one gave."""
-    return _word_between(doc, m, "grade", GRADE_BEFORE, GRADE_AFTER)
+# "a learning rate of 5e-6", "the success rate", "F1 score", "z-scores": measures, not labels
+RATE_BEFORE = frozenset(
+    "learning error success pass win acceptance sampling response drop dropout heart failure "
+    "mortality false true positive negative hit miss data bit frame refresh growth birth death "
+    "decay warmup warm-up attack solve resolution compression".split()
+)
+RATE_AFTER = frozenset("of limit limits schedule schedules scheduler decay".split())
+SCORE_BEFORE = frozenset(
+    "f1 f-1 bleu rouge bert z risk propensity accuracy quality similarity confidence "
+    "perplexity reward benchmark test exam".split()
+)
+
+
+def _no_one_labelled(doc: Doc, m: Match) -> bool:
+    """A grade, rate or score that no one gave: "a fifth-grade reading level", "high-grade
+    glioma", "a learning rate of 5e-6", "the F1 score"."""
+    return (
+        _word_between(doc, m, "grade", GRADE_BEFORE, GRADE_AFTER)
+        or any(_word_between(doc, m, w, RATE_BEFORE, RATE_AFTER) for w in ("rate", "rates"))
+        or any(_word_between(doc, m, w, SCORE_BEFORE, frozenset()) for w in ("score", "scores"))
+    )

@@ -799,3 +799,23 @@ def test_a_gan_family_name_makes_data_only_with_a_making_verb(
 ) -> None:
     used = [f.category for f in findings_in(finder, "Methods", sentence) if f.stance == "use"]
     assert used == ([category] if category else []), used
+
+
+# ---- rates and scores that no one gave ---------------------------------------------------------
+# "a learning rate of 5e-6", "a win rate of 86%", "the F1 score" (DeepSeek, MiniMax, Mistral, PaSa
+# reports) measure a model; "GPT-4 rated each answer" and "to score 2,000 essays" are labels.
+RATE_CASES: list[tuple[str, str | None]] = [
+    ("We fine-tune DeepSeek-V3 for two epochs with a constant learning rate of 5e-6.", None),
+    ("On Arena-Hard, Qwen achieves a win rate of over 86% against GPT-4.", None),
+    ("Our selector achieves an F1 score of 85%, outperforming GPT-4o by 5%.", None),
+    ("GPT-4 rated each answer on a five-point scale.", "model_labels"),
+    ("We used GPT-4 to score 2,000 essays for coherence.", "model_labels"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "category"), RATE_CASES)
+def test_rates_and_scores_no_one_gave_are_not_labels(
+    finder: Finder, sentence: str, category: str | None
+) -> None:
+    labels = [f.category for f in findings_in(finder, "Methods", sentence) if f.stance == "use"]
+    assert labels == ([category] if category else []), labels
