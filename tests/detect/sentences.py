@@ -74,6 +74,17 @@ PATTERN_CASES: dict[str, PatternCase] = {
             "We synthesized the peptide in two steps and confirmed its mass by spectrometry.",
         ),
     ),
+    "records.virtual_patients": PatternCase(
+        "synthetic_records",
+        (
+            "Digital twins of 300 patients were generated from the registry data.",
+            "Virtual patients were sampled from the joint distribution of the covariates.",
+        ),
+        (
+            "Medical students practised history taking with virtual patients.",
+            "Digital twins of wind turbines were used to plan maintenance.",
+        ),
+    ),
     "synth.back_translation": PatternCase(
         "synthetic_other",
         (
