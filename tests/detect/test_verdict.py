@@ -376,3 +376,35 @@ def test_written_papers_get_the_verdict_an_editor_expects(name: str) -> None:
         verdict.participants_replaced,
     )
     assert got == WRITTEN_PAPERS[name], verdict.reasons
+
+
+# ---- medical context from the title and abstract ----------------------------------------------
+# Oncology, infection and trial-methods papers (plos, elife, oastm, pmp) name their medicine by
+# the disease or the design, not by "patients"; a biology or agriculture paper does not.
+MEDICAL_HEADS = [
+    (
+        "Cancer biomarker discovery: the entropic hallmark",
+        "We rank candidate biomarkers of colorectal cancer by the entropy of their expression in "
+        "tumours and matched normal tissue.",
+        True,
+    ),
+    (
+        "The effect of cluster size variability on statistical power in cluster-randomized trials",
+        "We simulate cluster-randomized trials with unequal cluster sizes to study power.",
+        True,
+    ),
+    (
+        "Pest pressure on smallholder maize farms",
+        "Decentralized data collection on 400 farms measured pest damage and realized yields.",
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize(("title", "abstract", "medical"), MEDICAL_HEADS)
+def test_medical_context_is_read_from_the_disease_or_the_design(
+    title: str, abstract: str, medical: bool
+) -> None:
+    from pipeline.detect.verdict import is_medical
+
+    assert is_medical(build_document(("Abstract", abstract), title=title)) is medical
