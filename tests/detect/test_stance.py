@@ -819,3 +819,46 @@ def test_rates_and_scores_no_one_gave_are_not_labels(
 ) -> None:
     labels = [f.category for f in findings_in(finder, "Methods", sentence) if f.stance == "use"]
     assert labels == ([category] if category else []), labels
+
+
+# ---- what the paper's own data are made of, and imaging's made data ---------------------------
+# Imaging papers (lesions inserted into scans, simulated noise for denoising) and evaluation
+# sections ("The held-out test set contained only synthetic images").
+COMPOSITION_CASES: list[tuple[str, str, tuple[str, str] | None]] = [
+    (
+        "Methods",
+        "The held-out test set contained only synthetic images.",
+        ("use", "generated_media"),
+    ),
+    (
+        "Methods",
+        "The training set consisted of 20,000 synthetic patient records.",
+        ("use", "synthetic_records"),
+    ),
+    (
+        "Methods",
+        "We augmented the training set with synthetic lesions inserted into normal CT scans.",
+        ("use", "generated_media"),
+    ),
+    (
+        "Methods",
+        "The denoising network was trained on pairs of clean images and images with simulated "
+        "noise.",
+        ("use", "simulation"),
+    ),
+    # counter-examples: others' test set; a lesion no one made
+    (
+        "Introduction",
+        "In previous work, the test set contained only synthetic images [4].",
+        ("cited", "generated_media"),
+    ),
+    ("Methods", "The test set contained 300 lesions annotated by two radiologists.", None),
+]
+
+
+@pytest.mark.parametrize(("section", "sentence", "expected"), COMPOSITION_CASES)
+def test_what_the_papers_data_are_made_of(
+    finder: Finder, section: str, sentence: str, expected: tuple[str, str] | None
+) -> None:
+    found = [(f.stance, f.category) for f in findings_in(finder, section, sentence)]
+    assert found == ([expected] if expected else []), found
