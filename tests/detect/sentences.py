@@ -85,6 +85,17 @@ PATTERN_CASES: dict[str, PatternCase] = {
             "Digital twins of wind turbines were used to plan maintenance.",
         ),
     ),
+    "synth.predicative": PatternCase(
+        "synthetic_other",
+        (
+            "No real patient data were used; all records were synthetic.",
+            "We trained every model on our corpus, whose texts are entirely synthetic.",
+        ),
+        (
+            "The fibres of the jackets were synthetic.",
+            "We asked whether the images were synthetic or real.",
+        ),
+    ),
     "synth.back_translation": PatternCase(
         "synthetic_other",
         (
