@@ -10,8 +10,8 @@ from spacy.tokens import Doc
 
 from pipeline.detect.generator_sense import (
     attitude_objects,
+    drop_terms,
     generator_category,
-    technical_generation,
 )
 from pipeline.detect.model import CATEGORIES, ROLES, Finding
 from pipeline.detect.nlp import GENERATOR_PREFIX, Match, SentenceMatcher, get_matcher
@@ -56,7 +56,8 @@ STATEMENT_END = re.compile(r"[.!?:;][\"'”’)\]]*\s*(?:\[[\d,\s–-]+\])?\s*$"
 # Where the paper says where it was published, or how to cite it: the title it quotes ("...
 # Bayesian Prior Distributions and Synthetic Data," Journal of ...) says nothing of its data
 PUBLICATION_NOTE = re.compile(
-    r"\b(?:published\s+as\s+(?:(?-i:[A-Z])|an?\s+(?:article|paper|chapter|preprint))|(?:slightly\s+)?(?:amended|revised|extended|abridged)\s+version\s+of|"
+    r"\b(?:published\s+as\s+(?:(?-i:[A-Z])|an?\s+(?:article|paper|chapter|preprint))|"
+    r"(?:slightly\s+)?(?:amended|revised|extended|abridged)\s+version\s+of|"
     r"reprinted\s+(?:from|with)|originally\s+published|cite\s+this\s+(?:article|paper)|"
     r"how\s+to\s+cite|version\s+of\s+record|accepted\s+manuscript\s+of)\b",
     re.IGNORECASE,
@@ -143,10 +144,7 @@ class Finder:
             else:
                 by_label[p.label].append(m)
         gens = _longest(doc, gens)
-        if by_label.get("produce"):
-            by_label["produce"] = [
-                m for m in by_label["produce"] if not technical_generation(doc, m)
-            ]
+        drop_terms(doc, by_label)
         # a generative model named outside the trap phrase ("a reaction-diffusion model" is
         # a trap whose "diffusion model" names no generator)
         generative_sense = any(

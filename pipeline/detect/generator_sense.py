@@ -123,7 +123,20 @@ GENERATION_ORDINALS = frozenset(
 )
 
 
-def technical_generation(doc: Doc, m: Match) -> bool:
+def drop_terms(doc: Doc, by_label: dict[str, list[Match]]) -> None:
+    """Take out of ``by_label`` the words that name a measure or a technical term, not an act:
+    "a generation length of 100K tokens" makes nothing, "a learning rate" labels nothing.
+    A label left with no match is removed."""
+    for label, is_term in (("produce", _technical_generation), ("annotate", _no_one_labelled)):
+        if label in by_label:
+            kept = [m for m in by_label[label] if not is_term(doc, m)]
+            if kept:
+                by_label[label] = kept
+            else:
+                del by_label[label]
+
+
+def _technical_generation(doc: Doc, m: Match) -> bool:
     return _word_between(doc, m, "generation", GENERATION_ORDINALS, GENERATION_TERMS)
 
 
@@ -178,9 +191,7 @@ def generator_category(
         # "prompted Llama 2 to generate dialogues ... annotated transcripts": the verb nearest
         # the model says what it made
         produce = _nearest(at, by_label.get("produce", []))
-        annotate = _nearest(
-            at, [m for m in by_label.get("annotate", []) if not _no_one_labelled(doc, m)]
-        )
+        annotate = _nearest(at, by_label.get("annotate", []))
         if min(produce, annotate) == 10**6:
             # "We use a GPT-3 prompt adapted from ...": the model was prompted for text
             return "llm_text" if _prompted(doc, by_label) else None
