@@ -180,7 +180,7 @@ def generator_category(
     (or names it as what people trust or think of: ``topic``)."""
     labels = set(by_label)
     if gen.kind == "llm":
-        if topic:
+        if topic or edits_own_writing(doc):
             return None
         if "respond" in labels:
             respondent = _llm_respondent(doc, at, by_label)
@@ -205,6 +205,61 @@ def generator_category(
     if "produce" in labels or "action" in labels or "passive_action" in labels:
         return gen.category
     return None
+
+
+# A model that edited the paper's own prose made no data: "We used ChatGPT to polish the
+# language of this manuscript", "the authors used GPT-4 in order to improve readability",
+# "ChatGPT was used for language editing", "to suggest changes to grammar and syntax" (the
+# declarations journals ask for; seen in: pqa, researchmat). Not "to improve
+# the readability of the discharge summaries": that text is the study's material.
+EDIT_VERBS = frozenset(
+    "draft drafted drafting polish polished polishing proofread proofreading proofreads edit "
+    "edited editing copyedit copyedited copy-edit copy-edited improve improved improving enhance "
+    "enhanced enhancing check checked checking correct corrected correcting refine refined "
+    "refining revise revised revising suggest suggested suggesting".split()
+)
+WRITING_NOUNS = frozenset(
+    "language grammar grammatical syntax spelling english readability wording writing style "
+    "clarity fluency phrasing prose punctuation typos typographical".split()
+)
+EDIT_NOUNS = frozenset(
+    "editing polishing checking check checks correction corrections improvement improvements "
+    "assistance support proofreading revision revisions".split()
+)
+OWN_WORK = frozenset("manuscript manuscripts paper article draft drafts submission".split())
+EDIT_SKIP = frozenset(
+    "the a an our this its their overall general english and of , up to changes edits".split()
+)
+
+
+def edits_own_writing(doc: Doc) -> bool:
+    """The sentence says a tool edited the wording of the paper itself, and of nothing else."""
+    for t in doc:
+        word = t.lower_
+        if word in WRITING_NOUNS and t.i + 1 < len(doc) and doc[t.i + 1].lower_ in EDIT_NOUNS:
+            return _of_own_work(doc, t.i + 2)  # "language editing", "grammar checks"
+        if word in ("proofread", "proofreading", "copyedit", "copy-edit", "copyedited"):
+            return _of_own_work(doc, t.i + 1)
+        if word not in EDIT_VERBS:
+            continue
+        i = t.i + 1
+        while i < min(len(doc), t.i + 6) and doc[i].lower_ in EDIT_SKIP | WRITING_NOUNS:
+            if doc[i].lower_ in WRITING_NOUNS:
+                return _of_own_work(doc, i + 1)
+            i += 1
+        if i < len(doc) and doc[i].lower_ in OWN_WORK:
+            return True
+    return False
+
+
+def _of_own_work(doc: Doc, i: int) -> bool:
+    """After "the language" or "language editing": nothing, or "of" the paper itself."""
+    while i < len(doc) and doc[i].lower_ in WRITING_NOUNS | {"and", ","}:
+        i += 1
+    if i >= len(doc) or doc[i].lower_ != "of":
+        return True
+    # "of the final draft", "of this manuscript", "of our revised paper"
+    return any(t.lower_ in OWN_WORK | {"work", "study"} for t in doc[i + 1 : i + 5])
 
 
 # Prompting a model as a verb: "we prompted GPT-4 to ...", "by prompting DeepSeek-V3 to ..."

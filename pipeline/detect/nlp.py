@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.strings import get_string_id
 from spacy.tokens import Doc
+from spacy.util import compile_suffix_regex
 from spacy.vocab import Vocab
 
 from pipeline.detect.lexicon import BARE_WORD, Lexicon
@@ -178,12 +179,21 @@ def _has_upper(phrase: str) -> bool:
     return any(c.isupper() for c in phrase)
 
 
+# A full stop after a model name that ends in a size or a capital letter ends the sentence; spaCy
+# keeps it in the word as in an initial ("J."), so that "generated with Mixtral-8x7B." or "with
+# DALL-E." never matched the name
+MODEL_NAME_STOPS = (r"(?<=[0-9][A-Z])\.", r"(?<=-[A-Z])\.")
+
+
 class SentenceMatcher:
     """Runs every pattern of a PatternSet over one sentence at a time."""
 
     def __init__(self, patterns: PatternSet) -> None:
         self.patterns = patterns
         self.nlp: Language = spacy.blank("en")
+        self.nlp.tokenizer.suffix_search = compile_suffix_regex(
+            [*self.nlp.Defaults.suffixes, *MODEL_NAME_STOPS]
+        ).search
         vocab = self.nlp.vocab
         # Phrases written with capitals ("GAN", "CARLA") match case-sensitively: "Gan et al."
         # is a surname, "Carla" a first name.

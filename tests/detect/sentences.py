@@ -352,6 +352,20 @@ PATTERN_CASES: dict[str, PatternCase] = {
             "We generated a report of the uniform distribution of the sampling sites.",
         ),
     ),
+    # data made by a simulation, whoever names it (seen in: pdf, jats)
+    "sim.made_by_simulation": PatternCase(
+        "simulation",
+        (
+            "Training data were generated with a finite-element simulation of the beam.",
+            "We produced 4,000 labelled spectra using Monte Carlo simulations of the detector.",
+            "The seismic sections were created from numerical simulations of CO2 injection.",
+        ),
+        (
+            "Scenarios were created with the nursing faculty for each simulation session.",
+            "We generated hypotheses with clinicians during a simulation game.",
+            "The feedback was produced by the trainees after the simulation.",
+        ),
+    ),
     # the paper's own simulation runs (seen in: plos, oastm, grobid)
     "sim.the_simulation": PatternCase(
         "simulation",
@@ -512,7 +526,7 @@ PATTERN_CASES: dict[str, PatternCase] = {
     "generator.mistral": PatternCase(
         "llm_text",
         (
-            "We used Mixtral-8x7B to generate 12,000 instruction-response pairs.",
+            "We used Mistral Large to generate 12,000 instruction-response pairs.",
             "We prompted Mistral-7B to write summaries of every abstract in the corpus.",
         ),
         ("We analysed hourly wind speeds during Mistral events in the Rhône valley.",),

@@ -676,6 +676,17 @@ def test_no_use_without_an_act(finder: Finder, sentence: str) -> None:
 # "Rubin (1993) proposed ...", "(Meindl, Templ, Alfons, and Kowarik 2016)", "... accuracy.23"
 # (statistics papers: hw, synthpop; clinical reviews with superscript references: synctrials).
 CITATION_CASES: list[tuple[str, str, str]] = [
+    # "X and colleagues" names other people's work, as "et al." does
+    (
+        "Related Work",
+        "Argyle and colleagues showed that GPT-3 silicon samples reproduce partisan attitudes.",
+        "cited",
+    ),
+    (
+        "Introduction",
+        "Walonoski and co-workers generated a synthetic population of one million patients.",
+        "cited",
+    ),
     (
         "Introduction",
         "Rubin (1993) proposed the use of fully synthetic data for disclosure control.",
@@ -862,3 +873,82 @@ def test_what_the_papers_data_are_made_of(
 ) -> None:
     found = [(f.stance, f.category) for f in findings_in(finder, section, sentence)]
     assert found == ([expected] if expected else []), found
+
+
+# ---- a model that edited the paper's own prose made no data ----------------------------------
+# Journals now ask for a declaration of AI help with the writing ("the authors used ChatGPT in
+# order to improve language and readability"; written after Elsevier's and Springer's wording):
+# the paper's prose is not the study's data. The same verbs on the study's texts are a use.
+WRITING_HELP_CASES: list[tuple[str, tuple[str, str] | None]] = [
+    ("We used ChatGPT to polish the language of this manuscript.", None),
+    (
+        "During the preparation of this work the authors used ChatGPT in order to improve "
+        "language and readability.",
+        None,
+    ),
+    ("ChatGPT (OpenAI) was used for language editing of the final draft.", None),
+    ("GPT-4 was used to check grammar and spelling before submission.", None),
+    ("The authors used Claude to proofread the manuscript.", None),
+    # the classes of two corpus papers (pqa, researchmat), written anew
+    (
+        "Gemini 1.5 was used after the manuscript was drafted to suggest changes to grammar and "
+        "syntax.",
+        None,
+    ),
+    ("GPT-4o was also used for language proofreading purposes.", None),
+    ("Grammarly and ChatGPT were used to improve the clarity of the paper.", None),
+    # counter-examples: the same verbs on the texts the study is about
+    ("ChatGPT was used to rewrite each vignette in plain language.", ("use", "llm_text")),
+    (
+        "We used GPT-4 to edit the generated questions for fluency before adding them to the "
+        "benchmark.",
+        ("use", "llm_text"),
+    ),
+    (
+        "We asked GPT-4 to rewrite 200 patient leaflets for readability and compared the new "
+        "versions with the originals.",
+        ("use", "llm_text"),
+    ),
+    (
+        "The questions in our benchmark were drafted by Claude 3 Opus and then edited by two "
+        "authors.",
+        ("use", "llm_text"),
+    ),
+]
+
+
+@pytest.mark.parametrize(("sentence", "expected"), WRITING_HELP_CASES)
+def test_a_model_that_edited_the_papers_prose_made_no_data(
+    finder: Finder, sentence: str, expected: tuple[str, str] | None
+) -> None:
+    found = [(f.stance, f.category) for f in findings_in(finder, "Methods", sentence)]
+    if expected is None:
+        assert [s for s, _ in found if s == "use"] == [], found
+    else:
+        assert found == [expected], found
+
+
+# ---- a model name at the end of a sentence --------------------------------------------------
+# spaCy keeps a full stop after a capital as part of the word ("J."), so "Mixtral-8x7B." and
+# "DALL-E." were never read as the names; initials and abbreviations keep their stops.
+SENTENCE_END_NAMES: list[tuple[str, str]] = [
+    ("The 12,000 question-answer pairs were generated with Mixtral-8x7B.", "Mixtral"),
+    ("Every reasoning chain was written by Llama-3-70B.", "Llama 3"),
+    ("The stimulus images were generated with DALL-E.", "DALL-E"),
+]
+
+
+@pytest.mark.parametrize(("sentence", "generator"), SENTENCE_END_NAMES)
+def test_a_model_name_before_the_full_stop_is_read(
+    finder: Finder, sentence: str, generator: str
+) -> None:
+    (finding,) = findings_in(finder, "Methods", sentence)
+    assert finding.stance == "use"
+    assert generator in finding.generators
+
+
+def test_initials_and_abbreviations_keep_their_full_stops(finder: Finder) -> None:
+    nlp = finder.matcher.nlp
+    assert [t.text for t in nlp.make_doc("See J. Smith and the U.S. data.")] == [
+        "See", "J.", "Smith", "and", "the", "U.S.", "data", "."
+    ]  # fmt: skip

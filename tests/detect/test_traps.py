@@ -230,6 +230,20 @@ TRAP_SENTENCES: list[tuple[str, str]] = [
         "Cells were measured under a class A solar simulator with an AM 1.5G filter.",
     ),
     ("trap.laboratory_simulators", "Pilots flew the approach in a full-motion flight simulator."),
+    # simulation as a way to train people (medical and nursing education; written for the tests)
+    (
+        "trap.simulation_training",
+        "Residents completed a simulation-based training course on central line insertion.",
+    ),
+    (
+        "trap.simulation_training",
+        "Each high-fidelity simulation session was followed by a structured debriefing.",
+    ),
+    (
+        "trap.simulation_training",
+        "Students interviewed standardized patients in the simulation centre.",
+    ),
+    ("trap.simulation_training", "Teams took part in monthly in situ simulations of sepsis."),
     ("trap.data_availability", "The following datasets were generated: RNA-seq reads (GEO)."),
     (
         "trap.data_availability",

@@ -357,6 +357,15 @@ WRITTEN_PAPERS = {
     "nurses-chatgpt-survey.md": (False, None, "none", False),
     "retinopathy-real-only.md": (False, None, "none", False),
     "llm-annotators-clinical-notes.md": (True, "found", "medium", False),
+    # simulation that trains nurses, and ChatGPT that polished the prose: no synthetic data
+    "nursing-simulation-education.md": (False, None, "none", False),
+    "gan-mammography-external.md": (True, "found", "medium", False),
+    "smote-credit-default.md": (True, "found", "low", False),
+    # a model's scores are the only test of medical chatbots
+    "llm-judge-chatbots.md": (True, "not_found", "medium", False),
+    "regression-simulation-study.md": (True, "found", "low", False),
+    # a title full of "synthetic" that names no data
+    "synthetic-biology-circuits.md": (False, None, "none", False),
 }
 
 
