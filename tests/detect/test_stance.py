@@ -753,6 +753,23 @@ CLAIM_CASES: list[tuple[str, str, str]] = [
         "use",
     ),
     ("Methods", "To generate high-quality data, we propose using GPT-4 as a teacher.", "use"),
+    # "this work/paper" as the actor of a reporting verb in the third person (seen in: grobid,
+    # oastm network and climate simulation papers)
+    (
+        "Introduction",
+        "This work introduces a pipeline that generates synthetic EHR data for model development.",
+        "use",
+    ),
+    (
+        "Abstract",
+        "This paper presents a simulation study of routing protocols in mobile networks.",
+        "use",
+    ),
+    (
+        "Introduction",
+        "A recent paper by Li et al. presents a pipeline that generates synthetic EHR data.",
+        "cited",
+    ),
     (
         "Introduction",
         "Generative models are needed that not only generate realistic samples but also "
