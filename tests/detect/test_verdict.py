@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.detect import analyse, find
 from pipeline.detect.language import detect_language
@@ -417,3 +419,20 @@ def test_medical_context_is_read_from_the_disease_or_the_design(
     from pipeline.detect.verdict import is_medical
 
     assert is_medical(build_document(("Abstract", abstract), title=title)) is medical
+
+
+# ---- the fast look-up of "real" finds what the regex finds ------------------------------------
+# pieces of text around "real": case, words it is part of, the phrases it must not open, and
+# letters whose lower case is longer ("İ") or another letter ("K", the Kelvin sign)
+REAL_PIECES = [
+    *"real Real REAL actual Actually -world sur un - . İ \u212a ity real-world".split(),
+    " world", " time", " data", " numbers", " ", "\n",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(REAL_PIECES), max_size=12).map("".join))
+def test_real_words_are_those_of_the_regex(text: str) -> None:
+    from pipeline.detect.verdict import REAL_WORD, _real_words
+
+    assert _real_words(text) == {m.start() for m in REAL_WORD.finditer(text)}
