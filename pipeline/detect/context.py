@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from pipeline.detect.confidence import stance_rule
+from pipeline.detect.literals import LiteralFinder
 from pipeline.detect.model import Finding
 from pipeline.document import Document
 
@@ -77,6 +78,7 @@ CITES_OR_PROPOSES = re.compile(
 )
 SYNTHETIC_CONTROL = re.compile(r"\bsynthetic[ -]control", re.IGNORECASE)
 CONTROL_STUDY_MENTIONS = 3
+_CONTROL_FINDER = LiteralFinder(SYNTHETIC_CONTROL)  # not tried at every character of the paper
 # A sentence of a review that names the review itself: "for this review, synthetic records
 # were generated to test the search strategy" is the review's own use, in the passive.
 OWN_WORK = re.compile(
@@ -201,7 +203,7 @@ def refine(document: Document, findings: list[Finding]) -> tuple[list[Finding], 
     mine = own_use(findings)
     # in a synthetic-control study "California and its synthetic version" is the method's
     # weighted donor pool, not data: a generic cue there names no synthetic data
-    control_study = len(SYNTHETIC_CONTROL.findall(document.text)) >= CONTROL_STUDY_MENTIONS
+    control_study = len(_CONTROL_FINDER.starts(document.text)) >= CONTROL_STUDY_MENTIONS
     out = []
     for f in findings:
         if control_study and f.category == GENERIC:

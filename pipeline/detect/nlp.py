@@ -6,11 +6,9 @@ Built once per process (``get_matcher``); no model is downloaded or loaded.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
-from re import _constants as sre_constants  # type: ignore[attr-defined]
-from re import _parser as sre_parse  # type: ignore[attr-defined]
 from typing import Any
 
 import spacy
@@ -23,6 +21,7 @@ from spacy.util import compile_suffix_regex
 from spacy.vocab import Vocab
 
 from pipeline.detect.lexicon import BARE_WORD, Lexicon
+from pipeline.detect.literals import literal_prefixes
 from pipeline.detect.patterns import Pattern, PatternSet, load_patterns
 
 GENERATOR_PREFIX = "gen:"
@@ -40,43 +39,6 @@ class Match:
 
 
 _LEADING_LOOKBEHIND = re.compile(r"^\(\?<[!=](?:[^()\\]|\\.)*\)")
-
-
-def literal_prefixes(pattern: str) -> tuple[str, ...] | None:
-    """Literals one of which every match of ``pattern`` starts with ("(generat|sampled)" gives
-    "generat" and "sampled", "synthesi[sz]" gives "synthesi"), or None when it has none."""
-    try:
-        parsed = sre_parse.parse(pattern)
-    except re.error:
-        return None
-    if parsed.state.flags & re.IGNORECASE:
-        return None  # "(?i)gan": its literals are not the text's
-    return _prefixes(list(parsed))
-
-
-def _prefixes(items: Sequence[tuple[object, object]]) -> tuple[str, ...] | None:
-    if not items:
-        return None
-    op, av = items[0]
-    if op is sre_constants.LITERAL:
-        run = []
-        for op_, av_ in items:
-            if op_ is not sre_constants.LITERAL:
-                break
-            run.append(chr(av_))  # type: ignore[arg-type]
-        return ("".join(run),)
-    if op is sre_constants.SUBPATTERN:  # a group: (number, flags added, flags removed, items)
-        _, added, removed, sub = av  # type: ignore[misc]
-        return None if added or removed else _prefixes(list(sub))
-    if op is sre_constants.BRANCH:  # alternatives: (None, [items, ...])
-        out: list[str] = []
-        for alternative in av[1]:  # type: ignore[index]
-            found = _prefixes(list(alternative))
-            if found is None:
-                return None
-            out.extend(found)
-        return tuple(out)
-    return None  # a class, a repeat, an assertion: no literal to look for
 
 
 class Anchor:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.detect import analyse, find
@@ -422,17 +422,28 @@ def test_medical_context_is_read_from_the_disease_or_the_design(
 
 
 # ---- the fast look-up of "real" finds what the regex finds ------------------------------------
-# pieces of text around "real": case, words it is part of, the phrases it must not open, and
-# letters whose lower case is longer ("İ") or another letter ("K", the Kelvin sign)
+# pieces of text around "real" and the experts' labels: case, words they are part of, the
+# phrases "real" must not open, and letters a case-blind regex folds otherwise than lower()
+# ("İ", the Kelvin sign, the long s, the dotless i)
 REAL_PIECES = [
-    *"real Real REAL actual Actually -world sur un - . İ \u212a ity real-world".split(),
-    " world", " time", " data", " numbers", " ", "\n",
+    *"real Real REAL actual Actually -world sur un - . İ ity real-world".split(),
+    *"\u212a \u017f \u0131".split(),
+    *"annotated Rated read coded by two trained Pharmacists nurse expert ' ’s labels".split(),
+    " world", " time", " data", " numbers", " ", "\n", "  by  ", " ratings",
 ]  # fmt: skip
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=500, deadline=None)
+@example("Notes annotated by two trained Pharmacists; the nurse’s labels on real-world data.")
+@example("Images \u017fcored by two experts, and the actual \u0131mages graded by human raters.")
 @given(st.lists(st.sampled_from(REAL_PIECES), max_size=12).map("".join))
-def test_real_words_are_those_of_the_regex(text: str) -> None:
-    from pipeline.detect.verdict import REAL_WORD, _real_words
+def test_fast_lookups_find_what_their_regex_finds(text: str) -> None:
+    from pipeline.detect.context import _CONTROL_FINDER, SYNTHETIC_CONTROL
+    from pipeline.detect.verdict import _REAL_LABELS, _REAL_WORDS, REAL_LABELS, REAL_WORD
 
-    assert _real_words(text) == {m.start() for m in REAL_WORD.finditer(text)}
+    assert _REAL_WORDS.starts(text) == [m.start() for m in REAL_WORD.finditer(text)]
+    assert _REAL_LABELS.starts(text) == [m.start() for m in REAL_LABELS.finditer(text)]
+    control = text.replace("real", "synthetic-control").replace("by", "Synthetic control")
+    assert _CONTROL_FINDER.starts(control) == [
+        m.start() for m in SYNTHETIC_CONTROL.finditer(control)
+    ]
