@@ -58,10 +58,31 @@ class Anchor:
         self._fast_folded = re.compile(fast, re.IGNORECASE)
         self._exact_folded = re.compile(pattern, re.IGNORECASE)
         self._literals = literal_prefixes(fast)
+        self._last: tuple[str | None, bool] = (None, False)
 
     def found(self, text: str) -> bool:
-        """Whether the pattern matches anywhere in (lower-cased) ``text``."""
-        return next(self.starts(text), None) is not None
+        """Whether the pattern matches anywhere in (lower-cased) ``text``. A sentence is asked
+        once for each token pattern with this anchor, before and after it is tokenized: the
+        last answer is kept."""
+        last = self._last  # one attribute, read and written whole: safe across threads
+        if text == last[0]:
+            return last[1]
+        if self._literals is None:
+            answer = next(self.starts(text), None) is not None
+        else:
+            answer = self._found_at_literal(text)
+        self._last = (text, answer)
+        return answer
+
+    def _found_at_literal(self, text: str) -> bool:
+        fast, exact = self._fast.match, self._exact
+        for literal in self._literals or ():
+            at = text.find(literal)
+            while at != -1:
+                if fast(text, at) and (exact is None or exact.match(text, at)):
+                    return True
+                at = text.find(literal, at + 1)
+        return False
 
     def starts(self, text: str, *, folded: bool = False) -> Iterator[int]:
         """Every offset where the pattern matches (overlapping ones too), in order."""
