@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from pipeline.errors import ReadError  # noqa: E402
 from pipeline.scan.pool import quiet_libraries  # noqa: E402
-from pipeline.sources import pdf  # noqa: E402
+from pipeline.sources.pdf import reader as pdf  # noqa: E402
 from pipeline.sources.pdf.backends import ACCELERATED, extract_pypdfium2  # noqa: E402
 
 DEFAULT_CORPUS = Path(os.environ.get("SYNTHWATCH_CORPUS", ROOT.parent / "shared" / "corpora"))
