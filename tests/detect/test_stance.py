@@ -736,6 +736,7 @@ PROMPT_CASES: list[tuple[str, tuple[str, str] | None]] = [
 def test_prompting_a_model_is_text_it_wrote(
     finder: Finder, sentence: str, expected: tuple[str, str] | None
 ) -> None:
+    """In the methods, the sentence gives ``expected`` (stance, category), or no use."""
     found = [(f.stance, f.category) for f in findings_in(finder, "Methods", sentence)]
     if expected is None:
         assert [s for s, _ in found if s == "use"] == [], found
@@ -938,11 +939,7 @@ WRITING_HELP_CASES: list[tuple[str, tuple[str, str] | None]] = [
 def test_a_model_that_edited_the_papers_prose_made_no_data(
     finder: Finder, sentence: str, expected: tuple[str, str] | None
 ) -> None:
-    found = [(f.stance, f.category) for f in findings_in(finder, "Methods", sentence)]
-    if expected is None:
-        assert [s for s, _ in found if s == "use"] == [], found
-    else:
-        assert found == [expected], found
+    test_prompting_a_model_is_text_it_wrote(finder, sentence, expected)
 
 
 # ---- a model name at the end of a sentence --------------------------------------------------
