@@ -188,9 +188,11 @@ PATTERN_CASES: dict[str, PatternCase] = {
             "network and retrained the student on them.",
             "We used GPT-4 as an annotator to label the sentiment of 5,000 tweets.",
             "We used an LLM-as-a-judge protocol to score every generated answer.",
+            "Each answer was scored by an LLM judge on a five-point scale.",
         ),
         (
             "Two board-certified dermatologists labelled every image independently.",
+            "Two human judges scored each answer on a five-point scale.",
             "We labelled the images manually and resolved disagreements by discussion.",
         ),
     ),

@@ -784,6 +784,22 @@ CLAIM_CASES: list[tuple[str, str, str]] = [
         "future",
     ),
     ("Conclusion", "Our generator could produce synthetic radiographs of rare diseases.", "future"),
+    # future directions said as an interest or an extension (written after the phrasing of
+    # math, materials and mobility papers in oastm and plos)
+    (
+        "Discussion",
+        "It would be interesting to test whether LLM-simulated respondents reproduce these "
+        "effects.",
+        "future",
+    ),
+    (
+        "Discussion",
+        "A natural extension would be to replace the human raters with an LLM judge.",
+        "future",
+    ),
+    ("Discussion", "The role of synthetic training images warrants further study.", "future"),
+    # counter-example: what the results show is not a direction
+    ("Results", "It is interesting that the GAN-generated images improved recall.", "use"),
 ]
 
 # The stance tables above, one sentence in one section each
