@@ -126,9 +126,13 @@ PATTERN_CASES: dict[str, PatternCase] = {
             "We produced synthetic electrocardiogram signals for 400 virtual subjects and "
             "trained the beat classifier on them.",
             "We released synthetic transaction records for 50,000 fictitious customers.",
+            # units of clinical and dialogue data (written cases)
+            "The early-warning model was trained on 40,000 synthetic ICU stays.",
+            "The readmission model was evaluated on 8,000 synthetic hospital visits.",
         ),
         (
             "We measured the tensile strength of synthetic rubber samples under cyclic load.",
+            "We compared synthetic dye concentrations in the reports of 12 textile plants.",
             "We compared the synthesis yields of the two catalysts across 12 batches.",
         ),
     ),

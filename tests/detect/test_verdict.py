@@ -368,6 +368,12 @@ WRITTEN_PAPERS = {
     "regression-simulation-study.md": (True, "found", "low", False),
     # a title full of "synthetic" that names no data
     "synthetic-biology-circuits.md": (False, None, "none", False),
+    # trained on synthetic radiographs, validated on a real external cohort ("real" unsaid)
+    "external-validation.md": (True, "found", "medium", False),
+    # trained and tested on "synthetic ICU stays" only, meant for deployment
+    "no-real-check.md": (True, "not_found", "high", False),
+    # GPT-4 personas answer a survey, compared with the human respondents
+    "silicon-vs-human.md": (True, "found", "high", True),
 }
 
 
