@@ -191,7 +191,9 @@ def generator_category(
         # "prompted Llama 2 to generate dialogues ... annotated transcripts": the verb nearest
         # the model says what it made
         produce = _nearest(at, by_label.get("produce", []))
-        annotate = _nearest(at, by_label.get("annotate", []))
+        annotate = _nearest(
+            at, [m for m in by_label.get("annotate", []) if not _by_people(doc, m, by_label)]
+        )
         if min(produce, annotate) == 10**6:
             # "We use a GPT-3 prompt adapted from ...": the model was prompted for text
             return "llm_text" if _prompted(doc, by_label) else None
@@ -260,6 +262,26 @@ def _of_own_work(doc: Doc, i: int) -> bool:
         return True
     # "of the final draft", "of this manuscript", "of our revised paper"
     return any(t.lower_ in OWN_WORK | {"work", "study"} for t in doc[i + 1 : i + 5])
+
+
+# People who label or rate; with the human subjects of the context patterns ("participants")
+HUMAN_LABELLERS = frozenset(
+    "raters annotators experts judges coders graders assessors evaluators radiologists "
+    "pathologists dermatologists ophthalmologists crowdworkers".split()
+)
+AGENT_REACH = 3  # words between the people and their verb: "two radiologists independently"
+
+
+def _by_people(doc: Doc, verb: Match, by_label: dict[str, list[Match]]) -> bool:
+    """People are who labels or rates: "Participants rated the GPT-4 vignettes", "the images
+    were graded by two radiologists". Then the model only made what they rated."""
+    people = {i for m in real_people(doc, by_label) for i in range(m.start, m.end)}
+    people |= {t.i for t in doc if t.lower_ in HUMAN_LABELLERS}
+    before = range(max(0, verb.start - AGENT_REACH - 1), verb.start)
+    if any(i in people for i in before):
+        return True
+    after = doc[verb.end : verb.end + AGENT_REACH + 2]
+    return bool(after) and after[0].lower_ == "by" and any(t.i in people for t in after)
 
 
 # Prompting a model as a verb: "we prompted GPT-4 to ...", "by prompting DeepSeek-V3 to ..."

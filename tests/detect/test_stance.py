@@ -982,3 +982,24 @@ def test_initials_and_abbreviations_keep_their_full_stops(finder: Finder) -> Non
     assert [t.text for t in nlp.make_doc("See J. Smith and the U.S. data.")] == [
         "See", "J.", "Smith", "and", "the", "U.S.", "data", "."
     ]  # fmt: skip
+
+
+# ---- people who rate what a model wrote ------------------------------------------------------
+# "Participants rated the GPT-4 vignettes": the model wrote, people rated; the labels are
+# people's (written for psychology and medical-QA studies). A model that rates makes labels.
+RATED_BY_PEOPLE: list[tuple[str, bool]] = [
+    ("Participants rated the GPT-4 vignettes as slightly more acceptable.", False),
+    ("The ChatGPT answers were graded by two radiologists for accuracy.", False),
+    ("Two experts independently scored every Llama 3 summary for faithfulness.", False),
+    # counter-examples: the model rates
+    ("GPT-4 rated every answer for accuracy on a five-point scale.", True),
+    ("The answers were graded by GPT-4 on a five-point scale.", True),
+]
+
+
+@pytest.mark.parametrize(("sentence", "model_labels"), RATED_BY_PEOPLE)
+def test_people_who_rate_what_a_model_wrote_make_no_model_labels(
+    finder: Finder, sentence: str, model_labels: bool
+) -> None:
+    found = [f.category for f in findings_in(finder, "Methods", sentence)]
+    assert ("model_labels" in found) is model_labels, found

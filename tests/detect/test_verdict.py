@@ -374,6 +374,11 @@ WRITTEN_PAPERS = {
     "no-real-check.md": (True, "not_found", "high", False),
     # GPT-4 personas answer a survey, compared with the human respondents
     "silicon-vs-human.md": (True, "found", "high", True),
+    # a time-series GAN's scenarios checked against later market data ("real" unsaid)
+    "finance-gan.md": (True, "found", "low", False),
+    "robot-sim2real.md": (True, "found", "low", False),
+    # the synthetic control method is econometrics, not data
+    "synthetic-control-tax.md": (False, None, "none", False),
 }
 
 
