@@ -70,7 +70,11 @@ class LiteralFinder:
     def __init__(self, pattern: re.Pattern[str]) -> None:
         self.pattern = pattern
         self._lower = re.compile(pattern.pattern, pattern.flags & ~re.IGNORECASE)
-        self._literals = literal_prefixes(pattern.pattern)
+        # only a case-blind pattern written in lower case ("\\S" or "GAN" in it would mean
+        # something else in lower-cased text) is looked up this way
+        written_lower = pattern.pattern == pattern.pattern.lower()
+        case_blind = bool(pattern.flags & re.IGNORECASE)
+        self._literals = literal_prefixes(pattern.pattern) if written_lower and case_blind else None
 
     def starts(self, text: str) -> list[int]:
         lowered = text.lower()

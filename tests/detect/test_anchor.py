@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from pipeline.detect.literals import LiteralFinder
 from pipeline.detect.nlp import Anchor, get_matcher, literal_prefixes
 
 TEXT = (
@@ -48,3 +49,16 @@ def test_shipped_anchors_start_where_their_regex_matches(pattern):
     assert list(Anchor(pattern).starts(TEXT.upper(), folded=True)) == _regex_starts(
         pattern, TEXT.lower()
     )
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        (re.compile(r"\bsynthetic[ -]control", re.I), "A Synthetic-Control, synthetic control"),
+        # not written in lower case, or not case-blind: the plain regex answers
+        (re.compile(r"\bGAN\b", re.IGNORECASE), "a gan, a GAN"),
+        (re.compile(r"real\S*"), "Real real-world"),
+    ],
+)
+def test_literal_finder_finds_what_finditer_finds(pattern: re.Pattern[str], text: str) -> None:
+    assert LiteralFinder(pattern).starts(text) == [m.start() for m in pattern.finditer(text)]
