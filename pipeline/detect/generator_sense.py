@@ -233,6 +233,12 @@ EDIT_SKIP = frozenset(
     "the a an our this its their overall general english and of , up to changes edits".split()
 )
 
+# the same sets joined once: what may stand between an editing verb and its writing noun, a
+# list of writing nouns ("language and readability"), and what "of ..." may name
+_EDIT_PHRASE = EDIT_SKIP | WRITING_NOUNS
+_WRITING_LIST = WRITING_NOUNS | {"and", ","}
+_OWN_WORK_OBJECT = OWN_WORK | {"work", "study"}
+
 
 def edits_own_writing(doc: Doc) -> bool:
     """The sentence says a tool edited the wording of the paper itself, and of nothing else."""
@@ -245,7 +251,7 @@ def edits_own_writing(doc: Doc) -> bool:
         if word not in EDIT_VERBS:
             continue
         i = t.i + 1
-        while i < min(len(doc), t.i + 6) and doc[i].lower_ in EDIT_SKIP | WRITING_NOUNS:
+        while i < min(len(doc), t.i + 6) and doc[i].lower_ in _EDIT_PHRASE:
             if doc[i].lower_ in WRITING_NOUNS:
                 return _of_own_work(doc, i + 1)
             i += 1
@@ -256,12 +262,12 @@ def edits_own_writing(doc: Doc) -> bool:
 
 def _of_own_work(doc: Doc, i: int) -> bool:
     """After "the language" or "language editing": nothing, or "of" the paper itself."""
-    while i < len(doc) and doc[i].lower_ in WRITING_NOUNS | {"and", ","}:
+    while i < len(doc) and doc[i].lower_ in _WRITING_LIST:
         i += 1
     if i >= len(doc) or doc[i].lower_ != "of":
         return True
     # "of the final draft", "of this manuscript", "of our revised paper"
-    return any(t.lower_ in OWN_WORK | {"work", "study"} for t in doc[i + 1 : i + 5])
+    return any(t.lower_ in _OWN_WORK_OBJECT for t in doc[i + 1 : i + 5])
 
 
 # People who label or rate; with the human subjects of the context patterns ("participants")

@@ -53,6 +53,18 @@ def _prefixes(items: Sequence[tuple[object, object]]) -> tuple[str, ...] | None:
     return None  # a class, a repeat, an assertion: no literal to look for
 
 
+def literal_starts(text: str, literals: Sequence[str]) -> list[int]:
+    """Every offset in ``text`` where one of ``literals`` starts (overlapping ones too), in
+    order: where a pattern whose matches start with them can match."""
+    found: set[int] = set()
+    for literal in literals:
+        at = text.find(literal)
+        while at != -1:
+            found.add(at)
+            at = text.find(literal, at + 1)
+    return sorted(found)
+
+
 # Letters a case-blind regex takes for an ASCII letter that lower() leaves alone: the long s
 # ("ſ" matches "s") and the dotless i ("ı" matches "i")
 ODD_FOLDS = ("\u017f", "\u0131")
@@ -80,16 +92,10 @@ class LiteralFinder:
         lowered = text.lower()
         if self._literals is None or len(lowered) != len(text) or any(c in text for c in ODD_FOLDS):
             return [m.start() for m in self.pattern.finditer(text)]
-        candidates: set[int] = set()
-        for literal in self._literals:
-            at = lowered.find(literal)
-            while at != -1:
-                candidates.add(at)
-                at = lowered.find(literal, at + 1)
         out: list[int] = []
         end = 0
         match = self._lower.match
-        for at in sorted(candidates):
+        for at in literal_starts(lowered, self._literals):
             if at >= end and (m := match(lowered, at)) is not None:
                 out.append(at)
                 end = max(m.end(), at + 1)

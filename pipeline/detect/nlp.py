@@ -21,7 +21,7 @@ from spacy.util import compile_suffix_regex
 from spacy.vocab import Vocab
 
 from pipeline.detect.lexicon import BARE_WORD, Lexicon
-from pipeline.detect.literals import literal_prefixes
+from pipeline.detect.literals import literal_prefixes, literal_starts
 from pipeline.detect.patterns import Pattern, PatternSet, load_patterns
 
 GENERATOR_PREFIX = "gen:"
@@ -100,14 +100,8 @@ class Anchor:
 
     def _literal_starts(self, text: str) -> Iterator[int]:
         """``starts`` where every match begins with one of ``self._literals``."""
-        found: set[int] = set()
-        for literal in self._literals or ():
-            at = text.find(literal)
-            while at != -1:
-                found.add(at)
-                at = text.find(literal, at + 1)
         fast, exact = self._fast.match, self._exact
-        for start in sorted(found):
+        for start in literal_starts(text, self._literals or ()):
             if fast(text, start) and (exact is None or exact.match(text, start)):
                 yield start
 
