@@ -56,7 +56,7 @@ STATEMENT_END = re.compile(r"[.!?:;][\"'”’)\]]*\s*(?:\[[\d,\s–-]+\])?\s*$"
 # Where the paper says where it was published, or how to cite it: the title it quotes ("...
 # Bayesian Prior Distributions and Synthetic Data," Journal of ...) says nothing of its data
 PUBLICATION_NOTE = re.compile(
-    r"\b(?:published\s+as\s+(?:(?-i:[A-Z])|an?\s+(?:article|paper|chapter|preprint))|"
+    r"\b(?:published\s+as\s+(?:(?=(?-i:[A-Z]))|an?\s+(?:article|paper|chapter|preprint)\b)|"
     r"(?:slightly\s+)?(?:amended|revised|extended|abridged)\s+version\s+of|"
     r"reprinted\s+(?:from|with)|originally\s+published|cite\s+this\s+(?:article|paper)|"
     r"how\s+to\s+cite|version\s+of\s+record|accepted\s+manuscript\s+of)\b",

@@ -40,6 +40,7 @@ ALLOWED_LABELS: dict[str, tuple[str, ...]] = {
         "report",
         "passive_action",
         "third_party",
+        "reviewed_work",
         "background",
     ),
     "context": (

@@ -306,6 +306,25 @@ def _under_modal(doc: Doc, m: Match) -> bool:
     return i >= 0 and doc[i].lower_ in HYPOTHETICAL
 
 
+# Before a verb of the authors' own that follows a review of others' work: "we reviewed
+# existing methods and generated synthetic data with each"
+OWN_STEP = frozenset({"and", "then", ","})
+
+
+def _reviews_others(doc: Doc, by_label: dict[str, list[Match]]) -> bool:
+    """The sentence reviews others' work ("different synthetic data generation techniques are
+    reviewed", "this survey includes prominent research work on ...") and goes on to no step
+    of the authors' own ("... and generated synthetic data with each of them")."""
+    reviews = by_label.get("reviewed_work", [])
+    if not reviews:
+        return False
+    first_end = min(m.end for m in reviews)
+    return not any(
+        v.start >= first_end and v.start > 0 and doc[v.start - 1].lower_ in OWN_STEP
+        for v in by_label.get("action", [])
+    )
+
+
 def decide_stance(
     doc: Doc, sentence: str, section: str, by_label: dict[str, list[Match]], cues: list[Match]
 ) -> StanceResult:
@@ -314,6 +333,10 @@ def decide_stance(
         return StanceResult("negated", "negated", 0.85)
     if by_label.get("future"):
         return StanceResult("future", "future_phrase", 0.85)
+    if _reviews_others(doc, by_label) and not _owned(doc, by_label, cues):
+        # "Section 2 reviews existing methods of generating synthetic data": a review's
+        # account of others' work, even where its verb is "we review"
+        return StanceResult("cited", "reviewed_work", 0.75)
     agency = _agency(doc, section, by_label, cues)
     if agency.acts and not agency.factual:
         return StanceResult("future", "we_modal", 0.7)

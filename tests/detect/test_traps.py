@@ -154,6 +154,12 @@ TRAP_SENTENCES: list[tuple[str, str]] = [
         "This introduction is a slightly amended version of Nowok B (2016). synthpop: Bespoke "
         "Creation of Synthetic Data in R. Journal of Statistical Software.",
     ),
+    # the authors' names start with a capital right after "published as"
+    (
+        "publication_note",
+        "Published as Okafor, Ada M. and Lee Chen \u201cBayesian Synthetic Data for Linked "
+        "Panels,\u201d Survey Methodology (2019) DOI:10.1000/sm.2019.12.",
+    ),
     # "generation" as a language model's technical term (DeepSeek, MiniMax, MiMo reports)
     (
         "generation_term",
@@ -354,6 +360,19 @@ def test_trap_never_gives_use(finder: Finder, sentence: str) -> None:
 def test_trap_phrase_in_real_use_gives_use(finder: Finder, sentence: str, category: str) -> None:
     findings = finder.find(build_document(("Methods", sentence)))
     assert [(f.stance, f.category) for f in findings] == [("use", category)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        pytest.param(s, id=f"publication_note-{i}")
+        for i, (kind, s) in enumerate(TRAP_SENTENCES)
+        if kind == "publication_note"
+    ],
+)
+def test_publication_note_is_no_finding(finder: Finder, sentence: str) -> None:
+    """Where the paper was published, quoting its own title, says nothing of its data."""
+    assert finder.find(build_document(("Methods", sentence))) == []
 
 
 REFERENCES = [
