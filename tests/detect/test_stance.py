@@ -800,6 +800,35 @@ CLAIM_CASES: list[tuple[str, str, str]] = [
     ("Discussion", "The role of synthetic training images warrants further study.", "future"),
     # counter-example: what the results show is not a direction
     ("Results", "It is interesting that the GAN-generated images improved recall.", "use"),
+    # a call for what is still to be built (hw privacy review, plos network models; written)
+    (
+        "Conclusion",
+        "A more robust partially synthetic data generation technique shall be developed for "
+        "commercial use.",
+        "future",
+    ),
+    (
+        "Discussion",
+        "Further analyses of the simulated networks are yet to be made.",
+        "future",
+    ),
+    (
+        "Conclusion",
+        "Generators of synthetic patient records that keep rare diseases need to be developed.",
+        "future",
+    ),
+    # counter-examples: what was developed, and a design the simulations point to
+    (
+        "Methods",
+        "A generator of synthetic patient records was developed with CTGAN and trained on the "
+        "registry.",
+        "use",
+    ),
+    (
+        "Results",
+        "We generated 500 synthetic cohorts, and the estimator has yet to fail on any of them.",
+        "use",
+    ),
 ]
 
 # The stance tables above, one sentence in one section each
