@@ -12,6 +12,7 @@ from pipeline.detect.generator_sense import (
     attitude_objects,
     drop_terms,
     generator_category,
+    judged_by_model,
 )
 from pipeline.detect.model import CATEGORIES, ROLES, Finding
 from pipeline.detect.nlp import GENERATOR_PREFIX, Match, SentenceMatcher, get_matcher
@@ -190,7 +191,14 @@ class Finder:
             categories["simulation"] = categories.pop("synthetic_other")
             ids.add("category.distribution")
         category = next(c for c in CATEGORY_PRIORITY if c in categories)
-        stance = decide_stance(doc, sentence, section, by_label, cue_matches)
+        stance = decide_stance(
+            doc,
+            sentence,
+            section,
+            by_label,
+            cue_matches,
+            model_judged=category == "model_labels" and judged_by_model(doc, by_label),
+        )
         ids.add(f"stance.{stance.rule}")
         roles: set[str] = set()
         for role in ROLES:

@@ -290,6 +290,21 @@ def _by_people(doc: Doc, verb: Match, by_label: dict[str, list[Match]]) -> bool:
     return bool(after) and after[0].lower_ == "by" and any(t.i in people for t in after)
 
 
+# A verb of judging in the past tense: what was done to the paper's data, not what models do
+JUDGED = frozenset(
+    "scored rated labelled labeled annotated judged graded classified ranked assessed".split()
+)
+
+
+def judged_by_model(doc: Doc, by_label: dict[str, list[Match]]) -> bool:
+    """Something was judged, and not by people: "an LLM judge (GPT-4) scored each response",
+    "responses were rated by GPT-4" (not "the images were graded by two radiologists")."""
+    return any(
+        doc[m.start].lower_ in JUDGED and not _by_people(doc, m, by_label)
+        for m in by_label.get("annotate", [])
+    )
+
+
 # Prompting a model as a verb: "we prompted GPT-4 to ...", "by prompting DeepSeek-V3 to ..."
 # (not "prompt tuning", "prompt-level accuracy", "sensitive to prompts")
 PROMPT_SUBJECTS = frozenset("we i then by first".split())

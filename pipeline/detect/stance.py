@@ -326,9 +326,16 @@ def _reviews_others(doc: Doc, by_label: dict[str, list[Match]]) -> bool:
 
 
 def decide_stance(
-    doc: Doc, sentence: str, section: str, by_label: dict[str, list[Match]], cues: list[Match]
+    doc: Doc,
+    sentence: str,
+    section: str,
+    by_label: dict[str, list[Match]],
+    cues: list[Match],
+    model_judged: bool = False,
 ) -> StanceResult:
-    """Apply the stance rules to one sentence (see module docstring)."""
+    """Apply the stance rules to one sentence (see module docstring). ``model_judged``: the
+    sentence's labels are a model's, and it says something was judged ("scored", "rated"),
+    not by people."""
     if _negated(doc, by_label, cues):
         return StanceResult("negated", "negated", 0.85)
     if by_label.get("future"):
@@ -380,4 +387,7 @@ def decide_stance(
         # "GPT-4 answered every item of the questionnaire": in the methods, the simulated
         # respondents of the study answer (real people answering is no use of synthetic data)
         return StanceResult("use", "section_answering", 0.5)
+    if section in USE_SECTIONS and model_judged:
+        # "An LLM judge (GPT-4) scored each response": in the methods, the study's own labels
+        return StanceResult("use", "section_judged", 0.5)
     return StanceResult("background", "default", 0.5)

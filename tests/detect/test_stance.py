@@ -817,6 +817,19 @@ CLAIM_CASES: list[tuple[str, str, str]] = [
         "Generators of synthetic patient records that keep rare diseases need to be developed.",
         "future",
     ),
+    # "in later studies", "a follow-up study could" (written; the limitations sections of plos
+    # and pqa papers)
+    (
+        "Discussion",
+        "In later studies, LLM-generated vignettes could replace the hand-written ones.",
+        "future",
+    ),
+    (
+        "Limitations",
+        "A follow-up study might compare our human sample with LLM-simulated respondents.",
+        "future",
+    ),
+    ("Introduction", "Later studies [4] trained detectors on GAN-generated images.", "cited"),
     # counter-examples: what was developed, and a design the simulations point to
     (
         "Methods",
@@ -1104,3 +1117,36 @@ def test_a_review_of_others_work_is_cited(
     finder: Finder, section: str, sentence: str, stance: str
 ) -> None:
     assert [f.stance for f in findings_in(finder, section, sentence)] == [stance]
+
+
+# ---- a model's judgements in the paper's own sections ------------------------------------------
+# "scored", "rated", "graded" in the past tense with a model as the judge is the study's own
+# labelling in its methods (LLM-as-a-judge and reward papers: kimik15, dsproverv2; written), not
+# when people judged, and not a general remark about model judges.
+JUDGE_CASES: list[tuple[str, str, str]] = [
+    (
+        "Methods",
+        "An LLM-as-a-judge (GPT-4) scored each response on a 1-10 scale, and these scores served "
+        "as the reward signal.",
+        "use",
+    ),
+    ("Methods", "Each summary was rated by GPT-4 for faithfulness on a 1-5 scale.", "use"),
+    ("Methods", "GPT-4 judges are known to favour longer answers.", "background"),
+    (
+        "Introduction",
+        "Zheng et al. showed that GPT-4 judges agree with people as often as people agree with "
+        "each other.",
+        "cited",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("section", "sentence", "stance"),
+    [pytest.param(*row, id=f"{row[2]}-{i}") for i, row in enumerate(JUDGE_CASES)],
+)
+def test_a_models_judgements_in_the_methods_are_the_studys_labels(
+    finder: Finder, section: str, sentence: str, stance: str
+) -> None:
+    finding = the_finding(finder, section, sentence)
+    assert (finding.stance, finding.category) == (stance, "model_labels")
