@@ -292,7 +292,7 @@ def _by_people(doc: Doc, verb: Match, by_label: dict[str, list[Match]]) -> bool:
 
 # A verb of judging in the past tense: what was done to the paper's data, not what models do
 JUDGED = frozenset(
-    "scored rated labelled labeled annotated judged graded classified ranked assessed".split()
+    "scored rated labelled labeled annotated judged graded classified".split()
 )
 
 
