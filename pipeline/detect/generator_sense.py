@@ -291,7 +291,9 @@ def _by_people(doc: Doc, verb: Match, by_label: dict[str, list[Match]]) -> bool:
 
 
 # A verb of judging in the past tense: what was done to the paper's data, not what models do
-JUDGED = frozenset("scored rated labelled labeled annotated judged graded classified".split())
+JUDGED = frozenset(
+    "scored rated labelled labeled annotated judged graded classified screened".split()
+)
 
 
 def judged_by_model(doc: Doc, by_label: dict[str, list[Match]]) -> bool:

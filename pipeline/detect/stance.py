@@ -278,14 +278,46 @@ def _cites_after(doc: Doc, i: int) -> bool:
 EARLIER = re.compile(r"\b(?:previous|prior|earlier|existing|other|recent|past)\s+$", re.IGNORECASE)
 
 
-def _attributes(sentence: str, cues: list[Match]) -> bool:
+# Words for a tool that a citation after them credits: "an invasion percolation simulator
+# (Permedia, 2012)"
+TOOL_NOUNS = frozenset(
+    "simulator simulators software package program toolbox toolkit library engine code "
+    "generator platform".split()
+)
+OURS_BEFORE = re.compile(r"\b(?:our|my)\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+
+
+def _names_something(sentence: str, cue: Match) -> bool:
+    """A citation after the cue credits what it names: a name ("Synthea", "CycleGAN", "GPT-4":
+    a capital letter or a digit), a tool ("simulator"), or the authors' own ("our simulations
+    [Horton2024]"); not data or a kind of study ("synthetic images", "simulation study")."""
+    last = sentence[cue.char_start : cue.char_end].split()[-1:]
+    if not last:
+        return False
+    word = last[0]
+    return (
+        any(ch.isupper() or ch.isdigit() for ch in word)
+        or word.lower() in TOOL_NOUNS
+        or bool(OURS_BEFORE.search(sentence[: cue.char_start]))
+    )
+
+
+def _attributes(sentence: str, section: str, cues: list[Match]) -> bool:
     """A citation that attributes the sentence to others.
 
     A citation right after the name of a tool or data set ("CycleGAN [1]", "Synthea (Walonoski
     et al., 2018)") credits what the authors use, so it does not count.
     """
-    # "previous simulations [8]" is others' work, not a tool the authors credit
-    ends = {c.char_end for c in cues if not EARLIER.search(sentence[: c.char_start])}
+    # "previous simulations [8]" is others' work, not a tool the authors credit; and where
+    # papers cite others (introduction, related work) only a name is credited ("Synthea [3]"),
+    # not data or a kind of study ("Several groups have trained detectors on GAN-synthesised
+    # images [4-7]", "In a simulation study, Austin (2011) compared ...")
+    ends = {
+        c.char_end
+        for c in cues
+        if not EARLIER.search(sentence[: c.char_start])
+        and (section not in CITING_SECTIONS or _names_something(sentence, c))
+    }
     for m in CITATION.finditer(sentence):
         before = sentence[: m.start()].rstrip()
         if any(0 <= len(before) - e <= 3 for e in ends):
@@ -300,6 +332,17 @@ THIS_WORK = re.compile(
     r"|\bhere\b",
     re.IGNORECASE,
 )
+
+
+def _hedged(doc: Doc, by_label: dict[str, list[Match]]) -> bool:
+    """A modal or hedge that is not a plain "could not" / "cannot": "Because the registry could
+    not leave the hospital, ..." says what was so, not what might be."""
+    for m in by_label.get("hedge", []):
+        word = doc[m.start].lower_
+        if word in ("could", "can") and m.end < len(doc) and doc[m.end].lower_ == "not":
+            continue
+        return True
+    return False
 
 
 # Modals that make a passive hypothetical; "will" and "shall" describe a protocol's own plan
@@ -355,7 +398,7 @@ def decide_stance(
     agency = _agency(doc, section, by_label, cues)
     if agency.acts and not agency.factual:
         return StanceResult("future", "we_modal", 0.7)
-    cited = _attributes(sentence, cues) or bool(by_label.get("third_party"))
+    cited = _attributes(sentence, section, cues) or bool(by_label.get("third_party"))
     # "could be used to generate deepfakes": a passive under a modal is a possibility, not an
     # account of what was done ("will be generated" in a protocol's methods still is)
     passive = [m for m in by_label.get("passive_action", []) if not _under_modal(doc, m)]
@@ -378,7 +421,7 @@ def decide_stance(
     # a cited sentence whose "we" does nothing with the data ("..., so we used the subgroups")
     if cited and not tool_credit and not (agency.acts or agency.reports):
         return StanceResult("cited", "citation", 0.8)
-    if by_label.get("hedge") and not passive:
+    if _hedged(doc, by_label) and not passive:
         return StanceResult("background", "hedged", 0.7)
     if by_label.get("background"):
         return StanceResult("background", "generic", 0.7)

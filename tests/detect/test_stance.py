@@ -1229,6 +1229,60 @@ UNSEEN_CASES: list[tuple[str, str, tuple[str, str] | None]] = [
         "Synthetic dialogues are generated with GPT-4 [3] and used to train the triage assistant.",
         ("use", "llm_text"),
     ),
+    # where papers cite others, a citation after data or a kind of study attributes it; one
+    # after a name, a tool or the authors' own credits it (hortonagents, oastm; written)
+    (
+        "Introduction",
+        "Several groups have trained lesion detectors on GAN-synthesised images [4-7].",
+        ("cited", "generated_media"),
+    ),
+    (
+        "Introduction",
+        "In a simulation study, Austin (2011) compared propensity-score matching methods.",
+        ("cited", "simulation"),
+    ),
+    (
+        "Introduction",
+        "The temperature setting is the default of the software used to run our simulations "
+        "[Horton2024].",
+        ("use", "simulation"),
+    ),
+    (
+        "Introduction",
+        "The flow of CO2 is then simulated with an invasion percolation simulator (Permedia, "
+        "2012).",
+        ("use", "simulation"),
+    ),
+    # "could not" / "cannot" states what was so; it hedges nothing (written)
+    (
+        "Methods",
+        "Because the registry could not leave the hospital, the external team worked on a "
+        "synthetic copy generated with synthpop.",
+        ("use", "synthetic_records"),
+    ),
+    (
+        "Discussion",
+        "Synthetic copies could leak information about the patients in the registry.",
+        ("background", "synthetic_other"),
+    ),
+    # simulated events of physics papers, and synthetic augmentation
+    (
+        "Methods",
+        "The network was trained on 200,000 simulated jets and tested on collision data.",
+        ("use", "simulation"),
+    ),
+    (
+        "Methods",
+        "We applied synthetic data augmentation to the three rare classes.",
+        ("use", "synthetic_other"),
+    ),
+    # a model that screened the records is a model's judgement
+    (
+        "Methods",
+        "The 12,000 abstracts were screened for eligibility by GPT-4, and disagreements were "
+        "checked by a reviewer.",
+        ("use", "model_labels"),
+    ),
 ]
 
 
