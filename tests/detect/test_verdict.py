@@ -379,6 +379,16 @@ WRITTEN_PAPERS = {
     "robot-sim2real.md": (True, "found", "low", False),
     # the synthetic control method is econometrics, not data
     "synthetic-control-tax.md": (False, None, "none", False),
+    # a scoping review of studies that trained on synthetic images uses none itself
+    "review-synthetic-imaging.md": (False, None, "none", False),
+    # voices cloned with ElevenLabs and VALL-E train a detector tested on real calls
+    "voice-spoofing.md": (True, "found", "low", False),
+    # a GPT-4 judge's scores are the reward and the only test of a medical assistant
+    "judge-reward.md": (True, "not_found", "high", False),
+    # trained on Geant4 showers, tested on test-beam data ("real" unsaid)
+    "calorimeter-geant4.md": (True, "found", "low", False),
+    # docking simulations screen real molecules: no synthetic data
+    "docking-inhibitors.md": (False, None, "none", False),
 }
 
 
