@@ -402,6 +402,18 @@ PATTERN_CASES: dict[str, PatternCase] = {
             "Simulated patients played by trained actors took part in every consultation.",
         ),
     ),
+    "participants.people_simulated": PatternCase(
+        "simulated_participants",
+        (
+            "Because our respondents were simulated by an LLM, the results may not transfer "
+            "to real voters.",
+            "All 400 participants were simulated with GPT-4 personas drawn from census margins.",
+        ),
+        (
+            "Participants were simulated patients played by trained actors.",
+            "The respondents were interviewed by phone, and their answers were simulated nowhere.",
+        ),
+    ),
     "sim.made_by_simulation": PatternCase(
         "simulation",
         (
