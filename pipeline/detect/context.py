@@ -90,7 +90,7 @@ OWN_WORK = re.compile(
 # or table caption, a number of synthetic things: particular data, not synthetic data at large
 POINTS_AT_DATA = re.compile(
     r"\b(?:the|these|this|those|each|both|all|our|its|their)\s+(?:[\w-]+\s+){0,2}"
-    r"(?:synthe[st]i[sz]?\w*|simulat\w+|generated|artificial)\b"
+    r"(?:synthe[st]i[sz]?\w*|simulat\w+|generated|artificial|silicon)\b"
     r"|^\s*(?:fig(?:ure)?\.?|table)\s*[A-Z]?\d"
     r"|\b\d[\d,.]*\s+(?:[\w-]+\s+)?(?:synthe\w+|simulat\w+|generated)\b",
     re.IGNORECASE,

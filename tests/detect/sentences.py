@@ -414,6 +414,24 @@ PATTERN_CASES: dict[str, PatternCase] = {
             "The respondents were interviewed by phone, and their answers were simulated nowhere.",
         ),
     ),
+    # synthetic data named in a pair (written; the negations of clinical methods sections)
+    "synth.coordinated": PatternCase(
+        "synthetic_other",
+        (
+            "We did not use any synthetic or augmented data at any stage of this study.",
+            "The detector was trained on synthetic and real data in equal parts.",
+        ),
+        ("The synthetic and the natural rubber samples were stretched to failure.",),
+    ),
+    # a language model used to write or label (not another kind of model)
+    "llm.model_used_to_write": PatternCase(
+        "llm_text",
+        (
+            "A language model was used to generate 3,000 patient questions for the test set.",
+            "ChatGPT was used to paraphrase every item of the reading test.",
+        ),
+        ("A Markov model was used to generate the sequence of weather states.",),
+    ),
     "sim.made_by_simulation": PatternCase(
         "simulation",
         (
@@ -553,6 +571,22 @@ PATTERN_CASES: dict[str, PatternCase] = {
             "We generated 12,000 depth maps with Unreal Engine and trained the network on them.",
         ),
         ("Unreal Engine 5 is developed by Epic Games.",),
+    ),
+    "generator.isaac_gym": PatternCase(
+        "simulation",
+        (
+            "The grasping policy was trained in Isaac Gym with randomized object masses.",
+            "We generated 2 million contact-rich episodes in Isaac Sim for pre-training.",
+        ),
+        ("Isaac Gym runs rigid-body physics on the GPU.",),
+    ),
+    "generator.pybullet": PatternCase(
+        "simulation",
+        (
+            "We simulated 10,000 pushing trajectories in PyBullet to train the dynamics model.",
+            "Training data were generated with PyBullet for five object shapes.",
+        ),
+        ("PyBullet is a Python module for physics simulation.",),
     ),
     "generator.gpt_4": PatternCase(
         "llm_text",
