@@ -42,12 +42,19 @@ NOT_REAL_PEOPLE = frozenset(
 )
 
 
+# ... and so is one a model pretends to be: "GPT-4 answered it while impersonating respondents"
+PRETENDING = frozenset(
+    "impersonating impersonate impersonates impersonated playing plays played emulating "
+    "emulate emulates emulated simulating".split()
+)
+
+
 def real_people(doc: Doc, by_label: dict[str, list[Match]]) -> list[Match]:
     """The real people a sentence names ("students", "nurses"), not simulated ones."""
     return [
         m
         for m in by_label.get("human_subject", [])
-        if m.start == 0 or doc[m.start - 1].lower_ not in NOT_REAL_PEOPLE
+        if m.start == 0 or doc[m.start - 1].lower_ not in NOT_REAL_PEOPLE | PRETENDING
     ]
 
 

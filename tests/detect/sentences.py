@@ -588,6 +588,14 @@ PATTERN_CASES: dict[str, PatternCase] = {
         ),
         ("PyBullet is a Python module for physics simulation.",),
     ),
+    "generator.matsim": PatternCase(
+        "simulation",
+        (
+            "Daily travel plans for 10% of the population were simulated with MATSim.",
+            "We generated 500 demand scenarios with MATSim and trained the pricing model on them.",
+        ),
+        ("The MATSim community meets once a year in Berlin.",),
+    ),
     "generator.gpt_4": PatternCase(
         "llm_text",
         (
