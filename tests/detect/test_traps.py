@@ -264,10 +264,40 @@ TRAP_SENTENCES: list[tuple[str, str]] = [
     ("negation", "We did not use any synthetic data."),
     ("negation", "We did not use any synthetic, simulated or generated data in this study."),
     ("future", "We plan to train the classifier on synthetic images in future work."),
+    # rejection sampling as a Monte Carlo method (hw Bayesian privacy papers; written)
+    (
+        "trap.statistical_rejection_sampling",
+        "We propose to use rejection sampling in order to sample from the truncated posterior "
+        "distribution.",
+    ),
+    (
+        "trap.statistical_rejection_sampling",
+        "Rejection sampling with a Gaussian proposal gives exact draws from the target density.",
+    ),
+    # molecular biology: an IMAGE clone is a cDNA library, networks of genes come from a
+    # pathway database, not from a generator (oastm, plos)
+    (
+        "molecular_biology",
+        "FARS2 amplicons were generated from IMAGE clone 5088776 by standard PCR using a "
+        "proofreading polymerase.",
+    ),
+    (
+        "molecular_biology",
+        "Ingenuity Pathway Analysis was used to generate networks of interacting genes.",
+    ),
 ]
 
 # A phrase that is a trap elsewhere, here a real use: (sentence in Methods, expected category).
 TRAPS_THAT_ARE_USE: list[tuple[str, str]] = [
+    (
+        "We used rejection sampling to keep only the DeepSeek-R1 answers that passed the unit "
+        "tests, and fine-tuned on them.",
+        "llm_text",
+    ),
+    (
+        "We generated 1,000 random graphs with the Erdos-Renyi model to test the algorithm.",
+        "simulation",
+    ),
     (
         "We generated synthetic patient records using the synthpop package and trained the "
         "risk model on them.",
