@@ -268,11 +268,15 @@ def test_every_token_pattern_match_has_its_anchor() -> None:
     from spacy.matcher import Matcher
 
     from pipeline.detect.nlp import get_matcher
+    from tests.detect.test_stance import REVIEW_CASES, STANCE_TABLES, UNSEEN_CASES
     from tests.detect.test_traps import TRAP_SENTENCES
 
     nlp = get_matcher().nlp
     sentences = [s for case in PATTERN_CASES.values() for s in (*case.positives, *case.negatives)]
     sentences += [s for _, s in TRAP_SENTENCES]
+    # stance patterns are anchored too (a gate only): their sentences are in the stance tables
+    sentences += [row[1] for rows in STANCE_TABLES.values() for row in rows]
+    sentences += [row[1] for row in (*REVIEW_CASES, *UNSEEN_CASES)]
     anchored = [p for p in load_patterns().patterns if p.pattern is not None and p.anchor]
     assert anchored
     fired: set[str] = set()
