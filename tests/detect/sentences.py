@@ -597,6 +597,14 @@ PATTERN_CASES: dict[str, PatternCase] = {
         ),
         ("The MATSim community meets once a year in Berlin.",),
     ),
+    "generator.blender": PatternCase(
+        "simulation",
+        (
+            "Training images were rendered in Blender with randomized lighting and camera poses.",
+            "We generated 30,000 labelled depth maps with Blender for the grasp detector.",
+        ),
+        ("The tissue was homogenised in a blender for 30 seconds.",),
+    ),
     "generator.gpt_4": PatternCase(
         "llm_text",
         (

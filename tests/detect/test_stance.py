@@ -318,6 +318,12 @@ CATEGORY_CASES: list[tuple[str, str]] = [
 
 # (sentence in Methods, a role the finding must have)
 ROLE_CASES: list[tuple[str, str]] = [
+    # a model's scores used as the reward of reinforcement learning train the model
+    (
+        "An LLM-as-a-judge (GPT-4) scored each response, and these scores served as the reward "
+        "signal.",
+        "training",
+    ),
     (
         "We trained the detector on 50,000 synthetic images generated with StyleGAN2.",
         "training",
@@ -1371,6 +1377,38 @@ UNSEEN_CASES: list[tuple[str, str, tuple[str, str] | None]] = [
         ("background", "simulated_participants"),
     ),
     ("Methods", "Cells were kept under simulated microgravity for 48 hours.", None),
+    # a fourth set of 30 written cases (22 right at 42b6b30 and before these rules, 28 after)
+    (
+        "Results",
+        "The classifier trained on LLM-augmented data improved macro-F1 by 4 points.",
+        ("use", "llm_text"),
+    ),
+    (
+        "Methods",
+        "GPT-3.5 was prompted to act as a voter with a given party affiliation and to answer the "
+        "ANES questions.",
+        ("use", "simulated_participants"),
+    ),
+    (
+        "Methods",
+        "We ran the ultimatum game with 1,000 LLM agents instead of human players.",
+        ("use", "simulated_participants"),
+    ),
+    (
+        "Results",
+        "Across 1,000 simulated replications, the coverage of the 95% interval was 94.6%.",
+        ("use", "simulation"),
+    ),
+    (
+        "Conclusion",
+        "An exciting direction is to test whether silicon samples can pre-test survey questions.",
+        ("future", "simulated_participants"),
+    ),
+    (
+        "Methods",
+        "Voters were asked whether they had used ChatGPT, and 40% had.",
+        None,
+    ),
     # what is "sometimes" done, or done by "other approaches", is the field's practice
     # (synctrials methodological review; written)
     (
