@@ -605,6 +605,41 @@ PATTERN_CASES: dict[str, PatternCase] = {
         ),
         ("The tissue was homogenised in a blender for 30 seconds.",),
     ),
+    "generator.starcoder": PatternCase(
+        "llm_text",
+        (
+            "We generated 15,000 synthetic Python programs with StarCoder and kept those that "
+            "passed the tests.",
+            "Docstrings for the 3,000 functions were written by StarCoder2.",
+        ),
+        ("StarCoder was trained on permissively licensed code from GitHub.",),
+    ),
+    "generator.code_llama": PatternCase(
+        "llm_text",
+        (
+            "Candidate patches were generated with Code Llama for every failing test.",
+            "We prompted CodeLlama to write 500 SQL queries for the benchmark.",
+        ),
+        ("Code Llama extends Llama 2 with a longer context window.",),
+    ),
+    "generator.mdclone": PatternCase(
+        "synthetic_records",
+        (
+            "The model was developed on a synthetic replica of the hospital's EHR produced by "
+            "MDClone.",
+            "Synthetic admissions for 2019 were generated with MDClone and shared with the team.",
+        ),
+        ("MDClone was founded in Israel in 2016.",),
+    ),
+    "generator.cmip": PatternCase(
+        "simulation",
+        (
+            "Climate projections for 2050 were taken from 20 CMIP6 model runs and used to train "
+            "the downscaling network.",
+            "We used CMIP5 simulations of sea-surface temperature as training data.",
+        ),
+        ("The CMIP6 protocol defines the shared socioeconomic pathways.",),
+    ),
     "generator.gpt_4": PatternCase(
         "llm_text",
         (

@@ -1409,6 +1409,25 @@ UNSEEN_CASES: list[tuple[str, str, tuple[str, str] | None]] = [
         "Voters were asked whether they had used ChatGPT, and 40% had.",
         None,
     ),
+    # a fifth set of 30 written cases (15 right at 42b6b30, 17 before these rules, 22 after)
+    (
+        "Methods",
+        "The benchmark questions were authored by GPT-4 from Wikipedia passages and spot-checked "
+        "by the authors.",
+        ("use", "llm_text"),
+    ),
+    (
+        "Methods",
+        "We created a synthetic panel of 50,000 households whose income matches the national "
+        "survey.",
+        ("use", "synthetic_other"),
+    ),
+    (
+        "Introduction",
+        "Generative image models can now produce photorealistic medical images on demand.",
+        ("background", "generated_media"),
+    ),
+    ("Methods", "The panel of 12 experts authored the consensus statement.", None),
     # what is "sometimes" done, or done by "other approaches", is the field's practice
     # (synctrials methodological review; written)
     (
