@@ -433,6 +433,26 @@ PATTERN_CASES: dict[str, PatternCase] = {
         ),
         ("A Markov model was used to generate the sequence of weather states.",),
     ),
+    # a language model as the subject of a verb of labelling (written after the survey-coding
+    # and LLM-as-judge papers of researchmat and kimik15)
+    "labels.llm_coded": PatternCase(
+        "model_labels",
+        (
+            "Two LLMs independently coded each open-ended answer, and their codes were used as "
+            "the outcome variable.",
+            "ChatGPT classified the 4,000 tweets by stance before we trained the student model.",
+        ),
+        ("The models classified 88% of the real radiology reports correctly.",),
+    ),
+    # generative AI used to write, and not any "AI" that generates predictions
+    "llm.generative_ai_used_to_write": PatternCase(
+        "llm_text",
+        (
+            "Generative AI tools were used to produce the first drafts of the 300 vignettes.",
+            "Generative AI was used to write the distractors of every test item.",
+        ),
+        ("An AI model was used to generate risk scores for all admitted patients.",),
+    ),
     "sim.made_by_simulation": PatternCase(
         "simulation",
         (

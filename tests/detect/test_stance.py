@@ -1419,6 +1419,19 @@ UNSEEN_CASES: list[tuple[str, str, tuple[str, str] | None]] = [
         ("background", "generated_media"),
     ),
     ("Methods", "The panel of 12 experts authored the consensus statement.", None),
+    # a sixth set of 30 written cases (21 right at 42b6b30 and before these rules, 25 after; "asked
+    # GPT-4o to draft questions" stays a miss: "to draft" made nurses who use ChatGPT to draft
+    # leaflets a use, tests/detect/papers/nurses-chatgpt-survey.md)
+    (
+        "Methods",
+        "All experiments used the synthetic Medicare claims released by CMS.",
+        ("use", "synthetic_records"),
+    ),
+    (
+        "Methods",
+        "No generative AI tools were used to produce the interview questions.",
+        ("negated", "llm_text"),
+    ),
     # what is "sometimes" done, or done by "other approaches", is the field's practice
     # (synctrials methodological review; written)
     (

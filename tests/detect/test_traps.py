@@ -264,6 +264,16 @@ TRAP_SENTENCES: list[tuple[str, str]] = [
     ("negation", "We did not use any synthetic data."),
     ("negation", "We did not use any synthetic, simulated or generated data in this study."),
     ("future", "We plan to train the classifier on synthetic images in future work."),
+    # synthetic estimation of small areas in demography and epidemiology (written)
+    (
+        "trap.statistical_samples",
+        "We used the synthetic population estimates of the census bureau to compute incidence "
+        "rates.",
+    ),
+    (
+        "trap.statistical_samples",
+        "County prevalence was obtained by synthetic estimation from the national survey.",
+    ),
     # rejection sampling as a Monte Carlo method (hw Bayesian privacy papers; written)
     (
         "trap.statistical_rejection_sampling",
