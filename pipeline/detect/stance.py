@@ -47,6 +47,7 @@ PRETENDING = frozenset(
     "impersonating impersonate impersonates impersonated playing plays played emulating "
     "emulate emulates emulated simulating".split()
 )
+_NOT_REAL_BEFORE = NOT_REAL_PEOPLE | PRETENDING  # joined once, not for every person named
 
 
 def real_people(doc: Doc, by_label: dict[str, list[Match]]) -> list[Match]:
@@ -54,7 +55,7 @@ def real_people(doc: Doc, by_label: dict[str, list[Match]]) -> list[Match]:
     return [
         m
         for m in by_label.get("human_subject", [])
-        if m.start == 0 or doc[m.start - 1].lower_ not in NOT_REAL_PEOPLE | PRETENDING
+        if m.start == 0 or doc[m.start - 1].lower_ not in _NOT_REAL_BEFORE
     ]
 
 
